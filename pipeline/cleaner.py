@@ -1,0 +1,72 @@
+"""The cleaner: raw article in, clean Article out, through a list of steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import to_iso
+from .document import Article, Paragraph, RawArticle
+from .html_extract import extract_html
+from .readers import ReadError, ReadResult, url_host
+from .rules import RuleSet, load_rules
+from .steps import ApplyRules, CollapseRepeatedSpan, DropDuplicateParagraphs, DropTitleRepeats, Step
+from .structure import extract_header, split_paragraphs
+from .text import squash_spaces
+
+
+@dataclass
+class Cleaner:
+    rules: RuleSet
+    steps: list[Step] = field(default_factory=list)
+
+    @classmethod
+    def from_files(cls, extra_rules: Iterable[Path] = ()) -> Cleaner:
+        rules = load_rules(list(extra_rules))
+        return cls(rules, default_steps(rules))
+
+    def clean(self, raw: RawArticle) -> Article:
+        article = parse(raw)
+        extract_header(article, self.rules.header)
+        for step in self.steps:
+            step(article)
+        return article
+
+    def clean_all(self, results: Iterable[ReadResult]) -> Iterator[Article | ReadError]:
+        for result in results:
+            yield result if isinstance(result, ReadError) else self.clean(result)
+
+
+def default_steps(rules: RuleSet) -> list[Step]:
+    return [CollapseRepeatedSpan(), ApplyRules(rules), DropTitleRepeats(), DropDuplicateParagraphs()]
+
+
+def parse(raw: RawArticle) -> Article:
+    """RawArticle -> Article with paragraphs and whatever metadata the container supplied."""
+    article = Article(
+        source_file=raw.source_file,
+        line=raw.line,
+        paragraphs=[],
+        title=squash_spaces(raw.title) if raw.title else None,
+        published=to_iso(raw.published),
+        url=raw.url,
+        source=raw.source,
+        external_id=raw.external_id,
+    )
+    if raw.html is not None and raw.text is None:
+        page = extract_html(raw.html)
+        article.paragraphs = [Paragraph(text, i, [text]) for i, text in enumerate(page.blocks)]
+        article.title = article.title or page.title
+        article.published = article.published or page.published
+        article.updated = page.updated
+        article.authors = page.authors
+        article.section = page.section
+        article.url = article.url or page.url
+        article.source = article.source or url_host(article.url)
+        for text, credit in page.captions:
+            article.add_caption(text, credit)
+    else:
+        article.paragraphs = split_paragraphs(raw.text or "")
+    article.metadata_given = article.title is not None
+    return article

@@ -1,0 +1,107 @@
+"""The one record every cleaning step reads and writes (datatrove's Document, for news articles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    credit: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "credit": self.credit}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of the input that did not reach the clean body, and the rule that took it."""
+
+    rule: str
+    category: str
+    text: str
+    position: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "category": self.category, "text": self.text, "position": self.position}
+
+
+@dataclass
+class Paragraph:
+    text: str
+    position: int  # index of the paragraph in the raw input; stable across steps for the audit
+    lines: list[str] = field(default_factory=list)  # raw lines, read by the header step only
+
+
+@dataclass
+class RawArticle:
+    """What a reader yields: one article's raw content plus whatever metadata the container gave."""
+
+    source_file: str
+    line: int | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+
+
+@dataclass
+class Article:
+    """An article moving through the cleaning steps; the final state is the clean article."""
+
+    source_file: str
+    paragraphs: list[Paragraph]
+    line: int | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    section: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    updated: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
+
+    def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None) -> None:
+        self.removed.append(Removal(rule, category, paragraph.text if text is None else text, paragraph.position))
+
+    def add_caption(self, text: str, credit: str | None) -> None:
+        caption = Caption(text.strip(), credit.strip() if credit else None)
+        if caption.text and all(_caption_key(c) != _caption_key(caption) for c in self.captions):
+            self.captions.append(caption)
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_file": self.source_file,
+            "line": self.line,
+            "source": self.source,
+            "url": self.url,
+            "id": self.external_id,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "section": self.section,
+            "authors": list(self.authors),
+            "published": self.published,
+            "updated": self.updated,
+            "dateline": self.dateline,
+            "paragraphs": [p.text for p in self.paragraphs],
+            "captions": [c.to_json() for c in self.captions],
+            "removed": [r.to_json() for r in self.removed],
+        }
+
+
+def _caption_key(caption: Caption) -> str:
+    return " ".join(caption.text.casefold().split())

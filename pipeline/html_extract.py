@@ -1,0 +1,160 @@
+"""HTML pages: metadata from JSON-LD / OpenGraph / <meta>, body blocks and figure captions via bs4 + lxml."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from .dates import to_iso
+from .text import squash_spaces
+
+DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "svg", "button",
+             "select", "template", "header", "menu", "dialog")
+BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt")
+ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                 "opinionnewsarticle", "webpage", "report", "socialmediaposting", "liveblogposting"}
+_CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
+
+
+@dataclass
+class HtmlContent:
+    blocks: list[str] = field(default_factory=list)
+    captions: list[tuple[str, str | None]] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    url: str | None = None
+
+
+def extract_html(html: str) -> HtmlContent:
+    soup = BeautifulSoup(html, "lxml")
+    content = HtmlContent()
+    _read_metadata(soup, content)
+    for tag in soup.find_all(DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for figure in soup.find_all("figure"):
+        if figure.decomposed:
+            continue
+        caption = figure.find("figcaption")
+        if caption is not None:
+            credit_tag = caption.find(class_=_CREDIT_CLASS)
+            credit = squash_spaces(credit_tag.get_text(" ")) if credit_tag else None
+            if credit_tag:
+                credit_tag.decompose()
+            text = squash_spaces(caption.get_text(" "))
+            if text:
+                content.captions.append((text, credit or None))
+        figure.decompose()
+    container = _main_container(soup)
+    if container is not None:
+        content.blocks = list(_blocks(container))
+    return content
+
+
+def _main_container(soup: BeautifulSoup) -> Tag | None:
+    candidates = soup.select("[itemprop=articleBody]") or soup.find_all("article")
+    if candidates:
+        return max(candidates, key=lambda tag: sum(len(p.get_text()) for p in tag.find_all("p")))
+    return soup.find("main") or soup.body or soup
+
+
+def _blocks(container: Tag) -> Iterator[str]:
+    found = False
+    for tag in container.find_all(BLOCK_TAGS):
+        if tag.find(BLOCK_TAGS) is not None:
+            continue  # the inner blocks are yielded themselves
+        text = squash_spaces(tag.get_text(" "))
+        if text:
+            found = True
+            yield text
+    if not found:
+        for line in container.get_text("\n").split("\n"):
+            line = squash_spaces(line)
+            if line:
+                yield line
+
+
+def _read_metadata(soup: BeautifulSoup, content: HtmlContent) -> None:
+    for node in _json_ld_articles(soup):
+        content.title = content.title or _text(node.get("headline") or node.get("name"))
+        content.published = content.published or to_iso(_text(node.get("datePublished")))
+        content.updated = content.updated or to_iso(_text(node.get("dateModified")))
+        content.authors = content.authors or _authors(node.get("author"))
+        content.section = content.section or _text(node.get("articleSection"))
+        content.url = content.url or _text(node.get("url"))
+    meta = _meta_map(soup)
+    content.title = content.title or meta.get("og:title") or meta.get("twitter:title")
+    content.published = content.published or to_iso(
+        meta.get("article:published_time") or meta.get("date") or meta.get("pubdate") or meta.get("publishdate")
+    )
+    content.updated = content.updated or to_iso(meta.get("article:modified_time") or meta.get("og:updated_time"))
+    content.section = content.section or meta.get("article:section")
+    if not content.authors and meta.get("author") and not meta["author"].startswith("http"):
+        content.authors = [meta["author"]]
+    canonical = soup.find("link", rel="canonical")
+    content.url = content.url or meta.get("og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
+    if not content.title:
+        heading = soup.find("h1") or soup.find("title")
+        content.title = squash_spaces(heading.get_text(" ")) if heading else None
+    if not content.published:
+        time_tag = soup.find("time", attrs={"datetime": True})
+        if isinstance(time_tag, Tag):
+            content.published = to_iso(str(time_tag.get("datetime")))
+
+
+def _meta_map(soup: BeautifulSoup) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        value = tag.get("content")
+        if key and value and str(key).lower() not in values:
+            values[str(key).lower()] = squash_spaces(str(value))
+    return values
+
+
+def _json_ld_articles(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError):
+            continue
+        yield from _article_nodes(data)
+
+
+def _article_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _article_nodes(item)
+    elif isinstance(data, dict):
+        kinds = data.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
+            yield data
+        if "@graph" in data:
+            yield from _article_nodes(data["@graph"])
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return squash_spaces(value) or None
+    return None
+
+
+def _authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and squash_spaces(name) and not name.startswith("http"):
+            names.append(squash_spaces(name))
+    return names

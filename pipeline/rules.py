@@ -1,0 +1,144 @@
+"""Noise rules are data: this module loads them from YAML and compiles them once per cleaner."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCOPES = ("paragraph", "span")
+CATEGORIES = ("caption", "agency", "newsletter", "share", "related", "ad", "comments", "furniture")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    pattern: re.Pattern[str]
+    scope: str = "paragraph"
+    head: int | None = None  # only the first N paragraphs
+    tail: int | None = None  # only the last N paragraphs
+    max_words: int | None = None
+
+    def applies_at(self, index: int, count: int, words: int) -> bool:
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if self.head is not None and index >= self.head:
+            return False
+        if self.tail is not None and index < count - self.tail:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class HeaderPatterns:
+    bylines: tuple[re.Pattern[str], ...]
+    datelines: tuple[re.Pattern[str], ...]
+    inline_datelines: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    header: HeaderPatterns
+
+    @property
+    def paragraph_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "paragraph")
+
+    @property
+    def span_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "span")
+
+
+def default_rules_path() -> Path:
+    return Path(str(resources.files("pipeline") / "data" / "rules.yaml"))
+
+
+def load_rules(extra: list[Path] | None = None) -> RuleSet:
+    """The shipped rules, then each extra file in order; an extra rule with a known id replaces it."""
+    raw_rules: dict[str, dict[str, Any]] = {}
+    header: dict[str, list[str]] = {"bylines": [], "datelines": [], "inline_datelines": []}
+    for path in [default_rules_path(), *(extra or [])]:
+        data = _read_yaml(path)
+        for entry in data.get("rules") or []:
+            if not isinstance(entry, dict) or "id" not in entry:
+                raise RulesError(f"{path}: every rule needs an id (got {entry!r})")
+            raw_rules[str(entry["id"])] = {**raw_rules.get(str(entry["id"]), {}), **entry, "_file": str(path)}
+        for key in header:
+            for pattern in data.get(key) or []:
+                header[key].append(_check_pattern(path, key, str(pattern)))
+    rules = tuple(_compile_rule(entry) for entry in raw_rules.values() if entry.get("enabled", True))
+    return RuleSet(
+        rules=rules,
+        header=HeaderPatterns(
+            bylines=tuple(re.compile(p) for p in header["bylines"]),
+            datelines=tuple(re.compile(p) for p in header["datelines"]),
+            inline_datelines=tuple(re.compile(p) for p in header["inline_datelines"]),
+        ),
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: expected a mapping with a 'rules' list at the top")
+    return data
+
+
+def _check_pattern(path: Path | str, name: str, pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise RulesError(f"{path}: {name}: bad pattern: {exc}") from exc
+    return pattern
+
+
+def _compile_rule(entry: dict[str, Any]) -> Rule:
+    where = f"{entry['_file']}: rule {entry['id']}"
+    scope = entry.get("scope", "paragraph")
+    if scope not in SCOPES:
+        raise RulesError(f"{where}: scope must be one of {SCOPES}, not {scope!r}")
+    category = entry.get("category")
+    if not category:
+        raise RulesError(f"{where}: needs a category (e.g. one of {CATEGORIES})")
+    if "pattern" not in entry:
+        raise RulesError(f"{where}: needs a pattern")
+    flags = re.IGNORECASE if entry.get("ignore_case") else 0
+    try:
+        pattern = re.compile(str(entry["pattern"]), flags)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad pattern: {exc}") from exc
+    head, tail = _parse_where(where, str(entry.get("where", "anywhere")))
+    max_words = entry.get("max_words")
+    return Rule(
+        id=str(entry["id"]),
+        category=str(category),
+        pattern=pattern,
+        scope=scope,
+        head=head,
+        tail=tail,
+        max_words=int(max_words) if max_words is not None else None,
+    )
+
+
+def _parse_where(where: str, value: str) -> tuple[int | None, int | None]:
+    if value == "anywhere":
+        return None, None
+    kind, _, number = value.partition(":")
+    if kind in ("head", "tail") and number.isdigit():
+        return (int(number), None) if kind == "head" else (None, int(number))
+    raise RulesError(f"{where}: where must be 'anywhere', 'head:N' or 'tail:N', not {value!r}")

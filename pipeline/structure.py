@@ -1,0 +1,182 @@
+"""Structure from plain text: paragraphs, then the header (section, title, dek, byline, dateline)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .dates import to_iso
+from .document import Article, Paragraph
+from .rules import HeaderPatterns
+from .text import normalize_key, squash_spaces, word_count
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+HEADER_SCAN_PARAGRAPHS = 8
+# Words that end a byline's author list but are the agency, not a person.
+AGENCY_NAMES = frozenset(
+    n.casefold()
+    for n in ("Associated Press", "The Associated Press", "AP", "Reuters", "AFP", "Agence France-Presse",
+              "Anadolu Agency", "Anadolu", "AA", "Bloomberg", "Staff", "Staff Writer", "Staff Reporter",
+              "dpa", "UPI", "Xinhua", "CNN")
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_TERMINAL = (".", ",", ";", ":", "”", '"', "'", "’", "»")
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Blank-line separated paragraphs; one paragraph per line when the text has no blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if _BLANK_LINE.search(text):
+        blocks = [[line.strip() for line in block.split("\n")] for block in _BLANK_LINE.split(text)]
+    else:
+        blocks = [[line.strip()] for line in text.split("\n")]
+    paragraphs = []
+    for lines in blocks:
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append(Paragraph(squash_spaces(" ".join(lines)), len(paragraphs), lines))
+    return paragraphs
+
+
+@dataclass
+class _Line:
+    paragraph: int  # index into article.paragraphs
+    text: str
+
+
+def _header_lines(article: Article) -> Iterator[_Line]:
+    for index, paragraph in enumerate(article.paragraphs[:HEADER_SCAN_PARAGRAPHS]):
+        for line in paragraph.lines or [paragraph.text]:
+            yield _Line(index, squash_spaces(line))
+
+
+def extract_header(article: Article, patterns: HeaderPatterns) -> None:
+    """Move leading header lines into metadata fields; stop at the first line that reads as body.
+
+    Lines of a paragraph are looked at one by one, because dumps glue a byline and a repeated
+    headline into one block. Lines taken as metadata leave the body; a repeated headline is a
+    removal (rule repeat.title). The rest of a partly consumed paragraph stays as body.
+    """
+    lines = list(_header_lines(article))
+    consumed: dict[int, int] = {}  # paragraph index -> lines consumed from its start
+    seen_byline = False
+    for i, line in enumerate(lines):
+        following = lines[i + 1].text if i + 1 < len(lines) else None
+        kind = _classify(article, line.text, following, patterns, seen_byline)
+        if kind == "body":
+            break
+        if kind == "title_repeat":
+            article.remove(article.paragraphs[line.paragraph], "repeat.title", "repetition", line.text)
+        seen_byline = seen_byline or kind in ("byline", "dateline")
+        consumed[line.paragraph] = consumed.get(line.paragraph, 0) + 1
+    _drop_consumed_lines(article, consumed)
+    _inline_dateline(article, patterns)
+
+
+def _classify(article: Article, line: str, following: str | None, patterns: HeaderPatterns, seen_byline: bool) -> str:
+    if article.title and normalize_key(line) == normalize_key(article.title):
+        return "title_repeat"
+    if _read_byline(article, line, patterns):
+        return "byline"
+    if (article.title or seen_byline) and article.dateline is None and word_count(line) <= 6:
+        for pattern in patterns.datelines:
+            match = pattern.fullmatch(line)
+            if match and any(len(w) >= 3 and w.isupper() for w in match.group("dateline").split()):
+                article.dateline = squash_spaces(match.group("dateline"))
+                return "dateline"
+    if article.metadata_given or seen_byline:
+        return "body"
+    if article.title is None:
+        if article.section is None and _section_like(line) and following is not None and _headline_like(following):
+            article.section = line
+            return "section"
+        if _headline_like(line):
+            article.title = line
+            return "title"
+        return "body"
+    if article.subtitle is None and _dek_like(line):
+        article.subtitle = line
+        return "dek"
+    return "body"
+
+
+def _read_byline(article: Article, line: str, patterns: HeaderPatterns) -> bool:
+    for pattern in patterns.bylines:
+        match = pattern.fullmatch(line)
+        if not match:
+            continue
+        groups = match.groupdict()
+        published, updated = to_iso(groups.get("published")), to_iso(groups.get("updated"))
+        if (groups.get("published") and not published) or (groups.get("updated") and not updated):
+            continue  # "Published reports say ..." is prose, not a date line
+        authors = _split_authors(groups.get("authors"))
+        if groups.get("authors") is not None and not authors and not (published or updated):
+            continue
+        if not (authors or published or updated):
+            continue
+        article.authors = article.authors or authors
+        article.published = article.published or published
+        article.updated = article.updated or updated
+        return True
+    return False
+
+
+def _split_authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    names = [squash_spaces(n) for n in _AUTHOR_SPLIT.split(value)]
+    return [n for n in names if n and n.casefold() not in AGENCY_NAMES]
+
+
+def _ends_like_sentence(line: str) -> bool:
+    return line.rstrip().endswith(_TERMINAL)
+
+
+def _starts_upper(line: str) -> bool:
+    first = line.lstrip("“\"‘'(«")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _section_like(line: str) -> bool:
+    tokens = line.split()
+    return (
+        1 <= len(tokens) <= 3
+        and len(line) <= 30
+        and not any(ch.isdigit() for ch in line)
+        and not _ends_like_sentence(line)
+        and all(t[:1].isupper() or t in ("&", "and", "of") for t in tokens)
+    )
+
+
+def _headline_like(line: str) -> bool:
+    return 3 <= word_count(line) <= 30 and len(line) <= 250 and _starts_upper(line) and not _ends_like_sentence(line)
+
+
+def _dek_like(line: str) -> bool:
+    return 4 <= word_count(line) <= 60 and _starts_upper(line) and not line.rstrip().endswith((*_TERMINAL, "!", "?"))
+
+
+def _drop_consumed_lines(article: Article, consumed: dict[int, int]) -> None:
+    kept: list[Paragraph] = []
+    for index, paragraph in enumerate(article.paragraphs):
+        taken = consumed.get(index, 0)
+        if taken == 0:
+            kept.append(paragraph)
+            continue
+        rest = (paragraph.lines or [paragraph.text])[taken:]
+        if rest:
+            kept.append(Paragraph(squash_spaces(" ".join(rest)), paragraph.position, rest))
+    article.paragraphs = kept
+
+
+def _inline_dateline(article: Article, patterns: HeaderPatterns) -> None:
+    """"BELGRADE, Serbia (AP) — Text..." gives the dateline; the paragraph itself is kept whole."""
+    if article.dateline is not None or not article.paragraphs:
+        return
+    first = article.paragraphs[0].text
+    for pattern in patterns.inline_datelines:
+        match = pattern.match(first)
+        if match and any(len(w) >= 3 and w.isupper() for w in match.group("dateline").split()):
+            article.dateline = squash_spaces(match.group("dateline"))
+            return
