@@ -3,18 +3,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The whole dependency tree is pinned per Python version (pip freeze of a clean install).
+PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+LOCK   := $(firstword $(wildcard constraints/py$(PYVER).txt) constraints/py3.11.txt)
 
-.PHONY: install test lint bench demo clean-db
+.PHONY: install test lint bench demo
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[airflow,dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev]'
 	touch $(STAMP)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q
 
 lint: install

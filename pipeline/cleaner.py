@@ -20,6 +20,7 @@ from .text import squash_spaces
 class Cleaner:
     rules: RuleSet
     steps: list[Step] = field(default_factory=list)
+    max_rounds: int = 4
 
     @classmethod
     def from_files(cls, extra_rules: Iterable[Path] = ()) -> Cleaner:
@@ -28,9 +29,21 @@ class Cleaner:
 
     def clean(self, raw: RawArticle) -> Article:
         article = parse(raw)
-        extract_header(article, self.rules.header)
+        CollapseRepeatedSpan()(article)  # a doubled headline must read as one before the header step
+        extract_header(article, self.rules)
         for step in self.steps:
             step(article)
+        # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
+        # need another look, and a full round follows whenever they find something, so that
+        # cleaning clean output is a no-op.
+        recheck = ApplyRules(self.rules, windowed_only=True)
+        for _ in range(self.max_rounds):
+            before = len(article.removed)
+            recheck(article)
+            if len(article.removed) == before:
+                break
+            for step in self.steps:
+                step(article)
         return article
 
     def clean_all(self, results: Iterable[ReadResult]) -> Iterator[Article | ReadError]:

@@ -24,8 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="clean files or folders and print the articles")
     clean.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
     clean.add_argument("--json", action="store_true", help="one JSON object per article per line")
-    clean.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
-                       help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable")
+    clean.add_argument(
+        "--rules",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable",
+    )
     clean.set_defaults(handler=cmd_clean)
     return parser
 

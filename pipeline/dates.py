@@ -11,13 +11,25 @@ from dateutil import tz
 _TZINFOS = {
     name: tz.gettz(zone)
     for name, zone in {
-        "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
-        "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
-        "MST": "America/Denver", "MDT": "America/Denver",
-        "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
-        "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris", "GMT": "UTC", "UTC": "UTC",
+        "EST": "America/New_York",
+        "EDT": "America/New_York",
+        "ET": "America/New_York",
+        "CST": "America/Chicago",
+        "CDT": "America/Chicago",
+        "CT": "America/Chicago",
+        "MST": "America/Denver",
+        "MDT": "America/Denver",
+        "PST": "America/Los_Angeles",
+        "PDT": "America/Los_Angeles",
+        "PT": "America/Los_Angeles",
+        "BST": "Europe/London",
+        "CET": "Europe/Paris",
+        "CEST": "Europe/Paris",
+        "GMT": "UTC",
+        "UTC": "UTC",
     }.items()
 }
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _DAY_FIRST = re.compile(r"^\s*\d{1,2}[./]\d{1,2}[./]\d{4}")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,16 +52,18 @@ def to_iso(value: str | None) -> str | None:
     if not _YEAR.search(value):
         return None  # "Monday" or "3 hours ago" would resolve against today's date
     try:
-        parsed = date_parser.parse(
-            value, default=_DEFAULT, dayfirst=bool(_DAY_FIRST.match(value)), fuzzy=True, tzinfos=_TZINFOS
+        parsed, skipped = date_parser.parse(
+            value, default=_DEFAULT, dayfirst=bool(_DAY_FIRST.match(value)), fuzzy_with_tokens=True, tzinfos=_TZINFOS
         )
     except (ValueError, OverflowError, TypeError):
         return None
+    if len(_WORD.findall(" ".join(skipped))) > 2:
+        return None  # a sentence that happens to hold a year ("figures grew in 2023") is not a date
     if not 1800 <= parsed.year <= 2200:
         return None
     if not _HAS_TIME.search(value):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+        return str(parsed.date().isoformat())
+    return str(parsed.isoformat())
 
 
 def _valid_iso_date(value: str) -> bool:

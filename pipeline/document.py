@@ -23,9 +23,16 @@ class Removal:
     category: str
     text: str
     position: int
+    scope: str = "paragraph"  # paragraph: the whole paragraph went; span / line: part of it
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "category": self.category, "text": self.text, "position": self.position}
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "text": self.text,
+            "position": self.position,
+            "scope": self.scope,
+        }
 
 
 @dataclass
@@ -71,8 +78,12 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
 
-    def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None) -> None:
-        self.removed.append(Removal(rule, category, paragraph.text if text is None else text, paragraph.position))
+    def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
+        """Record a removal: the whole paragraph when no text is given, else the given part of it."""
+        scope = scope or ("paragraph" if text is None else "span")
+        self.removed.append(
+            Removal(rule, category, paragraph.text if text is None else text, paragraph.position, scope)
+        )
 
     def add_caption(self, text: str, credit: str | None) -> None:
         caption = Caption(text.strip(), credit.strip() if credit else None)

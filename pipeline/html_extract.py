@@ -13,11 +13,36 @@ from bs4 import BeautifulSoup, Tag
 from .dates import to_iso
 from .text import squash_spaces
 
-DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "svg", "button",
-             "select", "template", "header", "menu", "dialog")
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+    "header",
+    "menu",
+    "dialog",
+)
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt")
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                 "opinionnewsarticle", "webpage", "report", "socialmediaposting", "liveblogposting"}
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "webpage",
+    "report",
+    "socialmediaposting",
+    "liveblogposting",
+}
 _CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
 
 
@@ -76,8 +101,8 @@ def _blocks(container: Tag) -> Iterator[str]:
             found = True
             yield text
     if not found:
-        for line in container.get_text("\n").split("\n"):
-            line = squash_spaces(line)
+        for raw_line in container.get_text("\n").split("\n"):
+            line = squash_spaces(raw_line)
             if line:
                 yield line
 
@@ -100,7 +125,8 @@ def _read_metadata(soup: BeautifulSoup, content: HtmlContent) -> None:
     if not content.authors and meta.get("author") and not meta["author"].startswith("http"):
         content.authors = [meta["author"]]
     canonical = soup.find("link", rel="canonical")
-    content.url = content.url or meta.get("og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
+    canonical_href = canonical.get("href") if isinstance(canonical, Tag) else None
+    content.url = content.url or meta.get("og:url") or (str(canonical_href) if canonical_href else None)
     if not content.title:
         heading = soup.find("h1") or soup.find("title")
         content.title = squash_spaces(heading.get_text(" ")) if heading else None

@@ -99,7 +99,9 @@ def _describe_os_error(exc: OSError) -> str:
 
 
 def _open(path: Path, gzipped: bool) -> IO[bytes]:
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+    if gzipped:
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a GzipFile is a binary file object
+    return open(path, "rb")
 
 
 def _read_single(path: Path, name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,11 @@ class Rule:
     head: int | None = None  # only the first N paragraphs
     tail: int | None = None  # only the last N paragraphs
     max_words: int | None = None
+    requires: str | None = None  # a literal the paragraph must contain before the regex is tried
+
+    @property
+    def windowed(self) -> bool:
+        return self.head is not None or self.tail is not None
 
     def applies_at(self, index: int, count: int, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
@@ -50,13 +56,24 @@ class RuleSet:
     rules: tuple[Rule, ...]
     header: HeaderPatterns
 
-    @property
+    @cached_property
     def paragraph_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.scope == "paragraph")
 
-    @property
+    @cached_property
     def span_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.scope == "span")
+
+    def noise_rule(self, text: str, words: int) -> Rule | None:
+        """The first paragraph rule whose pattern matches the whole text, windows aside."""
+        for rule in self.paragraph_rules:
+            if rule.max_words is not None and words > rule.max_words:
+                continue
+            if rule.requires is not None and rule.requires not in text:
+                continue
+            if rule.pattern.fullmatch(text):
+                return rule
+        return None
 
 
 def default_rules_path() -> Path:
@@ -124,6 +141,7 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
         raise RulesError(f"{where}: bad pattern: {exc}") from exc
     head, tail = _parse_where(where, str(entry.get("where", "anywhere")))
     max_words = entry.get("max_words")
+    requires = entry.get("requires")
     return Rule(
         id=str(entry["id"]),
         category=str(category),
@@ -132,6 +150,7 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
         head=head,
         tail=tail,
         max_words=int(max_words) if max_words is not None else None,
+        requires=str(requires) if requires else None,
     )
 
 

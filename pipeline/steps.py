@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Protocol
 
 from .document import Article, Paragraph
 from .rules import Rule, RuleSet
-from .text import jaccard, normalize_key, shingles, squash_spaces, word_count
+from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
 
@@ -37,6 +38,7 @@ class CollapseRepeatedSpan:
             if copies > 1:
                 article.remove(paragraph, "repeat.span", "repetition", " ".join([span] * (copies - 1)))
                 paragraph.text = span
+                paragraph.lines = [span]
 
 
 def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
@@ -63,21 +65,22 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
 class ApplyRules:
     """Span rules cut matches out of paragraphs, then paragraph rules drop whole paragraphs.
 
-    Head/tail windows are positions in the article as it stands; the step repeats until nothing
-    changes, so a tail rule sees the true tail once trailing furniture is gone (idempotence).
+    Head/tail windows are positions in the article as it stands (the cleaner repeats its steps
+    until nothing changes, so a tail rule sees the true tail once trailing furniture is gone).
     """
 
     rules: RuleSet
-    max_rounds: int = 4
+    windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
 
     def __call__(self, article: Article) -> None:
         span_rules, paragraph_rules = self.rules.span_rules, self.rules.paragraph_rules
-        for _ in range(self.max_rounds):
-            before = len(article.removed)
+        if self.windowed_only:
+            span_rules = tuple(r for r in span_rules if r.windowed)
+            paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
+        if span_rules:
             self._apply_span_rules(article, span_rules)
+        if paragraph_rules:
             self._apply_paragraph_rules(article, paragraph_rules)
-            if len(article.removed) == before:
-                return
 
     @staticmethod
     def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
@@ -86,6 +89,8 @@ class ApplyRules:
         for index, paragraph in enumerate(article.paragraphs):
             words = word_count(paragraph.text)
             for rule in rules:
+                if rule.requires is not None and rule.requires not in paragraph.text:
+                    continue
                 if not rule.applies_at(index, count, words):
                     continue
                 paragraph.text = _cut_spans(article, paragraph, rule)
@@ -94,17 +99,22 @@ class ApplyRules:
             if _HAS_WORD.search(paragraph.text):
                 kept.append(paragraph)
             elif paragraph.text.strip():
-                article.remove(paragraph, "residue.punctuation", "furniture")
+                article.remove(paragraph, "residue.punctuation", "furniture", paragraph.text, "paragraph")
         article.paragraphs = kept
 
     @staticmethod
     def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...]) -> None:
         count = len(article.paragraphs)
+        by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
         kept: list[Paragraph] = []
         for index, paragraph in enumerate(article.paragraphs):
             words = word_count(paragraph.text)
-            for rule in rules:
-                if not rule.applies_at(index, count, words):
+            if words not in by_length:
+                by_length[words] = tuple(r for r in rules if r.max_words is None or words <= r.max_words)
+            for rule in by_length[words]:
+                if rule.requires is not None and rule.requires not in paragraph.text:
+                    continue
+                if rule.windowed and not rule.applies_at(index, count, words):
                     continue
                 match = rule.pattern.fullmatch(paragraph.text)
                 if match:
@@ -159,32 +169,43 @@ class DropTitleRepeats:
 class DropDuplicateParagraphs:
     """Exact duplicates (after case/space/quote normalization), then near duplicates; first kept.
 
-    Near duplicate: Jaccard similarity of word-trigram sets >= 0.8 between paragraphs of at least
-    8 words. Re-run captions and updated wire paragraphs differ by a word or two (>= 0.85 in
-    practice); two different sentences on one topic rarely share a fifth of their trigrams.
-    Paragraphs under min_words are never compared: a repeated "Yes." in an interview is real.
+    Near duplicate: the word sequences of two paragraphs of at least 8 words agree at
+    difflib ratio >= 0.85, i.e. about one word in seven inserted, dropped or changed. That is
+    what re-run captions and updated wire paragraphs look like ("last two summers" / "last for
+    two summers"); two different sentences on one topic share far fewer words in order. Only
+    pairs of similar length sharing over half their word bigrams reach the (costly) difflib ratio.
+    Paragraphs under min_words are never deduplicated: a repeated "No." in an interview is real.
     """
 
-    near_threshold: float = 0.8
+    near_ratio: float = 0.85
     min_words_exact: int = 4
     min_words_near: int = 8
 
     def __call__(self, article: Article) -> None:
         seen: set[str] = set()
-        kept_shingles: list[set[tuple[str, ...]]] = []
+        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []
         kept: list[Paragraph] = []
         for paragraph in article.paragraphs:
-            words = word_count(paragraph.text)
             key = normalize_key(paragraph.text)
-            if words >= self.min_words_exact and key in seen:
+            tokens = words(paragraph.text)
+            if len(tokens) >= self.min_words_exact and key in seen:
                 article.remove(paragraph, "repeat.exact", "repetition")
                 continue
-            if words >= self.min_words_near:
-                grams = shingles(paragraph.text)
-                if any(jaccard(grams, other) >= self.near_threshold for other in kept_shingles):
+            if len(tokens) >= self.min_words_near:
+                bigrams = set(zip(tokens, tokens[1:], strict=False))
+                if any(self._near(tokens, bigrams, *other) for other in earlier):
                     article.remove(paragraph, "repeat.near", "repetition")
                     continue
-                kept_shingles.append(grams)
+                earlier.append((tokens, bigrams))
             seen.add(key)
             kept.append(paragraph)
         article.paragraphs = kept
+
+    def _near(self, a: list[str], a_grams: set[tuple[str, str]], b: list[str], b_grams: set[tuple[str, str]]) -> bool:
+        # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
+        if 2 * min(len(a), len(b)) < self.near_ratio * (len(a) + len(b)):
+            return False
+        # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
+        if 2 * len(a_grams & b_grams) < 0.5 * (len(a_grams) + len(b_grams)):
+            return False
+        return SequenceMatcher(None, a, b, autojunk=False).ratio() >= self.near_ratio

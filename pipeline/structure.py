@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .dates import to_iso
 from .document import Article, Paragraph
-from .rules import HeaderPatterns
+from .rules import HeaderPatterns, RuleSet
 from .text import normalize_key, squash_spaces, word_count
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
@@ -16,9 +16,25 @@ HEADER_SCAN_PARAGRAPHS = 8
 # Words that end a byline's author list but are the agency, not a person.
 AGENCY_NAMES = frozenset(
     n.casefold()
-    for n in ("Associated Press", "The Associated Press", "AP", "Reuters", "AFP", "Agence France-Presse",
-              "Anadolu Agency", "Anadolu", "AA", "Bloomberg", "Staff", "Staff Writer", "Staff Reporter",
-              "dpa", "UPI", "Xinhua", "CNN")
+    for n in (
+        "Associated Press",
+        "The Associated Press",
+        "AP",
+        "Reuters",
+        "AFP",
+        "Agence France-Presse",
+        "Anadolu Agency",
+        "Anadolu",
+        "AA",
+        "Bloomberg",
+        "Staff",
+        "Staff Writer",
+        "Staff Reporter",
+        "dpa",
+        "UPI",
+        "Xinhua",
+        "CNN",
+    )
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _TERMINAL = (".", ",", ";", ":", "”", '"', "'", "’", "»")
@@ -31,7 +47,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         blocks = [[line.strip() for line in block.split("\n")] for block in _BLANK_LINE.split(text)]
     else:
         blocks = [[line.strip()] for line in text.split("\n")]
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for lines in blocks:
         lines = [line for line in lines if line]
         if lines:
@@ -42,36 +58,45 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 @dataclass
 class _Line:
     paragraph: int  # index into article.paragraphs
+    number: int  # index into that paragraph's lines
     text: str
 
 
 def _header_lines(article: Article) -> Iterator[_Line]:
     for index, paragraph in enumerate(article.paragraphs[:HEADER_SCAN_PARAGRAPHS]):
-        for line in paragraph.lines or [paragraph.text]:
-            yield _Line(index, squash_spaces(line))
+        for number, line in enumerate(paragraph.lines or [paragraph.text]):
+            yield _Line(index, number, squash_spaces(line))
 
 
-def extract_header(article: Article, patterns: HeaderPatterns) -> None:
+def extract_header(article: Article, rules: RuleSet) -> None:
     """Move leading header lines into metadata fields; stop at the first line that reads as body.
 
     Lines of a paragraph are looked at one by one, because dumps glue a byline and a repeated
     headline into one block. Lines taken as metadata leave the body; a repeated headline is a
     removal (rule repeat.title). The rest of a partly consumed paragraph stays as body.
     """
-    lines = list(_header_lines(article))
-    consumed: dict[int, int] = {}  # paragraph index -> lines consumed from its start
+    patterns = rules.header
+    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules))
+    consumed: dict[int, set[int]] = {}  # paragraph index -> numbers of its lines taken as header
     seen_byline = False
-    for i, line in enumerate(lines):
-        following = lines[i + 1].text if i + 1 < len(lines) else None
-        kind = _classify(article, line.text, following, patterns, seen_byline)
+    line = next(lines, None)
+    while line is not None:
+        following = next(lines, None)
+        kind = _classify(article, line.text, following.text if following else None, patterns, seen_byline)
         if kind == "body":
             break
         if kind == "title_repeat":
-            article.remove(article.paragraphs[line.paragraph], "repeat.title", "repetition", line.text)
+            article.remove(article.paragraphs[line.paragraph], "repeat.title", "repetition", line.text, "line")
         seen_byline = seen_byline or kind in ("byline", "dateline")
-        consumed[line.paragraph] = consumed.get(line.paragraph, 0) + 1
+        consumed.setdefault(line.paragraph, set()).add(line.number)
+        line = following
     _drop_consumed_lines(article, consumed)
     _inline_dateline(article, patterns)
+
+
+def _is_noise(line: str, rules: RuleSet) -> bool:
+    """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it."""
+    return rules.noise_rule(line, word_count(line)) is not None
 
 
 def _classify(article: Article, line: str, following: str | None, patterns: HeaderPatterns, seen_byline: bool) -> str:
@@ -157,21 +182,21 @@ def _dek_like(line: str) -> bool:
     return 4 <= word_count(line) <= 60 and _starts_upper(line) and not line.rstrip().endswith((*_TERMINAL, "!", "?"))
 
 
-def _drop_consumed_lines(article: Article, consumed: dict[int, int]) -> None:
+def _drop_consumed_lines(article: Article, consumed: dict[int, set[int]]) -> None:
     kept: list[Paragraph] = []
     for index, paragraph in enumerate(article.paragraphs):
-        taken = consumed.get(index, 0)
-        if taken == 0:
+        taken = consumed.get(index)
+        if not taken:
             kept.append(paragraph)
             continue
-        rest = (paragraph.lines or [paragraph.text])[taken:]
+        rest = [line for number, line in enumerate(paragraph.lines or [paragraph.text]) if number not in taken]
         if rest:
             kept.append(Paragraph(squash_spaces(" ".join(rest)), paragraph.position, rest))
     article.paragraphs = kept
 
 
 def _inline_dateline(article: Article, patterns: HeaderPatterns) -> None:
-    """"BELGRADE, Serbia (AP) — Text..." gives the dateline; the paragraph itself is kept whole."""
+    """ "BELGRADE, Serbia (AP) — Text..." gives the dateline; the paragraph itself is kept whole."""
     if article.dateline is not None or not article.paragraphs:
         return
     first = article.paragraphs[0].text

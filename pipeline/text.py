@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
-_SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
-_NON_WORD_EDGES = re.compile(r"^\W+|\W+$")
+_EDGE_PUNCTUATION = " \"'.,;:!?()[]-–—…*•·|/"
 
 
 def squash_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def normalize_key(text: str) -> str:
     """The key under which two paragraphs count as the same: case, spacing and quote style ignored."""
-    key = _SPACES.sub(" ", text.translate(_QUOTES).casefold()).strip()
-    # Trailing punctuation differences ("Foo." vs "Foo") are not a different paragraph.
-    return _NON_WORD_EDGES.sub("", key)
+    key = " ".join(text.translate(_QUOTES).casefold().split())
+    # Edge punctuation differences ("Foo." vs "Foo") do not make a different paragraph.
+    return key.strip(_EDGE_PUNCTUATION)
 
 
 def words(text: str) -> list[str]:
@@ -26,7 +25,8 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words in a whitespace-squashed text (every paragraph and header line is squashed)."""
+    return text.count(" ") + 1 if text else 0
 
 
 def shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:

@@ -1,0 +1,108 @@
+"""A deterministic generator of noisy articles in the seeds' styles, for benchmarks and demos.
+
+Body sentences are drawn from a synthetic Zipf-distributed vocabulary (function words are
+frequent, content words rare), so paragraphs overlap about as much as real prose does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+
+FUNCTION_WORDS = (
+    "the of and to in a that said for on was with as by at from his its it be has have "
+    "an are were is this which after their but not will would who they had been more"
+).split()
+SYLLABLES = [
+    "ka",
+    "ro",
+    "ven",
+    "dal",
+    "mi",
+    "tor",
+    "sa",
+    "len",
+    "bri",
+    "os",
+    "tar",
+    "un",
+    "gel",
+    "pe",
+    "rin",
+    "cor",
+    "va",
+    "lis",
+    "mon",
+    "te",
+]
+CONTENT_WORDS = ["".join(p) for p in itertools.product(SYLLABLES, repeat=3)][:6000]
+PLACES = ["Lyon", "Tallinn", "Porto", "Gdansk", "Vardo", "Split", "Ghent", "Bergen", "Turku", "Cork"]
+NAMES = ["Jane Roe", "Erik Lund", "Maria Kask", "Jonas Petraitis", "Rosa Almeida", "Jan Novak", "Claire Martin"]
+SECTIONS = ["Europe", "Economy", "Energy", "Politics", "World"]
+NOISE = [
+    "Advertisement",
+    "Share this article",
+    "Facebook Twitter Email Print",
+    "Read more: {title}",
+    "Sign up for our Morning Briefing newsletter and get the news in your inbox.",
+    "12 Comments",
+    "Follow us on Twitter for the latest news.",
+]
+_WEIGHTS = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(CONTENT_WORDS))))
+
+
+def sentence(rng: random.Random) -> str:
+    length = rng.randint(8, 28)
+    tokens = [
+        rng.choice(FUNCTION_WORDS) if rng.random() < 0.45 else rng.choices(CONTENT_WORDS, cum_weights=_WEIGHTS)[0]
+        for _ in range(length)
+    ]
+    if rng.random() < 0.3:
+        tokens.insert(rng.randint(0, len(tokens)), rng.choice(PLACES))
+    return " ".join(tokens).capitalize() + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
+
+
+def gallery_block(rng: random.Random) -> str:
+    name = rng.choice(NAMES)
+    one = f"Combined Shape Caption {sentence(rng)} (AP Photo/{name}) Credit: {name} Credit: {name}"
+    return f"{one} {one}"
+
+
+def noisy_article(rng: random.Random, number: int) -> str:
+    title = f"{rng.choice(PLACES)} {rng.choice(['votes on', 'debates', 'rejects', 'approves'])} plan number {number}"
+    style = rng.randint(0, 2)
+    body = [paragraph(rng) for _ in range(rng.randint(6, 14))]
+    for _ in range(rng.randint(1, 4)):
+        body.insert(rng.randint(1, len(body)), rng.choice(NOISE).format(title=title))
+    if rng.random() < 0.3:
+        body.insert(rng.randint(1, len(body)), body[0])  # a verbatim repeat
+    if style == 0:  # wire story with a date marker and a photo gallery
+        galleries = [gallery_block(rng) for _ in range(rng.randint(1, 5))]
+        text = f" date 2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} " + "\n\n".join(body + galleries)
+        return text + "\n\nCopyright 2024 The Associated Press. All rights reserved."
+    if style == 1:  # agency page with a header block and a subscription footer
+        header = [
+            rng.choice(SECTIONS),
+            title,
+            f"Officials in {rng.choice(PLACES)} weigh the costs of the plan",
+            f"{rng.choice(NAMES)}  | 1{rng.randint(0, 9)}.0{rng.randint(1, 9)}.2024 - Update : "
+            f"1{rng.randint(0, 9)}.0{rng.randint(1, 9)}.2024\n{title}",
+            f"{rng.choice(PLACES).upper()}, Europe",
+        ]
+        footer = (
+            "Anadolu Agency website contains only a portion of the news stories offered to subscribers "
+            "of its wire, in summary. Please contact us for subscription options."
+        )
+        return "\n\n".join([*header, *body, footer])
+    return "\n".join([title, *body])  # headline then one paragraph per line
+
+
+def noisy_articles(count: int, seed: int = 7) -> Iterator[str]:
+    rng = random.Random(seed)
+    for number in range(count):
+        yield noisy_article(rng, number)

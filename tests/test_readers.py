@@ -1,0 +1,155 @@
+"""Readers: every format, gzip of each, and a clear error naming file (and line) for bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import RawArticle, ReadError, read_file, read_paths
+
+HTML_PAGE = """<html><head><title>Harbor gets a wall | Example News</title>
+<meta property="og:title" content="Harbor gets a wall">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Harbor town gets its breakwater", "datePublished": "2024-03-14T09:30:00+01:00",
+ "dateModified": "2024-03-15T10:00:00+01:00", "author": [{"@type": "Person", "name": "Erik Lund"}],
+ "url": "https://www.example.com/news/harbor"}</script>
+<style>.x{color:red}</style></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Harbor town gets its breakwater</h1>
+<p>Fishermen said on Thursday that the new wall would let their boats winter in the harbor.</p>
+<figure><img src="a.jpg"><figcaption>Trawlers in the harbor. <span class="credit">Erik Lund</span></figcaption></figure>
+<p>Construction starts in May, the harbor authority said.</p>
+<ul><li>Cost: 40 million crowns</li></ul>
+<script>var tracking = 1;</script>
+</article><footer>Contact us | Privacy</footer></body></html>"""
+
+
+def write(path: Path, data: bytes | str, gz: bool = False) -> Path:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if gz:
+        path = path.with_name(path.name + ".gz")
+        path.write_bytes(gzip.compress(raw))
+    else:
+        path.write_bytes(raw)
+    return path
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_txt_date_marker_becomes_published(tmp_path: Path, gz: bool) -> None:
+    path = write(tmp_path / "a.txt", " date 2024-03-14 First paragraph here.\n\nSecond one.", gz)
+    [article] = read_file(path)
+    assert isinstance(article, RawArticle)
+    assert article.published == "2024-03-14"
+    assert article.text is not None and article.text.startswith("First paragraph")
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_html_page_body_metadata_and_captions(tmp_path: Path, gz: bool) -> None:
+    from pipeline import Cleaner
+
+    path = write(tmp_path / "page.html", HTML_PAGE, gz)
+    [raw] = read_file(path)
+    assert isinstance(raw, RawArticle) and raw.html
+    article = Cleaner.from_files().clean(raw)
+    assert article.title == "Harbor town gets its breakwater"
+    assert article.published == "2024-03-14T09:30:00+01:00"
+    assert article.updated == "2024-03-15T10:00:00+01:00"
+    assert article.authors == ["Erik Lund"]
+    assert article.source == "example.com"
+    assert [p.text for p in article.paragraphs] == [
+        "Fishermen said on Thursday that the new wall would let their boats winter in the harbor.",
+        "Construction starts in May, the harbor authority said.",
+        "Cost: 40 million crowns",
+    ]
+    assert [(c.text, c.credit) for c in article.captions] == [("Trawlers in the harbor.", "Erik Lund")]
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_jsonl_bad_line_reported_with_number_rest_goes_through(tmp_path: Path, gz: bool) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "First story",
+                "text": "Body one.",
+                "url": "https://news.example.org/a1",
+                "published": "2024-05-01",
+            }
+        ),
+        "{not json",
+        json.dumps({"id": "a3", "html": "<p>Body three is html.</p>", "source": "wire"}),
+        json.dumps({"id": "a4"}),
+        json.dumps(["a", "list"]),
+        "",
+        json.dumps({"text": "Body six."}),
+    ]
+    path = write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n", gz)
+    results = list(read_file(path))
+    ok = [r for r in results if isinstance(r, RawArticle)]
+    errors = [r for r in results if isinstance(r, ReadError)]
+    assert [r.line for r in ok] == [1, 3, 7]
+    assert ok[0].source == "news.example.org" and ok[0].title == "First story" and ok[0].external_id == "a1"
+    assert ok[1].html and ok[1].source == "wire"
+    assert [(e.line, e.reason.split(":")[0]) for e in errors] == [
+        (2, "invalid JSON"),
+        (4, "no 'text' or 'html' string in the record"),
+        (5, "expected a JSON object, got list"),
+    ]
+    assert str(errors[0]).startswith(f"{path.name}:2: invalid JSON")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.html", b"  \n\n ", "empty file"),
+        ("empty.jsonl", b"\n\n", "empty file"),
+        ("binary.txt", bytes(range(256)) * 4, "binary content"),
+        ("latin1.txt", "Caf\u00e9 au lait".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3)"),
+        ("report.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("noext", b"hello", "unsupported file type"),
+        ("notgz.txt.gz", b"this is not gzip", "not a valid gzip file"),
+    ],
+)
+def test_bad_file_gives_error_naming_it(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    [error] = read_file(write(tmp_path / name, data))
+    assert isinstance(error, ReadError)
+    assert error.source_file == name
+    assert reason in error.reason
+
+
+def test_truncated_gzip_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    blob = gzip.compress(("A paragraph of text. " * 2000).encode())
+    path = tmp_path / "cut.txt.gz"
+    path.write_bytes(blob[: len(blob) // 2])
+    [error] = read_file(path)
+    assert isinstance(error, ReadError) and "truncated" in error.reason
+
+
+def test_truncated_jsonl_gzip_keeps_lines_before_the_cut(tmp_path: Path) -> None:
+    records = "".join(json.dumps({"text": f"Story number {i} " + "x" * i}) + "\n" for i in range(2000))
+    blob = gzip.compress(records.encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(blob[: len(blob) // 2])
+    results = list(read_file(path))
+    assert isinstance(results[-1], ReadError) and "truncated" in results[-1].reason
+    assert results[-1].line is not None
+    assert all(isinstance(r, RawArticle) for r in results[:-1]) and len(results) > 10
+
+
+def test_mojibake_is_repaired(tmp_path: Path) -> None:
+    broken = "Kosovo’s prime minister met Türkiye’s envoy.".encode().decode("cp1252", errors="replace")
+    [article] = read_file(write(tmp_path / "m.txt", broken))
+    assert isinstance(article, RawArticle)
+    assert article.text == "Kosovo’s prime minister met Türkiye’s envoy."
+
+
+def test_folder_is_read_in_sorted_order_hidden_files_skipped(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("Second story.")
+    (tmp_path / "a.txt").write_text("First story.")
+    (tmp_path / ".hidden.txt").write_text("Editor swap file.")
+    names = [r.source_file for r in read_paths([tmp_path])]
+    assert names == ["a.txt", "b.txt"]

@@ -1,0 +1,57 @@
+"""Repetition: repeated spans, exact and near duplicates, title repeats; first occurrence kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.steps import repeated_span
+
+SENTENCE = "The harbor authority said construction would begin in May and last two summers."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"{SENTENCE} {SENTENCE}", (SENTENCE, 2)),
+        (f"{SENTENCE} {SENTENCE}  {SENTENCE}", (SENTENCE, 3)),
+        (SENTENCE, (SENTENCE, 1)),
+        ("Go, go, go, go, go", ("Go, go, go, go, go", 1)),  # too short to be a flattened widget
+        (f"{SENTENCE} {SENTENCE} and more", (f"{SENTENCE} {SENTENCE} and more", 1)),
+    ],
+)
+def test_repeated_span(text: str, expected: tuple[str, int]) -> None:
+    assert repeated_span(text, 20) == expected
+
+
+def test_doubled_paragraph_collapses_and_is_audited(clean_text) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"{SENTENCE} {SENTENCE}\n\nAnother paragraph of the story here.")
+    assert article.paragraphs[0].text == SENTENCE
+    assert [(r.rule, r.text) for r in article.removed] == [("repeat.span", SENTENCE)]
+
+
+def test_exact_duplicates_after_normalization(clean_text) -> None:  # type: ignore[no-untyped-def]
+    quoted = "“We will rebuild the bridge,” the mayor said on Monday."
+    variant = '"we  will rebuild the bridge," the mayor said on Monday'
+    article = clean_text(f"{quoted}\n\n{SENTENCE}\n\n{variant}")
+    assert [p.text for p in article.paragraphs] == [quoted, SENTENCE]
+    assert [r.rule for r in article.removed] == ["repeat.exact"]
+
+
+def test_near_duplicate_dropped_distinct_sentence_on_same_topic_kept(clean_text) -> None:  # type: ignore[no-untyped-def]
+    near = "The harbor authority said construction would begin in May and last for two summers."
+    same_topic = "Construction of the harbor wall will cost 40 million crowns, the authority said in May."
+    article = clean_text(f"{SENTENCE}\n\n{same_topic}\n\n{near}")
+    assert [p.text for p in article.paragraphs] == [SENTENCE, same_topic]
+    assert [r.rule for r in article.removed] == ["repeat.near"]
+
+
+def test_short_repeated_lines_are_kept(clean_text) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"{SENTENCE}\n\n“No.”\n\nDid he agree to the plan?\n\n“No.”")
+    assert [p.text for p in article.paragraphs] == [SENTENCE, "“No.”", "Did he agree to the plan?", "“No.”"]
+
+
+def test_paragraph_repeating_the_title_is_dropped(clean_text) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"Harbor wall to be built in Vardo\n\n{SENTENCE}\n\nHarbor wall to be built in Vardo")
+    assert article.title == "Harbor wall to be built in Vardo"
+    assert [p.text for p in article.paragraphs] == [SENTENCE]
+    assert [r.rule for r in article.removed] == ["repeat.title"]

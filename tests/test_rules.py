@@ -1,0 +1,155 @@
+"""Every noise category: a line that must go beside a real sentence, at the same place, that must survive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import Cleaner, RawArticle
+from pipeline.rules import RulesError, load_rules
+
+BODY = [
+    "The city council approved the new budget on Monday after a six-hour debate that ran past midnight.",
+    "Opposition members said the plan cut too deeply into library funding and promised to revisit it.",
+    "The mayor said the savings were needed to repair two bridges that engineers declared unsafe last year.",
+]
+
+# (category, must go, must survive). Each line is put at the end of a short article.
+CASES = [
+    (
+        "caption",
+        "Firefighters work at the scene in Lyon, France, Tuesday, June 4, 2024. (AP Photo/Claire Martin)",
+        "The photographer said the AP Photo desk had asked her to cover the fire in Lyon on Tuesday.",
+    ),
+    (
+        "caption",
+        "Rescuers search the rubble of the school on Monday. Jan Novak/Getty Images",
+        "Getty Images said it would license the pictures of the rescue to charities free of charge.",
+    ),
+    ("caption", "Photo: Jan Novak", "Photos of the damage were shared widely on social media, the police said."),
+    ("caption", "Credit: Jan Novak", "Credit Suisse analysts said the council's bonds remained a safe investment."),
+    ("caption", "Credit: Jan Novak", "Credit card spending in the city rose 4 percent last quarter, the bank said."),
+    (
+        "agency",
+        "Copyright 2024 The Associated Press. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed.",
+        "The copyright on the bridge designs expired in 2019, which let the city hire a cheaper firm.",
+    ),
+    (
+        "agency",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+        "Reuters reported last month that the bridges had failed two inspections.",
+    ),
+    ("agency", "© 2024 Example Daily News Ltd", "In 2024 the council spent more on bridges than on parks."),
+    (
+        "agency",
+        "Anadolu Agency website contains only a portion of the news stories offered to subscribers of "
+        "the wire, in summary. Please contact us for subscription options.",
+        "Anadolu Agency reported that the talks would resume next week in Ankara.",
+    ),
+    (
+        "newsletter",
+        "Sign up for our Morning Briefing newsletter and get the day's news in your inbox.",
+        "The bakery announced the award in its monthly newsletter, thanking its customers.",
+    ),
+    (
+        "newsletter",
+        "Get the best of our city coverage delivered to your inbox every Friday.",
+        "Residents can subscribe to alerts about road closures, the council said.",
+    ),
+    ("share", "Share this article", "She said she would share the report with the regional government."),
+    ("share", "Facebook Twitter Email Print", "The mayor posted the plan on Facebook and Twitter on Sunday."),
+    ("share", "Follow us on Twitter for the latest news.", "Follow-up inspections are planned for March."),
+    (
+        "related",
+        "Read more: Council votes to close two libraries",
+        "Read more carefully, the plan cuts library hours by a third, critics said.",
+    ),
+    (
+        "related",
+        "RELATED: Bridges across the region fail inspections",
+        "Related cuts to school transport were postponed until next year.",
+    ),
+    ("ad", "Advertisement", "An advertisement for the new tram line drew complaints from residents."),
+    ("ad", "Story continues below advertisement", "The story of the bridge began in 1911, when it was built."),
+    ("comments", "12 Comments", "Comments from residents filled three hours of the public hearing."),
+    ("comments", "Leave a comment", "The minister declined to comment on the budget dispute."),
+]
+
+
+def clean_with_last(cleaner: Cleaner, line: str):  # type: ignore[no-untyped-def]
+    text = "\n\n".join(["Council passes budget after long night", *BODY, line])
+    return cleaner.clean(RawArticle(source_file="case.txt", text=text))
+
+
+@pytest.mark.parametrize(("category", "must_go", "must_survive"), CASES)
+def test_noise_line_goes_real_sentence_survives(
+    cleaner: Cleaner, category: str, must_go: str, must_survive: str
+) -> None:
+    noisy = clean_with_last(cleaner, must_go)
+    assert [p.text for p in noisy.paragraphs] == BODY
+    assert [r.category for r in noisy.removed] == [category]
+
+    real = clean_with_last(cleaner, must_survive)
+    assert [p.text for p in real.paragraphs] == [*BODY, must_survive]
+    assert real.removed == []
+
+
+def test_caption_rule_keeps_caption_as_structured_data(cleaner: Cleaner) -> None:
+    line = "Firefighters work at the scene in Lyon, France, Tuesday, June 4, 2024. (AP Photo/Claire Martin)"
+    article = clean_with_last(cleaner, line)
+    assert [(c.text, c.credit) for c in article.captions] == [(line, "Claire Martin")]
+
+
+def test_copyright_span_is_cut_from_last_paragraph_rest_kept(cleaner: Cleaner) -> None:
+    last = "The vote is final. Copyright 2024 The Associated Press. All rights reserved."
+    article = clean_with_last(cleaner, last)
+    assert article.paragraphs[-1].text == "The vote is final."
+    assert article.removed[0].rule == "agency.ap_copyright"
+
+
+def test_tail_rule_does_not_fire_at_the_top(cleaner: Cleaner) -> None:
+    more = [f"Paragraph {n} of the story adds detail number {n} about the budget vote." for n in range(6)]
+    text = "\n\n".join(["© 2024 is the year the council chose for its bridge plan, the mayor said", *BODY, *more])
+    article = cleaner.clean(RawArticle(source_file="case.txt", text=text))
+    assert not [r for r in article.removed if r.category == "agency"]
+
+
+def test_user_rules_file_adds_and_disables_rules(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "rules:\n"
+        "  - id: mine.tip_line\n    category: furniture\n    pattern: 'Got a tip\\? Email .*'\n"
+        "  - id: ad.marker\n    enabled: false\n",
+        encoding="utf-8",
+    )
+    mine = Cleaner.from_files([extra])
+    article = clean_with_last(mine, "Got a tip? Email tips@example.org")
+    assert [r.rule for r in article.removed] == ["mine.tip_line"]
+    assert clean_with_last(mine, "Advertisement").paragraphs[-1].text == "Advertisement"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("rules:\n  - category: ad\n    pattern: x\n", "every rule needs an id"),
+        ("rules:\n  - id: a\n    category: ad\n    pattern: '('\n", "bad pattern"),
+        ("rules:\n  - id: a\n    category: ad\n    pattern: x\n    scope: page\n", "scope must be"),
+        ("rules:\n  - id: a\n    category: ad\n    pattern: x\n    where: middle\n", "where must be"),
+        ("rules:\n  - id: a\n    pattern: x\n", "needs a category"),
+        ("- just a list\n", "expected a mapping"),
+    ],
+)
+def test_bad_rules_file_names_file_and_problem(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError, match=message) as info:
+        load_rules([path])
+    assert str(path) in str(info.value)
+
+
+def test_every_shipped_rule_has_id_category_and_known_scope() -> None:
+    rules = load_rules().rules
+    assert len({r.id for r in rules}) == len(rules)
+    assert {r.category for r in rules} >= {"caption", "agency", "newsletter", "share", "related", "ad", "comments"}
