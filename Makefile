@@ -21,7 +21,7 @@ test: install lint
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check pipeline dags tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 bench: install

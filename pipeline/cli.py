@@ -33,6 +33,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable",
     )
     clean.set_defaults(handler=cmd_clean)
+
+    run = commands.add_parser("run", help="clean a folder of dumps and publish it as one batch in PostgreSQL")
+    run.add_argument("--input", required=True, type=Path, metavar="DIR", help="the batch folder (or one file)")
+    run.add_argument("--batch", required=True, metavar="ID", help="batch id, e.g. the date 2024-03-14")
+    run.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    run.add_argument("--json", action="store_true", help="print the batch report as JSON")
+    run.set_defaults(handler=cmd_run)
+
+    db = commands.add_parser("db", help="database: migrate, url, psql")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
+        handler=cmd_db_migrate
+    )
+    db_url = db_commands.add_parser("url", help="print the database URL (password hidden unless --show-password)")
+    db_url.add_argument("--show-password", action="store_true")
+    db_url.set_defaults(handler=cmd_db_url)
+    db_psql = db_commands.add_parser("psql", help="open psql on the database; extra arguments go to psql")
+    db_psql.add_argument("psql_args", nargs=argparse.REMAINDER)
+    db_psql.set_defaults(handler=cmd_db_psql)
     return parser
 
 
@@ -58,6 +77,61 @@ def cmd_clean(args: argparse.Namespace) -> int:
         else:
             print(summarize(result))
     return 1 if errors else 0
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from .db import create_engine, database_url
+    from .migrate import migrate
+
+    engine = create_engine(database_url())
+    migrate(engine)
+    return engine
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    if not args.input.exists():
+        print(f"error: {args.input}: no such file or folder", file=sys.stderr)
+        return 2
+    cleaner = Cleaner.from_files(args.rules)
+    report = run_batch(_engine(), args.input, args.batch, cleaner, progress=sys.stderr.isatty())
+    print(json.dumps(report.to_json()) if args.json else report.render())
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    from .db import create_engine, database_url, redact
+    from .migrate import migrate
+
+    url = database_url()
+    applied = migrate(create_engine(url))
+    print(f"{redact(url)}: " + (f"applied {', '.join(applied)}" if applied else "schema up to date"))
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    from .db import database_url, redact
+
+    url = database_url()
+    print(url.render_as_string(hide_password=False) if args.show_password else redact(url))
+    return 0
+
+
+def cmd_db_psql(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+
+    from .db import database_url, psql_args
+
+    url = database_url()
+    if shutil.which("psql") is None:
+        print("error: psql is not installed (e.g. apt-get install postgresql-client)", file=sys.stderr)
+        return 2
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    os.execvpe("psql", [*psql_args(url), *args.psql_args], env)
 
 
 def summarize(article: Article) -> str:

@@ -105,18 +105,24 @@ def _open(path: Path, gzipped: bool) -> IO[bytes]:
 
 
 def _read_single(path: Path, name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:
+    chunks: list[bytes] = []
+    size = 0
     with _open(path, gzipped) as handle:
         try:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+            # Read to the end: a truncated gzip stream only raises once its end is reached.
+            while chunk := handle.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_ARTICLE_BYTES:
+                    yield ReadError(name, f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB; not one article")
+                    return
+                chunks.append(chunk)
         except EOFError:
             yield ReadError(name, "truncated gzip file (compressed stream ended early)")
             return
         except zlib.error as exc:
             yield ReadError(name, f"corrupt gzip data ({exc})")
             return
-    if len(data) > MAX_ARTICLE_BYTES:
-        yield ReadError(name, f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB; not one article")
-        return
+    data = b"".join(chunks)
     text = decode(data)
     if isinstance(text, str) and not text.strip():
         text = DecodeFailure("empty file (no text)")

@@ -1,0 +1,109 @@
+"""Which PostgreSQL: DATABASE_URL when set, else an embedded server (pgserver) in the project folder.
+
+URLs are SQLAlchemy URLs with the psycopg2 driver. A bare postgresql:// (or postgres://) URL is
+normalized to postgresql+psycopg2:// because SQLAlchemy 2.1 maps the bare scheme to psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_URL = "DATABASE_URL"
+ENV_DATA_DIR = "NEWSCLEAN_PGDATA"
+
+
+def normalize_url(url: str | URL) -> URL:
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    if not parsed.drivername.startswith("postgresql"):
+        raise ValueError(f"not a PostgreSQL URL: {redact(parsed)}")
+    return parsed
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it may appear in logs: password hidden."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.render_as_string(hide_password=True)
+
+
+def embedded_data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or PROJECT_ROOT / ".pgdata")
+
+
+def embedded_url(database: str = "postgres") -> URL:
+    """Start (or reuse) the embedded PostgreSQL under .pgdata/ and return its URL.
+
+    The server outlives this process on purpose: the next command, test or DAG task reuses it
+    (pgserver starts it in under a second when it is not running).
+    """
+    data_dir = embedded_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root)
+        import pgserver  # imported lazily: only the embedded path needs it
+
+        server = pgserver.get_server(str(data_dir), cleanup_mode=None)
+    url = normalize_url(server.get_uri())
+    if database != "postgres":
+        url = url.set(database=database)
+    return url
+
+
+def database_url(explicit: str | URL | None = None) -> URL:
+    """An explicit URL, else DATABASE_URL, else the embedded server."""
+    chosen = explicit or os.environ.get(ENV_URL)
+    return normalize_url(chosen) if chosen else embedded_url()
+
+
+def psql_args(url: URL) -> list[str]:
+    """psql command line for a URL (password passed through PGPASSWORD, never argv)."""
+    args = ["psql"]
+    host = url.host or (url.query.get("host") if url.query else None)
+    if isinstance(host, tuple):
+        host = host[0]
+    if host:
+        args += ["-h", str(host)]
+    if url.port:
+        args += ["-p", str(url.port)]
+    if url.username:
+        args += ["-U", url.username]
+    args += ["-d", url.database or "postgres"]
+    return args
+
+
+def create_engine(url: URL, **kwargs: Any) -> sa.Engine:
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def raw_connection(engine: sa.Engine) -> Iterator[Any]:
+    """A psycopg2 connection from the engine (COPY needs the DBAPI cursor)."""
+    connection = engine.raw_connection()
+    try:
+        yield connection.driver_connection
+    finally:
+        connection.close()
+
+
+def ensure_database(url: URL) -> None:
+    """CREATE DATABASE url.database if it does not exist (connecting to the server's postgres db)."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).scalar()
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        admin.dispose()

@@ -1,0 +1,184 @@
+"""Publish a batch: COPY the staged shards into PostgreSQL and swap the batch in, in one transaction.
+
+Readers never see half a batch: everything between BEGIN and COMMIT is invisible to them, and a
+killed loader leaves nothing behind but its ledger row. A per-batch advisory lock serializes two
+runs of one batch; each publish is idempotent, so they end with one correct copy. Rows that a
+rerun would write identically are not touched at all.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from .db import raw_connection
+from .staging import TABLES
+
+_STAGE_TYPES = {
+    "articles": """copy_id text, article_key text, source text, url text, external_id text, source_file text,
+        source_line integer, title text, subtitle text, section text, authors text[], published_at timestamptz,
+        updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,
+        removed_chars integer, input_chars integer, content_hash text""",
+    "paragraphs": "copy_id text, position integer, text text",
+    "captions": "copy_id text, position integer, text text, credit text",
+    "removals": "copy_id text, seq integer, position integer, rule text, category text, scope text, text text",
+    "rejected": "source_file text, line integer, reason text",
+}
+_ARTICLE_COLUMNS = [c for c in TABLES["articles"] if c != "copy_id"]
+# A debugging hook for the crash test: hang right after COPY began, so the test can kill us there.
+HANG_ENV = "NEWSCLEAN_TEST_HANG_AFTER_COPY"
+
+
+def start_batch(engine: sa.Engine, batch_id: str, input_path: str) -> None:
+    """Record the run in the ledger (its own small transaction, visible at once)."""
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                """INSERT INTO batches (batch_id, input_path, status, started_at)
+                   VALUES (:b, :p, 'running', now())
+                   ON CONFLICT (batch_id) DO UPDATE SET status = 'running', started_at = now(),
+                       finished_at = NULL, runs = batches.runs + 1, input_path = EXCLUDED.input_path, error = NULL"""
+            ),
+            {"b": batch_id, "p": input_path},
+        )
+
+
+def fail_batch(engine: sa.Engine, batch_id: str, error: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE batches SET status = 'failed', finished_at = now(), error = :e WHERE batch_id = :b"),
+            {"b": batch_id, "e": error[:2000]},
+        )
+
+
+def publish_batch(engine: sa.Engine, batch_id: str, staging_dirs: Sequence[Path], files_seen: int) -> dict[str, Any]:
+    """COPY every shard and make the batch's rows exactly what the shards say, atomically.
+
+    Returns the batch's counts, plus "seconds": time per phase (copy, articles, children, total).
+    """
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    with raw_connection(engine) as connection:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"newsclean:batch:{batch_id}",))
+                _create_stage_tables(cursor)
+                for staging_dir in staging_dirs:
+                    for table in TABLES:
+                        with open(Path(staging_dir) / f"{table}.copy", encoding="utf-8") as handle:
+                            cursor.copy_expert(f"COPY stage_{table} FROM STDIN", handle)
+                        _maybe_hang()
+                phases["copy"] = time.perf_counter() - started
+                counts = _merge(cursor, batch_id, files_seen, phases)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    phases["total"] = time.perf_counter() - started
+    return {**counts, "seconds": {k: round(v, 3) for k, v in phases.items()}}
+
+
+def _maybe_hang() -> None:
+    marker = os.environ.get(HANG_ENV)
+    if marker:
+        Path(marker).write_text("copy began\n", encoding="utf-8")
+        while True:
+            time.sleep(1)
+
+
+def _create_stage_tables(cursor: Any) -> None:
+    for table, columns in _STAGE_TYPES.items():
+        cursor.execute(f"CREATE TEMP TABLE stage_{table} ({columns}) ON COMMIT DROP")
+
+
+def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]) -> dict[str, int]:
+    columns = ", ".join(_ARTICLE_COLUMNS)
+    params = {"batch": batch_id}
+    # One copy per article key: an article delivered twice in one batch keeps its first file.
+    cursor.execute(
+        """CREATE TEMP TABLE batch_articles ON COMMIT DROP AS
+           SELECT DISTINCT ON (article_key) * FROM stage_articles
+           ORDER BY article_key, source_file, source_line NULLS FIRST, copy_id"""
+    )
+    # Rows to write: new keys; keys last delivered by an earlier batch (a later batch wins, so
+    # backfills in any order end the same); keys of this batch whose content changed.
+    cursor.execute(
+        """CREATE TEMP TABLE to_write ON COMMIT DROP AS
+           SELECT b.* FROM batch_articles b LEFT JOIN articles a USING (article_key)
+           WHERE a.article_id IS NULL OR a.batch_id < %(batch)s
+              OR (a.batch_id = %(batch)s AND a.content_hash <> b.content_hash)""",
+        params,
+    )
+    # Articles this batch delivered before but no longer does (file removed, then rerun).
+    cursor.execute(
+        """DELETE FROM articles a WHERE a.batch_id = %(batch)s
+           AND NOT EXISTS (SELECT 1 FROM batch_articles b WHERE b.article_key = a.article_key)""",
+        params,
+    )
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _ARTICLE_COLUMNS if c != "article_key")
+    started = time.perf_counter()
+    cursor.execute(
+        f"""INSERT INTO articles ({columns}, batch_id, loaded_at)
+            SELECT {columns}, %(batch)s, now() FROM to_write
+            ON CONFLICT (article_key) DO UPDATE SET {updates}, batch_id = EXCLUDED.batch_id,
+                loaded_at = EXCLUDED.loaded_at""",
+        params,
+    )
+    phases["articles"] = time.perf_counter() - started  # includes the full-text vectors and their GIN index
+    started = time.perf_counter()
+    for table, child_columns in (
+        ("paragraphs", "position, text"),
+        ("captions", "position, text, credit"),
+        ("removals", "seq, position, rule, category, scope, text"),
+    ):
+        cursor.execute(
+            f"""DELETE FROM {table} c USING articles a, to_write w
+                WHERE c.article_id = a.article_id AND a.article_key = w.article_key"""
+        )
+        selected = ", ".join(f"s.{c.strip()}" for c in child_columns.split(","))
+        cursor.execute(
+            f"""INSERT INTO {table} (article_id, {child_columns})
+                SELECT a.article_id, {selected} FROM stage_{table} s
+                JOIN to_write w ON w.copy_id = s.copy_id JOIN articles a ON a.article_key = w.article_key"""
+        )
+    phases["children"] = time.perf_counter() - started
+    cursor.execute(
+        """DELETE FROM rejected_inputs r WHERE r.batch_id = %(batch)s AND NOT EXISTS (
+               SELECT 1 FROM stage_rejected s WHERE s.source_file = r.source_file AND s.line = r.line
+               AND s.reason = r.reason)""",
+        params,
+    )
+    cursor.execute(
+        """INSERT INTO rejected_inputs (batch_id, source_file, line, reason)
+           SELECT DISTINCT ON (source_file, line) %(batch)s, source_file, line, reason FROM stage_rejected
+           ORDER BY source_file, line, reason
+           ON CONFLICT (batch_id, source_file, line) DO NOTHING""",
+        params,
+    )
+    cursor.execute(
+        """SELECT count(*), coalesce(sum(paragraph_count), 0), coalesce(sum(removed_count), 0),
+                  (SELECT count(*) FROM stage_captions c JOIN batch_articles b USING (copy_id)),
+                  (SELECT count(DISTINCT (source_file, line)) FROM stage_rejected),
+                  (SELECT count(*) FROM to_write)
+           FROM batch_articles"""
+    )
+    articles, paragraphs, removed, captions, rejected, written = cursor.fetchone()
+    counts = {"files_seen": files_seen, "articles_loaded": articles, "paragraphs_kept": paragraphs,
+              "pieces_removed": removed, "captions_kept": captions, "inputs_rejected": rejected}
+    cursor.execute(
+        """UPDATE batches SET status = 'published', finished_at = now(), error = NULL,
+               files_seen = %(files_seen)s, articles_loaded = %(articles_loaded)s,
+               paragraphs_kept = %(paragraphs_kept)s, pieces_removed = %(pieces_removed)s,
+               captions_kept = %(captions_kept)s, inputs_rejected = %(inputs_rejected)s
+           WHERE batch_id = %(batch)s""",
+        {**counts, **params},
+    )
+    return {**counts, "articles_written": written}
