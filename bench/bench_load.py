@@ -61,20 +61,30 @@ def main() -> None:
         publish_batch(engine, "bench", [Path(tmp) / "stage"], len(files))
         republished = time.perf_counter() - started
     rows = counts["articles_loaded"] + counts["paragraphs_kept"] + counts["pieces_removed"] + counts["captions_kept"]
-    print(f"articles:          {summary.articles:,}; paragraphs: {counts['paragraphs_kept']:,}; "
-          f"removals: {counts['pieces_removed']:,}; captions: {counts['captions_kept']:,}")
+    print(
+        f"articles:          {summary.articles:,}; paragraphs: {counts['paragraphs_kept']:,}; "
+        f"removals: {counts['pieces_removed']:,}; captions: {counts['captions_kept']:,}"
+    )
     print(f"read+clean+stage:  {cleaned:.1f} s ({summary.articles / cleaned:,.0f} articles/s, one core)")
     phases = counts["seconds"]
     children = counts["paragraphs_kept"] + counts["pieces_removed"] + counts["captions_kept"]
-    print(f"publish (one transaction): {published:.1f} s in all; {rows:,} rows in 4 tables, {rows / published:,.0f} rows/s")
-    print(f"  COPY of all staged rows into temp tables: {phases['copy']:.2f} s "
-          f"({rows / phases['copy']:,.0f} rows/s)")
-    print(f"  articles upsert incl. English full-text vectors + GIN index: {phases['articles']:.2f} s "
-          f"({counts['articles_loaded'] / phases['articles']:,.0f} articles/s)")
-    print(f"  paragraphs, captions, removals into their tables: {phases['children']:.2f} s "
-          f"({children / phases['children']:,.0f} rows/s)")
-    print(f"  paragraph rows/s, COPY + insert: {counts['paragraphs_kept'] / (phases['copy'] + phases['children']):,.0f}; "
-          f"over the whole publish: {counts['paragraphs_kept'] / published:,.0f}")
+    print(
+        f"publish (one transaction): {published:.1f} s in all; {rows:,} rows in 4 tables, "
+        f"{rows / published:,.0f} rows/s"
+    )
+    print(f"  COPY of all staged rows into temp tables: {phases['copy']:.2f} s ({rows / phases['copy']:,.0f} rows/s)")
+    print(
+        f"  articles upsert incl. English full-text vectors + GIN index: {phases['articles']:.2f} s "
+        f"({counts['articles_loaded'] / phases['articles']:,.0f} articles/s)"
+    )
+    print(
+        f"  paragraphs, captions, removals into their tables: {phases['children']:.2f} s "
+        f"({children / phases['children']:,.0f} rows/s)"
+    )
+    print(
+        f"  paragraph rows/s, COPY + insert: {counts['paragraphs_kept'] / (phases['copy'] + phases['children']):,.0f}; "
+        f"over the whole publish: {counts['paragraphs_kept'] / published:,.0f}"
+    )
     print(f"rerun of the same batch (nothing changes): {republished:.1f} s")
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .cleaner import Cleaner
 from .document import Article
@@ -79,7 +80,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Any:
     from .db import create_engine, database_url
     from .migrate import migrate
 

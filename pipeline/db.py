@@ -52,7 +52,7 @@ def embedded_url(database: str = "postgres") -> URL:
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root)
         import pgserver  # imported lazily: only the embedded path needs it
 
-        server = pgserver.get_server(str(data_dir), cleanup_mode=None)
+        server = pgserver.get_server(str(data_dir), cleanup_mode=None)  # type: ignore[attr-defined]
     url = normalize_url(server.get_uri())
     if database != "postgres":
         url = url.set(database=database)

@@ -18,7 +18,9 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip() if "//" in url else f"//{url.strip()}")
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)
+    ]
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("", host, path, urlencode(sorted(query)), ""))
 

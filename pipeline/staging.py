@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,9 +21,28 @@ from .identity import article_key, content_hash
 from .readers import ReadError, read_file
 
 TABLES = {
-    "articles": ("copy_id", "article_key", "source", "url", "external_id", "source_file", "source_line", "title",
-                 "subtitle", "section", "authors", "published_at", "updated_at", "dateline", "body",
-                 "paragraph_count", "removed_count", "removed_chars", "input_chars", "content_hash"),
+    "articles": (
+        "copy_id",
+        "article_key",
+        "source",
+        "url",
+        "external_id",
+        "source_file",
+        "source_line",
+        "title",
+        "subtitle",
+        "section",
+        "authors",
+        "published_at",
+        "updated_at",
+        "dateline",
+        "body",
+        "paragraph_count",
+        "removed_count",
+        "removed_chars",
+        "input_chars",
+        "content_hash",
+    ),
     "paragraphs": ("copy_id", "position", "text"),
     "captions": ("copy_id", "position", "text", "credit"),
     "removals": ("copy_id", "seq", "position", "rule", "category", "scope", "text"),
@@ -126,15 +145,17 @@ def _clean_file(cleaner: Cleaner, path: Path, name: str) -> Iterator[Article | R
         yield article
 
 
-def _write_article(out: dict[str, IO[str]], article: Article, copy_id: str) -> None:
+def _write_article(out: Mapping[str, IO[str]], article: Article, copy_id: str) -> None:
     _write_row(out["articles"], article_row(article, copy_id))
     for position, paragraph in enumerate(article.paragraphs):
         _write_row(out["paragraphs"], [copy_id, position, paragraph.text])
     for position, caption in enumerate(article.captions):
         _write_row(out["captions"], [copy_id, position, caption.text, caption.credit])
     for seq, removal in enumerate(article.removed):
-        _write_row(out["removals"], [copy_id, seq, removal.position, removal.rule, removal.category, removal.scope,
-                                     removal.text])
+        _write_row(
+            out["removals"],
+            [copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text],
+        )
 
 
 def read_summary(staging_dir: Path) -> ShardSummary:

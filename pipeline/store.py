@@ -69,7 +69,9 @@ def publish_batch(engine: sa.Engine, batch_id: str, staging_dirs: Sequence[Path]
                 cursor.execute("SET LOCAL TIME ZONE 'UTC'")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"newsclean:batch:{batch_id}",))
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"newsclean:batch:{batch_id}",)
+                )
                 _create_stage_tables(cursor)
                 for staging_dir in staging_dirs:
                     for table in TABLES:
@@ -171,8 +173,14 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
            FROM batch_articles"""
     )
     articles, paragraphs, removed, captions, rejected, written = cursor.fetchone()
-    counts = {"files_seen": files_seen, "articles_loaded": articles, "paragraphs_kept": paragraphs,
-              "pieces_removed": removed, "captions_kept": captions, "inputs_rejected": rejected}
+    counts = {
+        "files_seen": files_seen,
+        "articles_loaded": articles,
+        "paragraphs_kept": paragraphs,
+        "pieces_removed": removed,
+        "captions_kept": captions,
+        "inputs_rejected": rejected,
+    }
     cursor.execute(
         """UPDATE batches SET status = 'published', finished_at = now(), error = NULL,
                files_seen = %(files_seen)s, articles_loaded = %(articles_loaded)s,

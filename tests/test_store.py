@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from pipeline.batch import run_batch
@@ -35,14 +34,24 @@ def fixture_batch(tmp_path: Path, name: str = "batch") -> Path:
 def test_migrations_from_empty_create_every_table_with_comments(engine: sa.Engine) -> None:
     tables = {"batches", "articles", "paragraphs", "captions", "removals", "rejected_inputs"}
     with engine.connect() as connection:
-        found = set(connection.execute(sa.text(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).scalars())
+        found = set(
+            connection.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+            ).scalars()
+        )
         assert tables <= found
-        uncommented = connection.execute(sa.text(
-            """SELECT c.table_name || '.' || c.column_name FROM information_schema.columns c
+        uncommented = (
+            connection.execute(
+                sa.text(
+                    """SELECT c.table_name || '.' || c.column_name FROM information_schema.columns c
                WHERE c.table_schema = 'public' AND c.table_name = ANY(:tables)
-               AND col_description((quote_ident(c.table_name))::regclass, c.ordinal_position) IS NULL"""),
-            {"tables": list(tables)}).scalars().all()
+               AND col_description((quote_ident(c.table_name))::regclass, c.ordinal_position) IS NULL"""
+                ),
+                {"tables": list(tables)},
+            )
+            .scalars()
+            .all()
+        )
         assert uncommented == []
         for table in tables:
             assert connection.execute(sa.text("SELECT obj_description(CAST(:t AS regclass))"), {"t": table}).scalar()
@@ -55,17 +64,32 @@ def test_fixture_articles_load_into_expected_rows(engine: sa.Engine, tmp_path: P
     for expected_path in ARTICLES.glob("*.json"):
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
         with engine.connect() as connection:
-            row = connection.execute(sa.text(
-                "SELECT article_id, title, subtitle, section, authors, dateline, body, paragraph_count"
-                " FROM articles WHERE source_file = :f"), {"f": expected["source_file"]}).one()
-            paragraphs = connection.execute(sa.text(
-                "SELECT text FROM paragraphs WHERE article_id = :a ORDER BY position"), {"a": row.article_id}
-            ).scalars().all()
-            captions = connection.execute(sa.text(
-                "SELECT text, credit FROM captions WHERE article_id = :a ORDER BY position"), {"a": row.article_id}
+            row = connection.execute(
+                sa.text(
+                    "SELECT article_id, title, subtitle, section, authors, dateline, body, paragraph_count"
+                    " FROM articles WHERE source_file = :f"
+                ),
+                {"f": expected["source_file"]},
+            ).one()
+            paragraphs = (
+                connection.execute(
+                    sa.text("SELECT text FROM paragraphs WHERE article_id = :a ORDER BY position"),
+                    {"a": row.article_id},
+                )
+                .scalars()
+                .all()
+            )
+            captions = connection.execute(
+                sa.text("SELECT text, credit FROM captions WHERE article_id = :a ORDER BY position"),
+                {"a": row.article_id},
             ).all()
         assert (row.title, row.subtitle, row.section, row.authors, row.dateline) == (
-            expected["title"], expected["subtitle"], expected["section"], expected["authors"], expected["dateline"])
+            expected["title"],
+            expected["subtitle"],
+            expected["section"],
+            expected["authors"],
+            expected["dateline"],
+        )
         assert paragraphs == expected["paragraphs"] and row.paragraph_count == len(paragraphs)
         assert row.body == "\n\n".join(expected["paragraphs"])
         assert [{"text": t, "credit": c} for t, c in captions] == expected["captions"]
@@ -86,11 +110,18 @@ def test_seeds_load_and_full_text_search_finds_kosovo(engine: sa.Engine, tmp_pat
     assert report.articles == len(list(seeds.glob("*.txt"))) and report.rejected == []
     for expected_path in sorted(shared_path("spec", "expected").glob("*.json")):
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        got = scalar(engine, "SELECT array_agg(p.text ORDER BY p.position) FROM paragraphs p JOIN articles a"
-                             " USING (article_id) WHERE a.source_file = :f", f=expected["source_file"])
+        got = scalar(
+            engine,
+            "SELECT array_agg(p.text ORDER BY p.position) FROM paragraphs p JOIN articles a"
+            " USING (article_id) WHERE a.source_file = :f",
+            f=expected["source_file"],
+        )
         assert got == expected["paragraphs"]
-    hits = scalar(engine, "SELECT array_agg(source_file ORDER BY source_file) FROM articles"
-                          " WHERE search @@ websearch_to_tsquery('english', 'Kosovo')")
+    hits = scalar(
+        engine,
+        "SELECT array_agg(source_file ORDER BY source_file) FROM articles"
+        " WHERE search @@ websearch_to_tsquery('english', 'Kosovo')",
+    )
     assert hits == sorted(p.name for p in seeds.glob("*.txt"))
 
 
@@ -113,14 +144,22 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_loads(engine: sa.Engi
     (folder / "cut.txt.gz").write_bytes(blob[: len(blob) // 2])
     (folder / "feed.jsonl").write_text(
         json.dumps({"title": "Ferry line to reopen in spring", "text": "The ferry line will reopen in April."})
-        + "\nnot json at all\n", encoding="utf-8")
+        + "\nnot json at all\n",
+        encoding="utf-8",
+    )
     (folder / "notes.pdf").write_bytes(b"%PDF")
     report = run_batch(engine, folder, "b")
     with engine.connect() as connection:
-        rejected = connection.execute(sa.text(
-            "SELECT source_file, line, reason FROM rejected_inputs ORDER BY 1, 2")).all()
+        rejected = connection.execute(
+            sa.text("SELECT source_file, line, reason FROM rejected_inputs ORDER BY 1, 2")
+        ).all()
     assert [(f, line) for f, line, _ in rejected] == [
-        ("binary.txt", 0), ("cut.txt.gz", 0), ("empty.html", 0), ("feed.jsonl", 2), ("notes.pdf", 0)]
+        ("binary.txt", 0),
+        ("cut.txt.gz", 0),
+        ("empty.html", 0),
+        ("feed.jsonl", 2),
+        ("notes.pdf", 0),
+    ]
     reasons = {f: reason for f, _, reason in rejected}
     assert "binary" in reasons["binary.txt"] and "truncated" in reasons["cut.txt.gz"]
     assert "empty" in reasons["empty.html"] and "invalid JSON" in reasons["feed.jsonl"]
@@ -161,20 +200,29 @@ def test_rerun_after_a_file_left_the_batch_drops_its_article(engine: sa.Engine, 
     (folder / "one_per_line.txt").unlink()
     run_batch(engine, folder, "b")
     assert scalar(engine, "SELECT count(*) FROM articles") == 2
-    assert scalar(engine, "SELECT count(*) FROM paragraphs p LEFT JOIN articles a USING (article_id)"
-                          " WHERE a.article_id IS NULL") == 0
+    assert (
+        scalar(
+            engine,
+            "SELECT count(*) FROM paragraphs p LEFT JOIN articles a USING (article_id) WHERE a.article_id IS NULL",
+        )
+        == 0
+    )
 
 
 def run_cli_process(folder: Path, batch: str, db_url: sa.URL, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", "--input", str(folder), "--batch", batch],
-        cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env={**os.environ, "DATABASE_URL": db_url.render_as_string(hide_password=False), **env},
     )
 
 
-def test_killed_load_leaves_no_partial_batch_and_rerun_completes(engine: sa.Engine, db_url: sa.URL,
-                                                                  tmp_path: Path) -> None:
+def test_killed_load_leaves_no_partial_batch_and_rerun_completes(
+    engine: sa.Engine, db_url: sa.URL, tmp_path: Path
+) -> None:
     folder = fixture_batch(tmp_path)
     marker = tmp_path / "copy-began"
     process = run_cli_process(folder, "b", db_url, **{HANG_ENV: str(marker)})
@@ -197,8 +245,9 @@ def test_killed_load_leaves_no_partial_batch_and_rerun_completes(engine: sa.Engi
     assert scalar(engine, "SELECT status FROM batches WHERE batch_id = 'b'") == "published"
 
 
-def test_two_concurrent_runs_of_one_batch_end_with_one_correct_copy(engine: sa.Engine, db_url: sa.URL,
-                                                                     tmp_path: Path) -> None:
+def test_two_concurrent_runs_of_one_batch_end_with_one_correct_copy(
+    engine: sa.Engine, db_url: sa.URL, tmp_path: Path
+) -> None:
     folder = fixture_batch(tmp_path)
     processes = [run_cli_process(folder, "b", db_url) for _ in range(2)]
     for process in processes:
