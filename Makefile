@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 LOCK   := $(firstword $(wildcard constraints/py$(PYVER).txt) constraints/py3.11.txt)
 
-.PHONY: install test lint bench demo
+.PHONY: install test lint bench demo airflow
 
 install: $(STAMP)
 
@@ -26,3 +26,13 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_clean.py
+	$(BIN)/python bench/bench_load.py
+
+# venv, pinned install, embedded Postgres, the DAG over the bundled sample dumps, a report.
+demo: install
+	bash scripts/demo.sh
+
+# Airflow standalone (api-server, scheduler, dag-processor, triggerer) against the embedded
+# Postgres, DAG unpaused: `airflow backfill create --dag-id clean_articles ...` then works.
+airflow: install
+	bash -c 'source scripts/airflow_env.sh && $(BIN)/airflow db migrate >/dev/null && exec $(BIN)/airflow standalone' 

@@ -20,7 +20,7 @@ import sqlalchemy as sa  # noqa: E402
 from corpus import noisy_articles  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
-from pipeline.db import create_engine, embedded_url, ensure_database, normalize_url  # noqa: E402
+from pipeline.db import create_engine, embedded_url, normalize_url  # noqa: E402
 from pipeline.migrate import migrate  # noqa: E402
 from pipeline.staging import stage_shard  # noqa: E402
 from pipeline.store import publish_batch, start_batch  # noqa: E402
@@ -30,8 +30,7 @@ def bench_engine() -> sa.Engine:
     if os.environ.get("DATABASE_URL"):
         url = normalize_url(os.environ["DATABASE_URL"])
     else:
-        url = embedded_url().set(database="newsclean_bench")
-        ensure_database(url)
+        url = embedded_url("newsclean_bench")
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))

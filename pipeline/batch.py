@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ class BatchReport:
     input_path: str
     files: int = 0
     articles: int = 0
-    articles_written: int = 0
+    articles_written: int | None = 0  # None when read back from the ledger
     paragraphs_kept: int = 0
     captions: int = 0
     removed_by_category: dict[str, int] = field(default_factory=dict)
@@ -45,7 +46,8 @@ class BatchReport:
         lines = [
             f"batch {self.batch_id}  ({self.input_path})",
             f"  files:       {self.files}",
-            f"  articles:    {self.articles} loaded ({self.articles_written} new or changed rows written)",
+            f"  articles:    {self.articles} loaded"
+            + (f" ({self.articles_written} new or changed rows written)" if self.articles_written is not None else ""),
             f"  paragraphs:  {self.paragraphs_kept} kept, {removed} pieces removed",
         ]
         for category, count in sorted(self.removed_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -115,3 +117,53 @@ def run_batch(
     report.articles_written = counts["articles_written"]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def days(first: str, last: str) -> list[str]:
+    """ISO dates from first to last, both included."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    if end < start:
+        raise ValueError(f"--to {last} is before --from {first}")
+    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
+
+def backfill(
+    engine: sa.Engine, raw_dir: Path, first: str, last: str, cleaner: Cleaner | None = None
+) -> Iterator[BatchReport | str]:
+    """Run each day's batch (raw_dir/<day>/) in date order; a day without a folder is reported, not run."""
+    cleaner = cleaner or Cleaner.from_files()
+    for day in days(first, last):
+        folder = raw_dir / day
+        if not folder.is_dir():
+            yield f"{day}: no folder {folder}, skipped"
+            continue
+        yield run_batch(engine, folder, day, cleaner)
+
+
+def load_report(engine: sa.Engine, batch_id: str) -> BatchReport:
+    """The report of a published batch, read back from the ledger and the tables."""
+    with engine.connect() as connection:
+        ledger = connection.execute(sa.text("SELECT * FROM batches WHERE batch_id = :b"), {"b": batch_id}).one_or_none()
+        if ledger is None:
+            raise LookupError(f"no batch {batch_id!r} in the ledger")
+        removed = connection.execute(
+            sa.text("SELECT category, sum(pieces) FROM batch_removals_by_rule WHERE batch_id = :b GROUP BY 1"),
+            {"b": batch_id},
+        ).all()
+        rejected = connection.execute(
+            sa.text("SELECT source_file, line, reason FROM rejected_inputs WHERE batch_id = :b ORDER BY 1, 2"),
+            {"b": batch_id},
+        ).all()
+    seconds = (ledger.finished_at - ledger.started_at).total_seconds() if ledger.finished_at else 0.0
+    return BatchReport(
+        batch_id=batch_id,
+        input_path=f"{ledger.input_path}; status {ledger.status}, run {ledger.runs} time(s)",
+        files=ledger.files_seen,
+        articles=ledger.articles_loaded,
+        articles_written=None,
+        paragraphs_kept=ledger.paragraphs_kept,
+        captions=ledger.captions_kept,
+        removed_by_category={category: int(count) for category, count in removed},
+        rejected=[(f, line, reason) for f, line, reason in rejected],
+        seconds=seconds,
+    )

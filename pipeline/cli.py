@@ -42,6 +42,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the batch report as JSON")
     run.set_defaults(handler=cmd_run)
 
+    backfill = commands.add_parser("backfill", help="run each day's batch RAW_DIR/<date>/ from one date to another")
+    backfill.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    backfill.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    backfill.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder holding one sub-folder per date (default: $ARTICLES_RAW_DIR)",
+    )
+    backfill.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    backfill.set_defaults(handler=cmd_backfill)
+
+    report = commands.add_parser("report", help="print the report of a published batch from the database")
+    report.add_argument("--batch", required=True, metavar="ID")
+    report.set_defaults(handler=cmd_report)
+
+    query = commands.add_parser("query", help="run a named query of sql/queries/ (or a .sql file) and print it")
+    query.add_argument("query", metavar="NAME_OR_FILE", help="e.g. full_text_search")
+    query.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="value for a psql-style :'NAME' variable in the query; repeatable",
+    )
+    query.set_defaults(handler=cmd_query)
+
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
@@ -98,6 +126,49 @@ def cmd_run(args: argparse.Namespace) -> int:
     cleaner = Cleaner.from_files(args.rules)
     report = run_batch(_engine(), args.input, args.batch, cleaner, progress=sys.stderr.isatty())
     print(json.dumps(report.to_json()) if args.json else report.render())
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    import os
+
+    from .batch import backfill
+
+    raw_dir = args.raw_dir or (Path(os.environ["ARTICLES_RAW_DIR"]) if os.environ.get("ARTICLES_RAW_DIR") else None)
+    if raw_dir is None:
+        print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
+        return 2
+    try:
+        for outcome in backfill(_engine(), raw_dir, args.first, args.last, Cleaner.from_files(args.rules)):
+            print(outcome if isinstance(outcome, str) else outcome.render())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .batch import load_report
+
+    try:
+        print(load_report(_engine(), args.batch).render())
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .queries import render_table, resolve, run_query
+
+    variables = dict(v.split("=", 1) for v in args.var if "=" in v)
+    try:
+        path = resolve(args.query)
+        columns, rows = run_query(_engine(), path, variables)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(render_table(columns, rows))
     return 0
 
 

@@ -6,6 +6,7 @@ normalized to postgresql+psycopg2:// because SQLAlchemy 2.1 maps the bare scheme
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Iterator
@@ -30,6 +31,23 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
+def url_from_parts(
+    user: str | None, password: str | None, host: str | None, port: int | None, database: str | None
+) -> str:
+    """A psycopg2 URL from connection fields (as Airflow holds them); a host starting with / is a socket dir."""
+    socket_dir = host if host and host.startswith("/") else None
+    url = URL.create(
+        "postgresql+psycopg2",
+        username=user or None,
+        password=password or None,
+        host=None if socket_dir else host or None,
+        port=port or None,
+        database=database or "postgres",
+        query={"host": socket_dir} if socket_dir else {},
+    )
+    return url.render_as_string(hide_password=False)
+
+
 def redact(url: str | URL) -> str:
     """The URL as it may appear in logs: password hidden."""
     parsed = make_url(url) if isinstance(url, str) else url
@@ -40,12 +58,17 @@ def embedded_data_dir() -> Path:
     return Path(os.environ.get(ENV_DATA_DIR) or PROJECT_ROOT / ".pgdata")
 
 
-def embedded_url(database: str = "postgres") -> URL:
-    """Start (or reuse) the embedded PostgreSQL under .pgdata/ and return its URL.
+EMBEDDED_DATABASE = "newsclean"
+
+
+def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
+    """Start (or reuse) the embedded PostgreSQL under .pgdata/ and return the URL of `database`
+    on it, created when missing.
 
     The server outlives this process on purpose: the next command, test or DAG task reuses it
     (pgserver starts it in under a second when it is not running).
     """
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit hook logs to closed streams
     data_dir = embedded_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
@@ -56,6 +79,7 @@ def embedded_url(database: str = "postgres") -> URL:
     url = normalize_url(server.get_uri())
     if database != "postgres":
         url = url.set(database=database)
+        ensure_database(url)
     return url
 
 

@@ -44,6 +44,7 @@ ARTICLE_TYPES = {
     "liveblogposting",
 }
 _CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
+_CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?|image|picture|credit)s?\s*(?::|by)\s*", re.I)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def extract_html(html: str) -> HtmlContent:
         caption = figure.find("figcaption")
         if caption is not None:
             credit_tag = caption.find(class_=_CREDIT_CLASS)
-            credit = squash_spaces(credit_tag.get_text(" ")) if credit_tag else None
+            credit = _CREDIT_LABEL.sub("", squash_spaces(credit_tag.get_text(" "))) if credit_tag else None
             if credit_tag:
                 credit_tag.decompose()
             text = squash_spaces(caption.get_text(" "))

@@ -66,13 +66,11 @@ TEST_DATABASE = "newsclean_test"
 def db_url():  # type: ignore[no-untyped-def]
     """DATABASE_URL when set (a scratch database: tests drop and recreate its public schema),
     else a newsclean_test database on the embedded server."""
-    from pipeline.db import embedded_url, ensure_database, normalize_url
+    from pipeline.db import embedded_url, normalize_url
 
     if os.environ.get("DATABASE_URL"):
         return normalize_url(os.environ["DATABASE_URL"])
-    url = embedded_url().set(database=TEST_DATABASE)
-    ensure_database(url)
-    return url
+    return embedded_url(TEST_DATABASE)
 
 
 def reset_schema(engine) -> None:  # type: ignore[no-untyped-def]
