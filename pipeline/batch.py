@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
