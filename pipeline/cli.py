@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.set_defaults(handler=cmd_query)
 
+    evaluate = commands.add_parser("eval", help="score the cleaner on labelled pages (gold bodies or snippets)")
+    evaluate.add_argument("--gold-dir", required=True, type=Path, metavar="DIR",
+                          help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json")
+    evaluate.add_argument("--input", action="append", default=[], metavar="KIND",
+                          help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)")
+    evaluate.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
+    evaluate.set_defaults(handler=cmd_eval)
+
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
@@ -169,6 +178,28 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(render_table(columns, rows))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate
+
+    cleaner = Cleaner.from_files(args.rules)
+    results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
+    if args.json:
+        for result in results:
+            print(json.dumps(result.to_json()))
+        return 0
+    print(f"{'input':<12} {'pages':>5} {'F1':>7} {'P':>7} {'R':>7} {'pages/s':>8}  snippets kept/dropped")
+    for r in results:
+        snippets = f"{r.snippets_kept if r.snippets_kept is not None else '-'} / " + (
+            f"{r.snippets_dropped if r.snippets_dropped is not None else '-'}"
+        )
+        print(f"{r.input:<12} {r.pages:>5} {r.f1:>7.3f} {r.precision:>7.3f} {r.recall:>7.3f} {r.pages_per_s:>8.1f}  "
+              f"{snippets}")
+        for page in r.worst:
+            print(f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
+                  f"R {page['recall']:.3f}")
     return 0
 
 
