@@ -60,9 +60,13 @@ class HtmlContent:
 
 
 def extract_html(html: str) -> HtmlContent:
+    """Metadata and figure captions from our own bs4 pass; the body from trafilatura when it finds
+    one (it weighs text density, link density and page structure better than a container guess),
+    else from the page's article container."""
     soup = BeautifulSoup(html, "lxml")
     content = HtmlContent()
     _read_metadata(soup, content)
+    body = _trafilatura_blocks(html)
     for tag in soup.find_all(DROP_TAGS):
         if not tag.decomposed:
             tag.decompose()
@@ -80,9 +84,32 @@ def extract_html(html: str) -> HtmlContent:
                 content.captions.append((text, credit or None))
         figure.decompose()
     container = _main_container(soup)
-    if container is not None:
-        content.blocks = list(_blocks(container))
+    fallback = list(_blocks(container)) if container is not None else []
+    content.blocks = body if _trust_trafilatura(body, fallback) else fallback
     return content
+
+
+def _trust_trafilatura(body: list[str], fallback: list[str]) -> bool:
+    """trafilatura's body unless it is empty, or it caught a stray block while the article
+    container holds 4x more prose (sentences of 9+ words) and over 150 words of it. On the 181
+    pages of ../shared/eval this lifts F1 from 0.965 to 0.968; a 0.4 ratio gains recall and
+    loses more precision."""
+    if not body:
+        return False
+    prose = sum(len(block.split()) for block in fallback if len(block.split()) > 8)
+    return not (prose > 150 and sum(len(block.split()) for block in body) < 0.25 * prose)
+
+
+def _trafilatura_blocks(html: str) -> list[str]:
+    import trafilatura  # imported lazily: only HTML input needs it
+
+    # deduplicate=False: trafilatura's dedup cache is process-global, which would make one
+    # article's output depend on the articles cleaned before it. Repetition is our own step.
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False,
+        output_format="txt",
+    )  # fmt: skip
+    return [squash_spaces(line) for line in (text or "").split("\n") if line.strip()]
 
 
 def _main_container(soup: BeautifulSoup) -> Tag | None:

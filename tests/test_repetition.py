@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.steps import repeated_span
 
-SENTENCE = "The harbor authority said construction would begin in May and last two summers."
+SENTENCE = "The harbor authority said on Monday that construction would begin in May and last two summers."
 
 
 @pytest.mark.parametrize(
@@ -38,8 +38,8 @@ def test_exact_duplicates_after_normalization(clean_text) -> None:  # type: igno
 
 
 def test_near_duplicate_dropped_distinct_sentence_on_same_topic_kept(clean_text) -> None:  # type: ignore[no-untyped-def]
-    near = "The harbor authority said construction would begin in May and last for two summers."
-    same_topic = "Construction of the harbor wall will cost 40 million crowns, the authority said in May."
+    near = "The harbor authority said on Monday that construction would begin in May and last for two summers."
+    same_topic = "Construction of the harbor wall will cost 40 million crowns, the authority said on Monday in May."
     article = clean_text(f"{SENTENCE}\n\n{same_topic}\n\n{near}")
     assert [p.text for p in article.paragraphs] == [SENTENCE, same_topic]
     assert [r.rule for r in article.removed] == ["repeat.near"]
@@ -48,6 +48,12 @@ def test_near_duplicate_dropped_distinct_sentence_on_same_topic_kept(clean_text)
 def test_short_repeated_lines_are_kept(clean_text) -> None:  # type: ignore[no-untyped-def]
     article = clean_text(f"{SENTENCE}\n\n“No.”\n\nDid he agree to the plan?\n\n“No.”")
     assert [p.text for p in article.paragraphs] == [SENTENCE, "“No.”", "Did he agree to the plan?", "“No.”"]
+
+
+def test_short_lines_differing_by_one_word_are_both_kept(clean_text) -> None:  # type: ignore[no-untyped-def]
+    one, two = "You can vote for Anna Berg on the last page!", "You can vote for Olga Lind on the last page!"
+    article = clean_text(f"{SENTENCE}\n\n{one}\n\n{two}")
+    assert [p.text for p in article.paragraphs] == [SENTENCE, one, two]
 
 
 def test_paragraph_repeating_the_title_is_dropped(clean_text) -> None:  # type: ignore[no-untyped-def]
