@@ -9,6 +9,7 @@ from pathlib import Path
 from .dates import to_iso
 from .document import Article, Paragraph, RawArticle
 from .html_extract import extract_html
+from .page_dump import KeepArticleRegion
 from .readers import ReadError, ReadResult, url_host
 from .rules import RuleSet, load_rules
 from .steps import ApplyRules, CollapseRepeatedSpan, DropDuplicateParagraphs, DropTitleRepeats, Step
@@ -30,6 +31,8 @@ class Cleaner:
     def clean(self, raw: RawArticle) -> Article:
         article = parse(raw)
         CollapseRepeatedSpan()(article)  # a doubled headline must read as one before the header step
+        if not article.html_source:
+            KeepArticleRegion(self.rules.page_dump)(article)  # full-page text dumps only
         extract_header(article, self.rules)
         for step in self.steps:
             step(article)
@@ -68,6 +71,7 @@ def parse(raw: RawArticle) -> Article:
         external_id=raw.external_id,
     )
     if raw.html is not None and raw.text is None:
+        article.html_source = True
         page = extract_html(raw.html)
         article.paragraphs = [Paragraph(text, i, [text]) for i, text in enumerate(page.blocks)]
         article.title = article.title or page.title

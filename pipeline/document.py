@@ -77,6 +77,7 @@ class Article:
     captions: list[Caption] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
+    html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
         """Record a removal: the whole paragraph when no text is given, else the given part of it."""

@@ -141,7 +141,7 @@ def _page_f1(score: PageScore) -> float:
 
 def _clean_one(cleaner: Cleaner, page: Path, suffix: str) -> Article | None:
     # Pages are named <id>.extracted.txt / <id>.dump.txt: read them by their last suffix.
-    name = page.name if suffix in (".html", ".txt") else page.name.replace(suffix, ".txt" if suffix.endswith(".txt") else ".html")
+    name = page.name if suffix in (".html", ".txt") else page.name[: -len(suffix)] + Path(suffix).suffix
     for result in read_file(page, name):
         return None if isinstance(result, ReadError) else cleaner.clean(result)
     return None

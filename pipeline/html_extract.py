@@ -109,7 +109,9 @@ def _trafilatura_blocks(html: str) -> list[str]:
         html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False,
         output_format="txt",
     )  # fmt: skip
-    return [squash_spaces(line) for line in (text or "").split("\n") if line.strip()]
+    lines = (squash_spaces(line) for line in (text or "").split("\n"))
+    # trafilatura writes list items as "- item"; the item is the paragraph.
+    return [line[2:] if line.startswith("- ") else line for line in lines if line and line != "-"]
 
 
 def _main_container(soup: BeautifulSoup) -> Tag | None:

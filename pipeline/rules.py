@@ -52,9 +52,22 @@ class HeaderPatterns:
 
 
 @dataclass(frozen=True)
+class PageDumpSettings:
+    """When a text is a full-page dump, and how its article region is found (see rules.yaml)."""
+
+    min_lines: int = 30
+    short_words: int = 4
+    short_share: float = 0.5
+    prose_words: int = 15
+    gap_lines: int = 4
+    merge_chars: int = 40
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     header: HeaderPatterns
+    page_dump: PageDumpSettings = PageDumpSettings()
 
     @cached_property
     def paragraph_rules(self) -> tuple[Rule, ...]:
@@ -84,8 +97,10 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     """The shipped rules, then each extra file in order; an extra rule with a known id replaces it."""
     raw_rules: dict[str, dict[str, Any]] = {}
     header: dict[str, list[str]] = {"bylines": [], "datelines": [], "inline_datelines": []}
+    page_dump: dict[str, Any] = {}
     for path in [default_rules_path(), *(extra or [])]:
         data = _read_yaml(path)
+        page_dump.update(data.get("page_dump") or {})
         for entry in data.get("rules") or []:
             if not isinstance(entry, dict) or "id" not in entry:
                 raise RulesError(f"{path}: every rule needs an id (got {entry!r})")
@@ -94,7 +109,11 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
             for pattern in data.get(key) or []:
                 header[key].append(_check_pattern(path, key, str(pattern)))
     rules = tuple(_compile_rule(entry) for entry in raw_rules.values() if entry.get("enabled", True))
+    known = set(PageDumpSettings.__dataclass_fields__)
+    if set(page_dump) - known:
+        raise RulesError(f"page_dump: unknown settings {sorted(set(page_dump) - known)} (known: {sorted(known)})")
     return RuleSet(
+        page_dump=PageDumpSettings(**page_dump),
         rules=rules,
         header=HeaderPatterns(
             bylines=tuple(re.compile(p) for p in header["bylines"]),

@@ -1,0 +1,82 @@
+"""Full-page text dumps: keep the densest run of prose lines, drop menus, footers and the rest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Article, Paragraph
+from .rules import PageDumpSettings
+from .text import squash_spaces, word_count
+
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)]$")
+
+
+def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
+    if len(lines) < settings.min_lines:
+        return False
+    short = sum(word_count(line) <= settings.short_words for line in lines)
+    return short >= settings.short_share * len(lines)
+
+
+def is_prose(line: str, settings: PageDumpSettings) -> bool:
+    words = word_count(line)
+    return words >= settings.prose_words or (words >= 6 and len(line) >= 40 and bool(_SENTENCE_END.search(line)))
+
+
+@dataclass
+class _Run:
+    first: int
+    last: int
+    prose_chars: int
+
+
+def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, int] | None:
+    """(first, last) line index of the article, or None when there is no prose at all."""
+    runs: list[_Run] = []
+    gap = 0
+    for index, line in enumerate(lines):
+        if not is_prose(line, settings):
+            gap += 1
+            continue
+        if not runs or gap > settings.gap_lines:
+            runs.append(_Run(index, index, 0))
+        runs[-1].last = index
+        runs[-1].prose_chars += len(line)
+        gap = 0
+    if not runs:
+        return None
+    low = high = max(range(len(runs)), key=lambda k: runs[k].prose_chars)
+    grown = True
+    while grown:
+        grown = False
+        if low > 0 and runs[low - 1].prose_chars >= settings.merge_chars * (runs[low].first - runs[low - 1].last - 1):
+            low, grown = low - 1, True
+        if high < len(runs) - 1 and runs[high + 1].prose_chars >= settings.merge_chars * (
+            runs[high + 1].first - runs[high].last - 1
+        ):
+            high, grown = high + 1, True
+    return runs[low].first, runs[high].last
+
+
+@dataclass(frozen=True)
+class KeepArticleRegion:
+    """For a full-page dump, remove every paragraph outside the article region (audited)."""
+
+    settings: PageDumpSettings
+
+    def __call__(self, article: Article) -> None:
+        # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
+        texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
+        texts = [t for t in texts if t]
+        if not is_page_dump(texts, self.settings):
+            return
+        article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
+        region = article_region(texts, self.settings)
+        if region is None:
+            return
+        first, last = region
+        for index, paragraph in enumerate(article.paragraphs):
+            if not first <= index <= last:
+                article.remove(paragraph, "page.outside_article", "page")
+        article.paragraphs = article.paragraphs[first : last + 1]
