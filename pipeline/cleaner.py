@@ -85,5 +85,5 @@ def parse(raw: RawArticle) -> Article:
             article.add_caption(text, credit)
     else:
         article.paragraphs = split_paragraphs(raw.text or "")
-    article.metadata_given = article.title is not None
+    article.metadata_given = article.title is not None or raw.title_given
     return article

@@ -71,10 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(handler=cmd_query)
 
     evaluate = commands.add_parser("eval", help="score the cleaner on labelled pages (gold bodies or snippets)")
-    evaluate.add_argument("--gold-dir", required=True, type=Path, metavar="DIR",
-                          help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json")
-    evaluate.add_argument("--input", action="append", default=[], metavar="KIND",
-                          help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)")
+    evaluate.add_argument(
+        "--gold-dir",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json",
+    )
+    evaluate.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)",
+    )
     evaluate.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
     evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
     evaluate.set_defaults(handler=cmd_eval)
@@ -195,11 +205,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         snippets = f"{r.snippets_kept if r.snippets_kept is not None else '-'} / " + (
             f"{r.snippets_dropped if r.snippets_dropped is not None else '-'}"
         )
-        print(f"{r.input:<12} {r.pages:>5} {r.f1:>7.3f} {r.precision:>7.3f} {r.recall:>7.3f} {r.pages_per_s:>8.1f}  "
-              f"{snippets}")
+        print(
+            f"{r.input:<12} {r.pages:>5} {r.f1:>7.3f} {r.precision:>7.3f} {r.recall:>7.3f} {r.pages_per_s:>8.1f}  "
+            f"{snippets}"
+        )
         for page in r.worst:
-            print(f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
-                  f"R {page['recall']:.3f}")
+            print(
+                f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
+                f"R {page['recall']:.3f}"
+            )
     return 0
 
 

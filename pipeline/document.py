@@ -55,6 +55,7 @@ class RawArticle:
     published: str | None = None
     source: str | None = None
     external_id: str | None = None
+    title_given: bool = False  # the container has a title field (even empty): trust it, detect none
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
+    page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
         """Record a removal: the whole paragraph when no text is given, else the given part of it."""

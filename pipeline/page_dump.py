@@ -71,6 +71,7 @@ class KeepArticleRegion:
         texts = [t for t in texts if t]
         if not is_page_dump(texts, self.settings):
             return
+        article.page_dump = True
         article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
         region = article_region(texts, self.settings)
         if region is None:

@@ -186,6 +186,7 @@ def _parse_jsonl_line(raw_line: bytes, name: str, number: int) -> ReadResult:
         published=_optional_str(record, "published"),
         source=_optional_str(record, "source") or url_host(url),
         external_id=_optional_str(record, "id"),
+        title_given="title" in record,
     )
 
 

@@ -29,6 +29,9 @@ class Rule:
     tail: int | None = None  # only the last N paragraphs
     max_words: int | None = None
     requires: str | None = None  # a literal the paragraph must contain before the regex is tried
+    takes_previous: int = 0  # also remove the paragraph before when it has at most this many words
+    takes_next: int = 0  # also remove up to this many following link-like lines (short, not sentences)
+    ends_article: bool = False  # everything after this line goes too (comment threads, related blocks)
 
     @property
     def windowed(self) -> bool:
@@ -170,6 +173,9 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
         tail=tail,
         max_words=int(max_words) if max_words is not None else None,
         requires=str(requires) if requires else None,
+        takes_previous=int(entry.get("takes_previous", 0)),
+        takes_next=int(entry.get("takes_next", 0)),
+        ends_article=bool(entry.get("ends_article", False)),
     )
 
 

@@ -16,6 +16,10 @@ from .rules import Rule, RuleSet
 from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
+# A rule marked ends_article removes everything after its line only this far into the article
+# (share of words before it): a "12 Comments" link under the byline must not cut the story.
+ENDS_ARTICLE_AFTER = 0.6
+LINK_LINE_WORDS = 16
 
 
 class Step(Protocol):
@@ -104,26 +108,72 @@ class ApplyRules:
 
     @staticmethod
     def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...]) -> None:
-        count = len(article.paragraphs)
+        paragraphs = article.paragraphs
+        count = len(paragraphs)
+        lengths = [word_count(p.text) for p in paragraphs]
+        total_words = sum(lengths)
         by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
-        kept: list[Paragraph] = []
-        for index, paragraph in enumerate(article.paragraphs):
-            words = word_count(paragraph.text)
-            if words not in by_length:
-                by_length[words] = tuple(r for r in rules if r.max_words is None or words <= r.max_words)
-            for rule in by_length[words]:
-                if rule.requires is not None and rule.requires not in paragraph.text:
-                    continue
-                if rule.windowed and not rule.applies_at(index, count, words):
-                    continue
-                match = rule.pattern.fullmatch(paragraph.text)
-                if match:
-                    _keep_caption(article, match)
-                    article.remove(paragraph, rule.id, rule.category)
-                    break
-            else:
-                kept.append(paragraph)
-        article.paragraphs = kept
+        dropped: dict[int, Rule] = {}
+        for index, paragraph in enumerate(paragraphs):
+            if index in dropped:
+                continue
+            if lengths[index] not in by_length:
+                by_length[lengths[index]] = tuple(
+                    r for r in rules if r.max_words is None or lengths[index] <= r.max_words
+                )
+            rule, match = _first_match(paragraph.text, by_length[lengths[index]], index, count, lengths[index])
+            if rule is None or match is None:
+                continue
+            dropped[index] = rule
+            _keep_caption(article, match)
+            previous = index - 1
+            if (
+                rule.takes_previous
+                and article.page_dump  # elsewhere the line above a credit is as likely to be prose
+                and previous >= 0
+                and previous not in dropped
+                and lengths[previous] <= rule.takes_previous
+            ):
+                dropped[previous] = rule  # the caption line above a credit line
+                credit = match.groupdict().get("credit")
+                article.add_caption(paragraphs[previous].text, squash_spaces(credit) if credit else None)
+            # Linked headlines after a bare "Read more:" label or a "Related stories" heading: short
+            # lines that are not sentences, up to takes_next of them.
+            following = index + 1
+            while following < min(count, index + 1 + rule.takes_next) and _is_link_line(paragraphs[following].text):
+                dropped[following] = rule
+                following += 1
+            if rule.ends_article and _closes_article(lengths, index, total_words):
+                for rest in range(index + 1, count):
+                    dropped.setdefault(rest, rule)  # the comment thread that follows
+                break
+        for index in sorted(dropped):
+            article.remove(paragraphs[index], dropped[index].id, dropped[index].category)
+        article.paragraphs = [p for index, p in enumerate(paragraphs) if index not in dropped]
+
+
+def _is_link_line(text: str) -> bool:
+    return word_count(text) <= LINK_LINE_WORDS and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
+
+
+def _closes_article(lengths: list[int], index: int, total_words: int) -> bool:
+    """A comment marker ends the article only past 60% of its words and when no long paragraph
+    (40+ words, article prose rather than a comment) follows it."""
+    return sum(lengths[:index]) >= ENDS_ARTICLE_AFTER * total_words and all(n < 40 for n in lengths[index + 1 :])
+
+
+def _first_match(
+    text: str, rules: tuple[Rule, ...], index: int, count: int, words: int
+) -> tuple[Rule | None, re.Match[str] | None]:
+    for rule in rules:
+        if rule.requires is not None and rule.requires not in text:
+            continue
+        if rule.windowed and not rule.applies_at(index, count, words):
+            continue
+        match = rule.pattern.fullmatch(text)
+        if match:
+            return rule, match
+    return None, None
 
 
 def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:

@@ -79,10 +79,12 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules))
     consumed: dict[int, set[int]] = {}  # paragraph index -> numbers of its lines taken as header
     seen_byline = False
+    kind = ""
     line = next(lines, None)
     while line is not None:
         following = next(lines, None)
-        kind = _classify(article, line.text, following.text if following else None, patterns, seen_byline)
+        after_title = kind in ("title", "title_repeat")
+        kind = _classify(article, line.text, following.text if following else None, patterns, seen_byline, after_title)
         if kind == "body":
             break
         if kind == "title_repeat":
@@ -99,7 +101,9 @@ def _is_noise(line: str, rules: RuleSet) -> bool:
     return rules.noise_rule(line, word_count(line)) is not None
 
 
-def _classify(article: Article, line: str, following: str | None, patterns: HeaderPatterns, seen_byline: bool) -> str:
+def _classify(
+    article: Article, line: str, following: str | None, patterns: HeaderPatterns, seen_byline: bool, after_title: bool
+) -> str:
     if article.title and normalize_key(line) == normalize_key(article.title):
         return "title_repeat"
     if _read_byline(article, line, patterns):
@@ -110,6 +114,9 @@ def _classify(article: Article, line: str, following: str | None, patterns: Head
             if match and any(len(w) >= 3 and w.isupper() for w in match.group("dateline").split()):
                 article.dateline = squash_spaces(match.group("dateline"))
                 return "dateline"
+    if article.metadata_given and after_title and article.subtitle is None and _dek_like(line):
+        article.subtitle = line  # the page repeats its headline, then the standfirst
+        return "dek"
     if article.metadata_given or seen_byline:
         return "body"
     if article.title is None:

@@ -78,10 +78,14 @@ def test_article_starting_with_body_has_no_title(clean_text) -> None:  # type: i
 
 
 def test_given_title_is_trusted_and_its_repeat_dropped(clean_text) -> None:  # type: ignore[no-untyped-def]
-    article = clean_text(
-        f"Council passes the city budget\n\nShort kicker line here\n\n{BODY}", title="Council passes the city budget"
-    )
-    assert article.title == "Council passes the city budget"
+    title = "Council passes the city budget"
+    article = clean_text(f"{title}\n\nLibraries lose evening hours under the plan\n\n{BODY}", title=title)
+    assert (article.title, article.subtitle) == (title, "Libraries lose evening hours under the plan")
+    assert [p.text for p in article.paragraphs] == [BODY]
+    assert [r.rule for r in article.removed] == ["repeat.title"]
+
+
+def test_given_title_no_dek_guessed_without_the_repeated_headline(clean_text) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"Short kicker line here\n\n{BODY}", title="Council passes the city budget")
     assert article.subtitle is None
     assert [p.text for p in article.paragraphs] == ["Short kicker line here", BODY]
-    assert [r.rule for r in article.removed] == ["repeat.title"]
