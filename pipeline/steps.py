@@ -16,9 +16,8 @@ from .rules import Rule, RuleSet
 from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
-# A rule marked ends_article removes everything after its line only this far into the article
-# (share of words before it): a "12 Comments" link under the byline must not cut the story.
-ENDS_ARTICLE_AFTER = 0.6
+ARTICLE_PROSE_WORDS = 25
+RESUMED_PROSE_WORDS = 60
 LINK_LINE_WORDS = 16
 
 
@@ -111,7 +110,6 @@ class ApplyRules:
         paragraphs = article.paragraphs
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
-        total_words = sum(lengths)
         by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
         dropped: dict[int, Rule] = {}
         for index, paragraph in enumerate(paragraphs):
@@ -143,7 +141,7 @@ class ApplyRules:
             while following < min(count, index + 1 + rule.takes_next) and _is_link_line(paragraphs[following].text):
                 dropped[following] = rule
                 following += 1
-            if rule.ends_article and _closes_article(lengths, index, total_words):
+            if rule.ends_article and _closes_article(lengths, index):
                 for rest in range(index + 1, count):
                     dropped.setdefault(rest, rule)  # the comment thread that follows
                 break
@@ -156,10 +154,12 @@ def _is_link_line(text: str) -> bool:
     return word_count(text) <= LINK_LINE_WORDS and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
 
 
-def _closes_article(lengths: list[int], index: int, total_words: int) -> bool:
-    """A comment marker ends the article only past 60% of its words and when no long paragraph
-    (40+ words, article prose rather than a comment) follows it."""
-    return sum(lengths[:index]) >= ENDS_ARTICLE_AFTER * total_words and all(n < 40 for n in lengths[index + 1 :])
+def _closes_article(lengths: list[int], index: int) -> bool:
+    """A comment-section marker ends the article once the article has begun (a paragraph of 25+
+    words stands before it) and article prose does not resume right after it (no 60+ word
+    paragraph among the next two): a "12 Comments" link under the byline cuts nothing."""
+    started = any(n >= ARTICLE_PROSE_WORDS for n in lengths[:index])
+    return started and all(n < RESUMED_PROSE_WORDS for n in lengths[index + 1 : index + 3])
 
 
 def _first_match(

@@ -153,3 +153,30 @@ def test_every_shipped_rule_has_id_category_and_known_scope() -> None:
     rules = load_rules().rules
     assert len({r.id for r in rules}) == len(rules)
     assert {r.category for r in rules} >= {"caption", "agency", "newsletter", "share", "related", "ad", "comments"}
+
+
+LONG = [
+    "The city council approved next year's budget at 4 a.m. on Wednesday after a session that lasted more than "
+    "eleven hours and ended with a narrow vote of nineteen to seventeen.",
+    "The budget cuts evening opening at three libraries and moves the money to repairs on two bridges that failed "
+    "their inspections in the spring, the finance committee said.",
+]
+
+
+def test_comment_heading_after_the_article_removes_the_thread(cleaner: Cleaner) -> None:
+    thread = ["Comments", "Karl", "About time they fixed the bridges.", "Mila", "Typical council."]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([*LONG, *thread])))
+    assert [p.text for p in article.paragraphs] == LONG
+    assert {r.rule for r in article.removed} == {"comments.prompt"}
+
+
+def test_comment_count_under_the_byline_cuts_nothing(cleaner: Cleaner) -> None:
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join(["By Jane Roe", "12 Comments", *LONG])))
+    assert [p.text for p in article.paragraphs] == LONG
+
+
+def test_related_heading_takes_its_link_list_not_the_prose_after(cleaner: Cleaner) -> None:
+    links = ["Related stories", "Bridge repairs delayed again", "Bus fares to rise in January"]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], *links, LONG[1]])))
+    assert [p.text for p in article.paragraphs] == LONG
+    assert [r.rule for r in article.removed] == ["related.section_heading"] * 3
