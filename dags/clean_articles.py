@@ -69,7 +69,7 @@ def clean_articles() -> None:
     def clean(shard: dict[str, Any], **context: Any) -> dict[str, Any]:
         from pipeline import tasks
 
-        return tasks.clean_shard(shard, context["params"].get("rules_files") or [])
+        return tasks.clean_shard(shard, context["params"].get("rules_files") or [], db_url=_db_url())
 
     @task
     def publish(shard_results: list[dict[str, Any]], **context: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .cleaner import Cleaner
 from .readers import iter_input_files
 from .staging import ShardSummary, stage_shard
-from .store import fail_batch, publish_batch, start_batch
+from .store import fail_batch, load_learned, publish_batch, start_batch
 
 
 @dataclass
@@ -94,12 +94,25 @@ def run_batch(
     engine: sa.Engine,
     input_path: Path,
     batch_id: str,
-    cleaner: Cleaner | None = None,
+    rules_files: Sequence[Path] = (),
     progress: bool = False,
 ) -> BatchReport:
-    """Clean every file under input_path and publish them as batch_id; rerunning changes nothing."""
+    """Clean every file under input_path and publish them as batch_id; rerunning changes nothing.
+
+    The batch is cleaned with the boilerplate learned so far and its publish updates those
+    statistics; when that teaches new lines for the batch's sources, the batch is cleaned and
+    published once more with them (so a batch both uses and improves what is learned).
+    """
+    learned = load_learned(engine)
+    report = _run_once(engine, input_path, batch_id, Cleaner.from_files(rules_files, learned), progress)
+    relearned = load_learned(engine)
+    if relearned != learned:
+        report = _run_once(engine, input_path, batch_id, Cleaner.from_files(rules_files, relearned), progress)
+    return report
+
+
+def _run_once(engine: sa.Engine, input_path: Path, batch_id: str, cleaner: Cleaner, progress: bool) -> BatchReport:
     started = time.perf_counter()
-    cleaner = cleaner or Cleaner.from_files()
     files = discover(input_path)
     start_batch(engine, batch_id, str(input_path))
     try:
@@ -128,16 +141,15 @@ def days(first: str, last: str) -> list[str]:
 
 
 def backfill(
-    engine: sa.Engine, raw_dir: Path, first: str, last: str, cleaner: Cleaner | None = None
+    engine: sa.Engine, raw_dir: Path, first: str, last: str, rules_files: Sequence[Path] = ()
 ) -> Iterator[BatchReport | str]:
     """Run each day's batch (raw_dir/<day>/) in date order; a day without a folder is reported, not run."""
-    cleaner = cleaner or Cleaner.from_files()
     for day in days(first, last):
         folder = raw_dir / day
         if not folder.is_dir():
             yield f"{day}: no folder {folder}, skipped"
             continue
-        yield run_batch(engine, folder, day, cleaner)
+        yield run_batch(engine, folder, day, rules_files)
 
 
 def load_report(engine: sa.Engine, batch_id: str) -> BatchReport:

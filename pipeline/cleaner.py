@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .corpus import DropLearnedBoilerplate
 from .dates import to_iso
 from .document import Article, Paragraph, RawArticle
 from .html_extract import extract_html
@@ -24,9 +25,16 @@ class Cleaner:
     max_rounds: int = 4
 
     @classmethod
-    def from_files(cls, extra_rules: Iterable[Path] = ()) -> Cleaner:
+    def from_files(
+        cls, extra_rules: Iterable[Path] = (), learned: Mapping[str, frozenset[int]] | None = None
+    ) -> Cleaner:
+        """The shipped rules plus extra rules files; with `learned` (per-source boilerplate line
+        hashes from the corpus statistics), a last step removes those lines too."""
         rules = load_rules(list(extra_rules))
-        return cls(rules, default_steps(rules))
+        steps = default_steps(rules)
+        if learned:
+            steps.append(DropLearnedBoilerplate(learned))
+        return cls(rules, steps)
 
     def clean(self, raw: RawArticle) -> Article:
         article = parse(raw)

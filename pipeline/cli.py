@@ -89,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
     evaluate.set_defaults(handler=cmd_eval)
 
+    learned = commands.add_parser("learned", help="boilerplate learned per source: list, veto")
+    learned_commands = learned.add_subparsers(dest="learned_command", required=True, metavar="LEARNED_COMMAND")
+    learned_list = learned_commands.add_parser("list", help="learned lines with their counts")
+    learned_list.add_argument("--source", default=None)
+    learned_list.set_defaults(handler=cmd_learned_list)
+    learned_veto = learned_commands.add_parser("veto", help="never remove this learned line again")
+    learned_veto.add_argument("--source", required=True)
+    learned_veto.add_argument("--hash", required=True, type=int, dest="line_hash", help="as printed by list")
+    learned_veto.add_argument("--note", default=None)
+    learned_veto.set_defaults(handler=cmd_learned_veto)
+
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
@@ -142,8 +153,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.input.exists():
         print(f"error: {args.input}: no such file or folder", file=sys.stderr)
         return 2
-    cleaner = Cleaner.from_files(args.rules)
-    report = run_batch(_engine(), args.input, args.batch, cleaner, progress=sys.stderr.isatty())
+    Cleaner.from_files(args.rules)  # a bad rules file fails here, before the batch is opened
+    report = run_batch(_engine(), args.input, args.batch, args.rules, progress=sys.stderr.isatty())
     print(json.dumps(report.to_json()) if args.json else report.render())
     return 0
 
@@ -158,7 +169,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
         return 2
     try:
-        for outcome in backfill(_engine(), raw_dir, args.first, args.last, Cleaner.from_files(args.rules)):
+        Cleaner.from_files(args.rules)
+        for outcome in backfill(_engine(), raw_dir, args.first, args.last, args.rules):
             print(outcome if isinstance(outcome, str) else outcome.render())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -214,6 +226,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
                 f"R {page['recall']:.3f}"
             )
+    return 0
+
+
+def cmd_learned_list(args: argparse.Namespace) -> int:
+    from .queries import render_table
+    from .store import learned_rules
+
+    rows = learned_rules(_engine(), source=args.source)
+    print(render_table(["source", "hash", "articles", "of", "line"], [tuple(r) for r in rows]))
+    return 0
+
+
+def cmd_learned_veto(args: argparse.Namespace) -> int:
+    from .store import veto_learned
+
+    veto_learned(_engine(), args.source, args.line_hash, args.note)
+    print(f"vetoed {args.line_hash} for {args.source}: rerun a batch to bring the line back into its articles")
     return 0
 
 

@@ -16,6 +16,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .cleaner import Cleaner
+from .corpus import (
+    LEARNED_CATEGORY,
+    LearnedSettings,
+    article_line_hashes,
+    line_hash,
+    minhash_signature,
+    signature_bytes,
+)
 from .document import Article
 from .identity import article_key, content_hash
 from .readers import ReadError, read_file
@@ -47,6 +55,8 @@ TABLES = {
     "captions": ("copy_id", "position", "text", "credit"),
     "removals": ("copy_id", "seq", "position", "rule", "category", "scope", "text"),
     "rejected": ("source_file", "line", "reason"),
+    "line_hashes": ("copy_id", "line_hash", "sample"),
+    "signatures": ("copy_id", "minhash"),
 }
 SUMMARY = "summary.json"
 
@@ -137,8 +147,8 @@ def _clean_file(cleaner: Cleaner, path: Path, name: str) -> Iterator[Article | R
         if isinstance(result, ReadError):
             yield result
             continue
+        result.source = result.source or source_from_path(name)
         article = cleaner.clean(result)
-        article.source = article.source or source_from_path(name)
         if not article.paragraphs:
             yield ReadError(result.source_file, "no article text left after cleaning", result.line)
             continue
@@ -156,6 +166,12 @@ def _write_article(out: Mapping[str, IO[str]], article: Article, copy_id: str) -
             out["removals"],
             [copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text],
         )
+    samples = {line_hash(p.text): p.text for p in article.paragraphs}
+    samples.update({line_hash(r.text): r.text for r in article.removed if r.category == LEARNED_CATEGORY})
+    for value in article_line_hashes(article, LearnedSettings()):
+        _write_row(out["line_hashes"], [copy_id, value, samples[value]])
+    # bytea in hex form; copy_value doubles the backslash as COPY's text format wants
+    _write_row(out["signatures"], [copy_id, "\\x" + signature_bytes(minhash_signature(article.body)).hex()])
 
 
 def read_summary(staging_dir: Path) -> ShardSummary:

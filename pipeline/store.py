@@ -8,6 +8,7 @@ rerun would write identically are not touched at all.
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Sequence
@@ -16,6 +17,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .corpus import (
+    MATCH_JACCARD,
+    LearnedSettings,
+    UnionFind,
+    band_buckets,
+    estimated_jaccard,
+    learned_from_rows,
+    signature_from_bytes,
+)
 from .db import raw_connection
 from .staging import TABLES
 
@@ -28,6 +38,8 @@ _STAGE_TYPES = {
     "captions": "copy_id text, position integer, text text, credit text",
     "removals": "copy_id text, seq integer, position integer, rule text, category text, scope text, text text",
     "rejected": "source_file text, line integer, reason text",
+    "line_hashes": "copy_id text, line_hash bigint, sample text",
+    "signatures": "copy_id text, minhash bytea",
 }
 _ARTICLE_COLUMNS = [c for c in TABLES["articles"] if c != "copy_id"]
 # A debugging hook for the crash test: hang right after COPY began, so the test can kill us there.
@@ -119,6 +131,7 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
               OR (a.batch_id = %(batch)s AND a.content_hash <> b.content_hash)""",
         params,
     )
+    _retire_line_counts(cursor, params)
     # Articles this batch delivered before but no longer does (file removed, then rerun).
     cursor.execute(
         """DELETE FROM articles a WHERE a.batch_id = %(batch)s
@@ -152,6 +165,10 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
                 JOIN to_write w ON w.copy_id = s.copy_id JOIN articles a ON a.article_key = w.article_key"""
         )
     phases["children"] = time.perf_counter() - started
+    started = time.perf_counter()
+    _add_line_counts(cursor)
+    _cluster_near_duplicates(cursor)
+    phases["corpus"] = time.perf_counter() - started
     cursor.execute(
         """DELETE FROM rejected_inputs r WHERE r.batch_id = %(batch)s AND NOT EXISTS (
                SELECT 1 FROM stage_rejected s WHERE s.source_file = r.source_file AND s.line = r.line
@@ -190,3 +207,150 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         {**counts, **params},
     )
     return {**counts, "articles_written": written}
+
+
+def _retire_line_counts(cursor: Any, params: dict[str, str]) -> None:
+    """Subtract the line statistics of articles about to be rewritten or deleted."""
+    cursor.execute(
+        """CREATE TEMP TABLE retired ON COMMIT DROP AS
+           SELECT a.article_id, a.source FROM articles a
+           WHERE a.article_key IN (SELECT article_key FROM to_write)
+              OR (a.batch_id = %(batch)s
+                  AND NOT EXISTS (SELECT 1 FROM batch_articles b WHERE b.article_key = a.article_key))""",
+        params,
+    )
+    cursor.execute(
+        """UPDATE source_line_counts c SET articles = c.articles - d.n
+           FROM (SELECT r.source, h.line_hash, count(*) AS n FROM retired r
+                 JOIN article_line_hashes h USING (article_id) WHERE r.source IS NOT NULL GROUP BY 1, 2) d
+           WHERE c.source = d.source AND c.line_hash = d.line_hash"""
+    )
+    cursor.execute(
+        """UPDATE source_stats s SET articles = s.articles - d.n
+           FROM (SELECT source, count(*) AS n FROM retired WHERE source IS NOT NULL GROUP BY 1) d
+           WHERE s.source = d.source"""
+    )
+    cursor.execute("DELETE FROM article_line_hashes WHERE article_id IN (SELECT article_id FROM retired)")
+
+
+def _add_line_counts(cursor: Any) -> None:
+    """Add the line statistics of the articles just written; drop counts that reached zero."""
+    cursor.execute(
+        """INSERT INTO article_line_hashes (article_id, line_hash)
+           SELECT DISTINCT a.article_id, s.line_hash FROM stage_line_hashes s
+           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key
+           WHERE a.source IS NOT NULL"""
+    )
+    cursor.execute(
+        """INSERT INTO source_line_counts AS c (source, line_hash, articles, sample)
+           SELECT a.source, s.line_hash, count(DISTINCT a.article_id), min(s.sample) FROM stage_line_hashes s
+           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key
+           WHERE a.source IS NOT NULL GROUP BY 1, 2
+           ON CONFLICT (source, line_hash) DO UPDATE SET articles = c.articles + EXCLUDED.articles"""
+    )
+    cursor.execute(
+        """INSERT INTO source_stats AS s (source, articles)
+           SELECT source, count(*) FROM to_write WHERE source IS NOT NULL GROUP BY 1
+           ON CONFLICT (source) DO UPDATE SET articles = s.articles + EXCLUDED.articles"""
+    )
+    cursor.execute("DELETE FROM source_line_counts WHERE articles <= 0")
+    cursor.execute("DELETE FROM source_stats WHERE articles <= 0")
+
+
+def _cluster_near_duplicates(cursor: Any) -> None:
+    """Index the written articles' MinHash bands, verify LSH candidates, merge clusters.
+
+    A cluster is named by the smallest article_key among its members, so the name does not
+    depend on the order batches arrive in. Work is proportional to the batch and its candidates.
+    """
+    cursor.execute(
+        """CREATE TEMP TABLE written ON COMMIT DROP AS
+           SELECT a.article_id, a.article_key, s.minhash FROM stage_signatures s
+           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key"""
+    )
+    cursor.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT article_id FROM written)")
+    cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM written)")
+    cursor.execute("INSERT INTO article_signatures SELECT article_id, minhash FROM written")
+    cursor.execute("SELECT article_id, minhash FROM written")
+    bands = io.StringIO()
+    for article_id, minhash in cursor.fetchall():
+        for band, bucket in band_buckets(signature_from_bytes(bytes(minhash))):
+            bands.write(f"{band}\t{bucket}\t{article_id}\n")
+    bands.seek(0)
+    cursor.copy_expert("COPY lsh_bands (band, bucket, article_id) FROM STDIN", bands)
+    cursor.execute(
+        """SELECT DISTINCT n.article_id, o.article_id FROM lsh_bands n
+           JOIN lsh_bands o ON o.band = n.band AND o.bucket = n.bucket AND o.article_id <> n.article_id
+           WHERE n.article_id IN (SELECT article_id FROM written)"""
+    )
+    pairs = cursor.fetchall()
+    involved = {i for pair in pairs for i in pair}
+    cursor.execute(
+        """SELECT a.article_id, a.article_key, a.cluster_id, s.minhash FROM articles a
+           JOIN article_signatures s USING (article_id)
+           WHERE a.article_id = ANY(%s) OR a.article_id IN (SELECT article_id FROM written)""",
+        (sorted(involved),),
+    )
+    rows = {article_id: (key, cluster, signature_from_bytes(bytes(sig))) for article_id, key, cluster, sig in cursor}
+    clusters = UnionFind()
+    cursor.execute("SELECT article_key FROM written")
+    for (key,) in cursor.fetchall():
+        clusters.find(key)
+    for key, cluster, _ in rows.values():
+        if cluster:
+            clusters.union(key, cluster)
+    for left, right in sorted({(min(pair), max(pair)) for pair in pairs}):
+        a, b = rows[left], rows[right]
+        if estimated_jaccard(a[2], b[2]) >= MATCH_JACCARD:
+            clusters.union(a[0], b[0])
+    renames = sorted({(cluster, clusters.find(cluster)) for _, cluster, _ in rows.values() if cluster})
+    renames = [(old, new) for old, new in renames if old != new]
+    if renames:
+        cursor.execute(
+            """UPDATE articles a SET cluster_id = r.new FROM (SELECT unnest(%s::text[]) AS old,
+               unnest(%s::text[]) AS new) r WHERE a.cluster_id = r.old""",
+            ([old for old, _ in renames], [new for _, new in renames]),
+        )
+    assignments = sorted((key, clusters.find(key)) for key, _, _ in rows.values())
+    cursor.execute(
+        """UPDATE articles a SET cluster_id = r.cluster FROM (SELECT unnest(%s::text[]) AS key,
+           unnest(%s::text[]) AS cluster) r WHERE a.article_key = r.key AND a.cluster_id IS DISTINCT FROM r.cluster""",
+        ([k for k, _ in assignments], [c for _, c in assignments]),
+    )
+
+
+def load_learned(engine: sa.Engine, settings: LearnedSettings | None = None) -> dict[str, frozenset[int]]:
+    """The learned boilerplate of every source: hash sets, vetoed lines left out."""
+    return learned_from_rows((row[0], row[1]) for row in learned_rules(engine, settings))
+
+
+def learned_rules(
+    engine: sa.Engine, settings: LearnedSettings | None = None, source: str | None = None
+) -> list[tuple[str, int, int, int, str]]:
+    """(source, line_hash, articles, source_articles, sample) of each learned line, most frequent first."""
+    settings = settings or LearnedSettings()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                """SELECT c.source, c.line_hash, c.articles, s.articles, c.sample
+                   FROM source_line_counts c JOIN source_stats s USING (source)
+                   WHERE c.articles >= :min_articles AND c.articles >= :min_share * s.articles
+                     AND (CAST(:source AS text) IS NULL OR c.source = :source)
+                     AND NOT EXISTS (SELECT 1 FROM learned_vetoes v
+                                     WHERE v.source = c.source AND v.line_hash = c.line_hash)
+                   ORDER BY c.source, c.articles DESC, c.line_hash"""
+            ),
+            {"min_articles": settings.min_articles, "min_share": settings.min_share, "source": source},
+        )
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+
+def veto_learned(engine: sa.Engine, source: str, line_hash: int, note: str | None = None) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                """INSERT INTO learned_vetoes (source, line_hash, note) VALUES (:s, :h, :n)
+                   ON CONFLICT (source, line_hash) DO UPDATE SET note = EXCLUDED.note"""
+            ),
+            {"s": source, "h": line_hash, "n": note},
+        )

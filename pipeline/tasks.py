@@ -22,7 +22,7 @@ from .cleaner import Cleaner
 from .db import create_engine, database_url
 from .migrate import migrate
 from .staging import read_summary, stage_shard
-from .store import fail_batch, publish_batch, start_batch
+from .store import fail_batch, load_learned, publish_batch, start_batch
 
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
 ENV_STAGING_DIR = "ARTICLES_STAGING_DIR"
@@ -71,13 +71,16 @@ def plan_shards(
     ]
 
 
-def clean_shard(shard: dict[str, Any], rules_files: list[str] | None = None) -> dict[str, Any]:
-    """Clean one shard's files into its staging folder; returns the folder and the counts."""
+def clean_shard(
+    shard: dict[str, Any], rules_files: list[str] | None = None, db_url: str | None = None
+) -> dict[str, Any]:
+    """Clean one shard's files into its staging folder (with the boilerplate learned so far);
+    returns the folder and the counts."""
     folder = Path(shard["input_dir"])
     out = staging_root(shard["batch_id"]) / f"shard-{shard['shard']:03d}"
     if out.exists():
         shutil.rmtree(out)  # a retry starts from scratch
-    cleaner = Cleaner.from_files([Path(p) for p in rules_files or []])
+    cleaner = Cleaner.from_files([Path(p) for p in rules_files or []], load_learned(engine_for(db_url)))
     files = [(folder / name, name) for name in shard["files"]]
     summary = stage_shard(files, out, cleaner, f"{shard['shard']:03d}")
     return {"staging_dir": str(out), "files": summary.files, "articles": summary.articles,

@@ -186,10 +186,16 @@ def test_related_heading_takes_its_link_list_not_the_prose_after(cleaner: Cleane
     ("category", "must_go", "must_survive"),
     [
         ("ad", "CLICK HERE TO GET THE FOX NEWS APP", "Click here to get more information or download this game."),
-        ("newsletter", "Click here to subscribe to The Paradigm Newsletter",
-         "Readers who subscribe to the paper's newsletter got the results first, the editor said."),
-        ("related", "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
-         "Follow-up coverage of the vote will continue next week, the station said."),
+        (
+            "newsletter",
+            "Click here to subscribe to The Paradigm Newsletter",
+            "Readers who subscribe to the paper's newsletter got the results first, the editor said.",
+        ),
+        (
+            "related",
+            "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
+            "Follow-up coverage of the vote will continue next week, the station said.",
+        ),
     ],
 )
 def test_promo_lines(cleaner: Cleaner, category: str, must_go: str, must_survive: str) -> None:

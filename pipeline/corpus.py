@@ -1,0 +1,133 @@
+"""Corpus-level signals: paragraph hashes for learned per-source boilerplate, and MinHash
+signatures with LSH bands for near-duplicate article clusters (datasketch).
+
+Pure functions here; the statistics and the LSH index live in PostgreSQL (see store.py), so a
+batch costs what the batch holds, not what the corpus holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from .document import Article, Paragraph
+from .text import normalize_key, word_count
+
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^4)^32: 0.9998 at J=0.7, 0.87 at J=0.5, 0.003 at J=0.1
+MATCH_JACCARD = 0.5  # estimated Jaccard of word 4-gram shingles for two bodies to be one story
+SHINGLE_WORDS = 4
+LEARNED_CATEGORY = "learned"
+_TOKEN = re.compile(r"\w+")
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")  # permutations reused: same seed, same output
+
+
+@dataclass(frozen=True)
+class LearnedSettings:
+    """A paragraph is boilerplate for a source once it occurs in at least min_articles of the
+    source's articles and in at least min_share of them; paragraphs under min_words words are
+    never learned ("Yes.", a dateline, a sign-off are legitimately common)."""
+
+    min_articles: int = 5
+    min_share: float = 0.2
+    min_words: int = 4
+
+
+def line_hash(text: str) -> int:
+    digest = hashlib.blake2b(normalize_key(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def countable(paragraph_text: str, settings: LearnedSettings) -> bool:
+    return word_count(paragraph_text) >= settings.min_words
+
+
+def article_line_hashes(article: Article, settings: LearnedSettings) -> list[int]:
+    """Distinct hashes of the article's paragraphs as the rules left them, learned ones included:
+    the statistics must not depend on what they themselves removed (or rules would flicker)."""
+    texts = [p.text for p in article.paragraphs]
+    texts += [r.text for r in article.removed if r.category == LEARNED_CATEGORY]
+    return sorted({line_hash(t) for t in texts if countable(t, settings)})
+
+
+def minhash_signature(text: str) -> np.ndarray:
+    tokens = [t.casefold() for t in _TOKEN.findall(text)]
+    grams = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme="affine32")
+    minhash.update_batch([g.encode("utf-8") for g in grams if g])
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+def signature_bytes(signature: np.ndarray) -> bytes:
+    return signature.astype("<u4").tobytes()
+
+
+def signature_from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def band_buckets(signature: np.ndarray) -> list[tuple[int, int]]:
+    raw = signature.astype("<u4").tobytes()
+    size = ROWS * 4
+    return [
+        (band, int.from_bytes(hashlib.blake2b(raw[band * size : (band + 1) * size], digest_size=8).digest(),
+                              "big", signed=True))
+        for band in range(BANDS)
+    ]  # fmt: skip
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a == b))
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # the smaller key becomes the root, so a cluster's name never depends on arrival order
+            low, high = sorted((root_a, root_b))
+            self.parent[high] = low
+
+
+@dataclass(frozen=True)
+class DropLearnedBoilerplate:
+    """Remove paragraphs learned as boilerplate for the article's source (rule learned:<source>)."""
+
+    learned: Mapping[str, frozenset[int]]
+    settings: LearnedSettings = LearnedSettings()
+
+    def __call__(self, article: Article) -> None:
+        hashes = self.learned.get(article.source or "")
+        if not hashes:
+            return
+        kept: list[Paragraph] = []
+        for paragraph in article.paragraphs:
+            if countable(paragraph.text, self.settings) and line_hash(paragraph.text) in hashes:
+                article.remove(paragraph, f"learned:{article.source}", LEARNED_CATEGORY)
+            else:
+                kept.append(paragraph)
+        article.paragraphs = kept
+
+
+def learned_from_rows(rows: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:
+    grouped: dict[str, set[int]] = {}
+    for source, value in rows:
+        grouped.setdefault(source, set()).add(int(value))
+    return {source: frozenset(values) for source, values in grouped.items()}
