@@ -5,6 +5,9 @@ parsing this file stays cheap. Only paths and counts cross XCom.
 
 Batch: the folder ${ARTICLES_RAW_DIR}/<ds>/ (or the `batch` / `input_dir` params).
 Database: Airflow connection `articles_db`, else DATABASE_URL, else the embedded PostgreSQL.
+Learned per-source boilerplate is applied while cleaning and updated by the publish (with the
+near-duplicate clusters, inside the publish transaction); relearn_boilerplate republishes the
+batch when its own publish taught new lines.
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ def clean_articles() -> None:
             _batch_id(context), params.get("input_dir"), files_per_shard=params["files_per_shard"], db_url=_db_url()
         )
 
+    @task
+    def learned_before(**context: Any) -> str:
+        from pipeline import tasks
+
+        return tasks.learned_fingerprint(_db_url())
+
     @task(max_active_tis_per_dagrun=16)
     def clean(shard: dict[str, Any], **context: Any) -> dict[str, Any]:
         from pipeline import tasks
@@ -76,6 +85,18 @@ def clean_articles() -> None:
         from pipeline import tasks
 
         return tasks.publish(_batch_id(context), list(shard_results), db_url=_db_url())
+
+    @task
+    def relearn_boilerplate(
+        counts: dict[str, Any], shards: list[dict[str, Any]], fingerprint: str, **context: Any
+    ) -> dict[str, Any]:
+        """Publishing updated the per-source line statistics; if that taught new boilerplate,
+        clean and publish the batch once more with it (the batch uses what it taught)."""
+        from pipeline import tasks
+
+        rules_files = context["params"].get("rules_files") or []
+        result = tasks.relearn(_batch_id(context), list(shards), fingerprint, rules_files, db_url=_db_url())
+        return {**counts, **result}
 
     @task
     def check_no_empty_bodies(counts: dict[str, Any], **context: Any) -> str:
@@ -104,7 +125,11 @@ def clean_articles() -> None:
         outlet_events[ARTICLES_ASSET].extra = extra
         return extra
 
-    counts = publish(clean.expand(shard=plan()))
+    fingerprint = learned_before()
+    shards = plan()
+    fingerprint >> shards  # the fingerprint is taken before any shard is cleaned
+    published = publish(clean.expand(shard=shards))
+    counts = relearn_boilerplate(published, shards, fingerprint)
     checks = [check_no_empty_bodies(counts), check_counts_agree(counts), check_removal_ratio(counts)]
     checks >> announce(counts)
 

@@ -8,6 +8,7 @@ same rows.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import shutil
@@ -104,3 +105,28 @@ def publish(batch_id: str, shard_results: list[dict[str, Any]], db_url: str | No
 
 def remove_staging(batch_id: str) -> None:
     shutil.rmtree(staging_root(batch_id), ignore_errors=True)
+
+
+def learned_fingerprint(db_url: str | None = None) -> str:
+    """A short digest of the learned boilerplate, to tell whether a publish taught anything new."""
+    learned = load_learned(engine_for(db_url))
+    digest = hashlib.sha256()
+    for source in sorted(learned):
+        digest.update(source.encode("utf-8"))
+        digest.update(b"".join(v.to_bytes(8, "big", signed=True) for v in sorted(learned[source])))
+    return digest.hexdigest()[:16]
+
+
+def relearn(
+    batch_id: str,
+    shards: list[dict[str, Any]],
+    fingerprint: str,
+    rules_files: list[str] | None = None,
+    db_url: str | None = None,
+) -> dict[str, Any]:
+    """If the batch's publish taught new boilerplate (the fingerprint taken before cleaning
+    changed), clean the batch again with it and republish; otherwise do nothing."""
+    if learned_fingerprint(db_url) == fingerprint:
+        return {"relearned": False}
+    results = [clean_shard(shard, rules_files, db_url) for shard in shards]
+    return {"relearned": True, **publish(batch_id, results, db_url)}

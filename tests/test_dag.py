@@ -68,9 +68,11 @@ def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> No
     for task in dag.tasks:
         assert task.retries >= 1 and task.retry_delay.total_seconds() <= 60, task.task_id
     assert {
+        "learned_before",
         "plan",
         "clean",
         "publish",
+        "relearn_boilerplate",
         "check_no_empty_bodies",
         "check_counts_agree",
         "check_removal_ratio",
@@ -162,3 +164,17 @@ def test_sample_batches_cover_every_noise_kind_and_a_bad_file() -> None:
     assert {"caption", "agency", "newsletter", "share", "related", "ad", "comments", "repetition"} <= categories
     assert errors >= 1
     assert shutil.which  # keep the import used for environments without psql
+
+
+def test_dag_learns_boilerplate_and_republishes_its_own_batch(
+    airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path
+) -> None:
+    footer = "Every Harbor Post story is read aloud on our evening radio hour at nine."
+    for n in range(6):
+        body = f"Story {n}: the harbor board met on day {n} and agreed on item {n * 7} of the plan for the quay."
+        (tmp_path / "harborpost").mkdir(exist_ok=True)
+        (tmp_path / "harborpost" / f"s{n}.txt").write_text(f"{body}\n\n{footer}", encoding="utf-8")
+    ok, states = run_dag(airflow_env, {"batch": "learn", "input_dir": str(tmp_path)})
+    assert ok, states
+    assert scalar(engine, "SELECT count(*) FROM paragraphs WHERE text = :t", t=footer) == 0
+    assert scalar(engine, "SELECT count(*) FROM removals WHERE rule = 'learned:harborpost'") == 6

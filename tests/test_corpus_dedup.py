@@ -1,0 +1,142 @@
+"""Corpus-level dedup against real Postgres: learned per-source boilerplate, near-duplicate clusters."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from pipeline.batch import run_batch
+from pipeline.corpus import line_hash
+from pipeline.store import learned_rules, veto_learned
+
+from .conftest import scalar
+
+FOOTERS = {
+    "harborpost": [
+        "Harbor Post readers get every story first with our morning app edition.",
+        "Send your tips about the waterfront to the Harbor Post newsroom any time.",
+    ],
+    "valleytimes": [
+        "The Valley Times is an independent paper owned by its own readers since 1921.",
+        "Valley Times subscribers can read the printed edition online every morning.",
+    ],
+    "wirenews": [
+        "This story was distributed by Wire News to its member papers across the region.",
+        "Wire News welcomes corrections sent to its standards desk at any hour.",
+    ],
+}
+SYNDICATED = [
+    "Engineers closed the old river bridge on Monday after inspectors found cracks in two of its steel supports.",
+    "The bridge carries about 30,000 vehicles a day between the northern suburbs and the city center.",
+    "Traffic will be sent over the ring road while the supports are repaired, which could take until spring.",
+    "The transport agency said it had asked for the repair budget to be doubled after the inspection.",
+]
+TOPIC_WORDS = (
+    "bridge river traffic repair council engineer inspection budget road steel supports crossing "
+    "ferry commuters toll lanes"
+).split()
+
+
+def unrelated_story(rng: random.Random, number: int) -> list[str]:
+    """A story on the same topic (bridges) with its own sentences."""
+    vocabulary = [f"{w}{number}x{k}" for k in range(40) for w in ("harbor", "market", "school", "garden")]
+    paragraphs = []
+    for _ in range(4):
+        words = [rng.choice(TOPIC_WORDS) if rng.random() < 0.3 else rng.choice(vocabulary) for _ in range(22)]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return paragraphs
+
+
+def write_batch(root: Path, name: str, first: int, rng: random.Random) -> Path:
+    folder = root / name
+    for source, footer in FOOTERS.items():
+        (folder / source).mkdir(parents=True)
+        for n in range(first, first + 3):
+            body = unrelated_story(rng, n * 10 + len(source))
+            if n == 1:  # the syndicated story, with a source-specific first line and one changed word
+                body = [f"{source.upper()} — The story as run by {source}.", *SYNDICATED]
+                body[2] = body[2].replace(
+                    "30,000", {"harborpost": "30,000", "valleytimes": "31,000", "wirenews": "about 30,000"}[source]
+                )
+            text = "\n\n".join([f"Bridge story {n} from {source}", *body, "Yes.", *footer])
+            (folder / source / f"story{n}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def paragraphs_of(engine: sa.Engine, source: str) -> list[str]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.text("SELECT p.text FROM paragraphs p JOIN articles a USING (article_id) WHERE a.source = :s"),
+                {"s": source},
+            ).scalars()
+        )
+
+
+def test_learned_boilerplate_and_clusters_over_two_batches(engine: sa.Engine, tmp_path: Path) -> None:
+    rng = random.Random(3)
+    batch1 = write_batch(tmp_path, "b1", 1, rng)
+    batch2 = write_batch(tmp_path, "b2", 4, rng)
+    run_batch(engine, batch1, "2024-01-01")
+    assert learned_rules(engine) == []  # 3 articles per source: below the 5-article floor
+    run_batch(engine, batch2, "2024-01-02")  # learns the footers, then cleans itself again with them
+    run_batch(engine, batch1, "2024-01-01")  # the rerun applies them to the first batch too
+
+    learned = {(source, sample) for source, _, _, _, sample in learned_rules(engine)}
+    assert learned == {(source, line) for source, lines in FOOTERS.items() for line in lines}
+    for source, footer in FOOTERS.items():
+        kept = paragraphs_of(engine, source)
+        assert len(kept) > 0 and not set(footer) & set(kept), source
+        assert kept.count("Yes.") == 6  # short common lines are never learned
+        assert (
+            scalar(
+                engine,
+                "SELECT count(*) FROM removals r JOIN articles a USING (article_id) "
+                "WHERE a.source = :s AND r.rule = :rule",
+                s=source,
+                rule=f"learned:{source}",
+            )
+            == 12
+        )
+        # syndicated body text survives in every copy: shared across sources is not boilerplate
+        for sentence in (SYNDICATED[0], SYNDICATED[3]):
+            assert sentence in kept
+
+    with engine.connect() as connection:
+        clusters = dict(
+            connection.execute(
+                sa.text("SELECT source_file, cluster_id FROM articles WHERE batch_id = '2024-01-01'")
+            ).all()
+        )
+    syndicated = {clusters[f"{source}/story1.txt"] for source in FOOTERS}
+    assert len(syndicated) == 1 and None not in syndicated
+    others = [cluster for name, cluster in clusters.items() if not name.endswith("story1.txt")]
+    assert len(set(others)) == len(others) and not set(others) & syndicated
+    assert (
+        scalar(engine, "SELECT cluster_size FROM cluster_representatives WHERE cluster_id = :c", c=syndicated.pop())
+        == 3
+    )
+    assert scalar(engine, "SELECT count(*) FROM cluster_representatives") == 16  # 18 articles, 3 in one cluster
+
+
+def test_rerun_changes_nothing_and_a_veto_brings_the_line_back(engine: sa.Engine, tmp_path: Path) -> None:
+    from .conftest import snapshot
+
+    rng = random.Random(5)
+    batches = [write_batch(tmp_path, "b1", 1, rng), write_batch(tmp_path, "b2", 4, rng)]
+    for folder, batch in zip(batches, ["d1", "d2"], strict=True):
+        run_batch(engine, folder, batch)
+    run_batch(engine, batches[0], "d1")
+    stable = snapshot(engine)
+    counts = scalar(engine, "SELECT sum(articles) FROM source_line_counts")
+    run_batch(engine, batches[0], "d1")
+    run_batch(engine, batches[1], "d2")
+    assert snapshot(engine) == stable
+    assert scalar(engine, "SELECT sum(articles) FROM source_line_counts") == counts  # no double counting
+
+    line = FOOTERS["valleytimes"][0]
+    veto_learned(engine, "valleytimes", line_hash(line), "our own masthead line, keep it")
+    run_batch(engine, batches[1], "d2")
+    assert paragraphs_of(engine, "valleytimes").count(line) == 3  # back in the rerun batch's articles
