@@ -116,12 +116,17 @@ def _create_stage_tables(cursor: Any) -> None:
 def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]) -> dict[str, int]:
     columns = ", ".join(_ARTICLE_COLUMNS)
     params = {"batch": batch_id}
+    # Temporary tables have no statistics; without them the planner scans whole corpus tables
+    # instead of probing their indexes with the (small) batch, and a batch's cost grows with the corpus.
+    for table in TABLES:
+        cursor.execute(f"ANALYZE stage_{table}")
     # One copy per article key: an article delivered twice in one batch keeps its first file.
     cursor.execute(
         """CREATE TEMP TABLE batch_articles ON COMMIT DROP AS
            SELECT DISTINCT ON (article_key) * FROM stage_articles
            ORDER BY article_key, source_file, source_line NULLS FIRST, copy_id"""
     )
+    cursor.execute("ANALYZE batch_articles")
     # Rows to write: new keys; keys last delivered by an earlier batch (a later batch wins, so
     # backfills in any order end the same); keys of this batch whose content changed.
     cursor.execute(
@@ -131,6 +136,7 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
               OR (a.batch_id = %(batch)s AND a.content_hash <> b.content_hash)""",
         params,
     )
+    cursor.execute("ANALYZE to_write")
     _retire_line_counts(cursor, params)
     # Articles this batch delivered before but no longer does (file removed, then rerun).
     cursor.execute(
@@ -213,12 +219,13 @@ def _retire_line_counts(cursor: Any, params: dict[str, str]) -> None:
     """Subtract the line statistics of articles about to be rewritten or deleted."""
     cursor.execute(
         """CREATE TEMP TABLE retired ON COMMIT DROP AS
-           SELECT a.article_id, a.source FROM articles a
-           WHERE a.article_key IN (SELECT article_key FROM to_write)
-              OR (a.batch_id = %(batch)s
-                  AND NOT EXISTS (SELECT 1 FROM batch_articles b WHERE b.article_key = a.article_key))""",
+           SELECT a.article_id, a.source FROM articles a JOIN to_write w USING (article_key)
+           UNION
+           SELECT a.article_id, a.source FROM articles a WHERE a.batch_id = %(batch)s
+              AND NOT EXISTS (SELECT 1 FROM batch_articles b WHERE b.article_key = a.article_key)""",
         params,
     )
+    cursor.execute("ANALYZE retired")
     cursor.execute(
         """UPDATE source_line_counts c SET articles = c.articles - d.n
            FROM (SELECT r.source, h.line_hash, count(*) AS n FROM retired r
@@ -229,6 +236,10 @@ def _retire_line_counts(cursor: Any, params: dict[str, str]) -> None:
         """UPDATE source_stats s SET articles = s.articles - d.n
            FROM (SELECT source, count(*) AS n FROM retired WHERE source IS NOT NULL GROUP BY 1) d
            WHERE s.source = d.source"""
+    )
+    cursor.execute(
+        """CREATE TEMP TABLE retired_hashes ON COMMIT DROP AS
+           SELECT h.article_id, h.line_hash FROM article_line_hashes h JOIN retired USING (article_id)"""
     )
     cursor.execute("DELETE FROM article_line_hashes WHERE article_id IN (SELECT article_id FROM retired)")
 
@@ -253,7 +264,11 @@ def _add_line_counts(cursor: Any) -> None:
            SELECT source, count(*) FROM to_write WHERE source IS NOT NULL GROUP BY 1
            ON CONFLICT (source) DO UPDATE SET articles = s.articles + EXCLUDED.articles"""
     )
-    cursor.execute("DELETE FROM source_line_counts WHERE articles <= 0")
+    cursor.execute(
+        """DELETE FROM source_line_counts c USING (
+               SELECT r.source, h.line_hash FROM retired_hashes h JOIN retired r USING (article_id)) d
+           WHERE c.source = d.source AND c.line_hash = d.line_hash AND c.articles <= 0"""
+    )
     cursor.execute("DELETE FROM source_stats WHERE articles <= 0")
 
 
@@ -268,6 +283,7 @@ def _cluster_near_duplicates(cursor: Any) -> None:
            SELECT a.article_id, a.article_key, s.minhash FROM stage_signatures s
            JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key"""
     )
+    cursor.execute("ANALYZE written")
     cursor.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT article_id FROM written)")
     cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM written)")
     cursor.execute("INSERT INTO article_signatures SELECT article_id, minhash FROM written")
@@ -287,9 +303,11 @@ def _cluster_near_duplicates(cursor: Any) -> None:
     involved = {i for pair in pairs for i in pair}
     cursor.execute(
         """SELECT a.article_id, a.article_key, a.cluster_id, s.minhash FROM articles a
-           JOIN article_signatures s USING (article_id)
-           WHERE a.article_id = ANY(%s) OR a.article_id IN (SELECT article_id FROM written)""",
-        (sorted(involved),),
+           JOIN article_signatures s USING (article_id) WHERE a.article_id = ANY(%s)
+           UNION ALL
+           SELECT a.article_id, a.article_key, a.cluster_id, w.minhash FROM written w JOIN articles a USING (article_id)
+           WHERE NOT a.article_id = ANY(%s)""",
+        (sorted(involved), sorted(involved)),
     )
     rows = {article_id: (key, cluster, signature_from_bytes(bytes(sig))) for article_id, key, cluster, sig in cursor}
     clusters = UnionFind()
@@ -304,19 +322,26 @@ def _cluster_near_duplicates(cursor: Any) -> None:
         if estimated_jaccard(a[2], b[2]) >= MATCH_JACCARD:
             clusters.union(a[0], b[0])
     renames = sorted({(cluster, clusters.find(cluster)) for _, cluster, _ in rows.values() if cluster})
-    renames = [(old, new) for old, new in renames if old != new]
-    if renames:
-        cursor.execute(
-            """UPDATE articles a SET cluster_id = r.new FROM (SELECT unnest(%s::text[]) AS old,
-               unnest(%s::text[]) AS new) r WHERE a.cluster_id = r.old""",
-            ([old for old, _ in renames], [new for _, new in renames]),
-        )
-    assignments = sorted((key, clusters.find(key)) for key, _, _ in rows.values())
+    _update_clusters(cursor, "cluster_id", [(old, new) for old, new in renames if old != new])
+    assignments = sorted((str(article_id), clusters.find(key)) for article_id, (key, _, _) in rows.items())
+    _update_clusters(cursor, "article_id", assignments)
+
+
+def _update_clusters(cursor: Any, match_column: str, pairs: list[tuple[str, str]]) -> None:
+    """Set cluster_id where match_column (article_id or the old cluster_id) equals the pair's first
+    value; through an analyzed temporary table so the planner probes indexes."""
+    if not pairs:
+        return
+    cursor.execute("CREATE TEMP TABLE cluster_update (match text, cluster text) ON COMMIT DROP")
+    buffer = io.StringIO("".join(f"{match}\t{cluster}\n" for match, cluster in pairs))
+    cursor.copy_expert("COPY cluster_update FROM STDIN", buffer)
+    cursor.execute("ANALYZE cluster_update")
+    target = "a.article_id = u.match::bigint" if match_column == "article_id" else "a.cluster_id = u.match"
     cursor.execute(
-        """UPDATE articles a SET cluster_id = r.cluster FROM (SELECT unnest(%s::text[]) AS key,
-           unnest(%s::text[]) AS cluster) r WHERE a.article_key = r.key AND a.cluster_id IS DISTINCT FROM r.cluster""",
-        ([k for k, _ in assignments], [c for _, c in assignments]),
+        f"""UPDATE articles a SET cluster_id = u.cluster FROM cluster_update u
+            WHERE {target} AND a.cluster_id IS DISTINCT FROM u.cluster"""
     )
+    cursor.execute("DROP TABLE cluster_update")
 
 
 def load_learned(engine: sa.Engine, settings: LearnedSettings | None = None) -> dict[str, frozenset[int]]:
