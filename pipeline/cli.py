@@ -25,20 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="clean files or folders and print the articles")
     clean.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
     clean.add_argument("--json", action="store_true", help="one JSON object per article per line")
-    clean.add_argument(
-        "--rules",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable",
-    )
+    add_rules_option(clean)
     clean.set_defaults(handler=cmd_clean)
 
     run = commands.add_parser("run", help="clean a folder of dumps and publish it as one batch in PostgreSQL")
     run.add_argument("--input", required=True, type=Path, metavar="DIR", help="the batch folder (or one file)")
     run.add_argument("--batch", required=True, metavar="ID", help="batch id, e.g. the date 2024-03-14")
-    run.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    add_rules_option(run)
     run.add_argument("--json", action="store_true", help="print the batch report as JSON")
     run.set_defaults(handler=cmd_run)
 
@@ -52,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder holding one sub-folder per date (default: $ARTICLES_RAW_DIR)",
     )
-    backfill.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    add_rules_option(backfill)
     backfill.set_defaults(handler=cmd_backfill)
 
     report = commands.add_parser("report", help="print the report of a published batch from the database")
@@ -85,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KIND",
         help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)",
     )
-    evaluate.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE", help="extra rules file")
+    add_rules_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
     evaluate.set_defaults(handler=cmd_eval)
 
@@ -112,6 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     db_psql.add_argument("psql_args", nargs=argparse.REMAINDER)
     db_psql.set_defaults(handler=cmd_db_psql)
     return parser
+
+
+def add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
