@@ -93,5 +93,6 @@ def parse(raw: RawArticle) -> Article:
             article.add_caption(text, credit)
     else:
         article.paragraphs = split_paragraphs(raw.text or "")
+    article.source = article.source or url_host(article.url) or raw.fallback_source
     article.metadata_given = article.title is not None or raw.title_given
     return article

@@ -56,6 +56,7 @@ class RawArticle:
     source: str | None = None
     external_id: str | None = None
     title_given: bool = False  # the container has a title field (even empty): trust it, detect none
+    fallback_source: str | None = None  # e.g. the batch sub-folder: used when no source field or URL says
 
 
 @dataclass

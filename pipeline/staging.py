@@ -147,7 +147,7 @@ def _clean_file(cleaner: Cleaner, path: Path, name: str) -> Iterator[Article | R
         if isinstance(result, ReadError):
             yield result
             continue
-        result.source = result.source or source_from_path(name)
+        result.fallback_source = source_from_path(name)
         article = cleaner.clean(result)
         if not article.paragraphs:
             yield ReadError(result.source_file, "no article text left after cleaning", result.line)

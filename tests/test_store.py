@@ -260,3 +260,27 @@ def test_two_concurrent_runs_of_one_batch_end_with_one_correct_copy(
     run_batch(engine, folder, "b")
     assert concurrent == snapshot(engine, volatile=False)
     assert len(concurrent["articles"]) == 3
+
+
+def test_source_is_the_record_field_else_url_host_else_sub_folder(engine: sa.Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    (folder / "pages").mkdir(parents=True)
+    (folder / "wire").mkdir()
+    page = (
+        '<html><head><link rel="canonical" href="https://www.transport.example.com/a"></head><body><article>'
+        "<p>Night trains will run to the coast again from December, the operator said on Tuesday.</p>"
+        "</article></body></html>"
+    )
+    (folder / "pages" / "trains.html").write_text(page, encoding="utf-8")
+    (folder / "wire" / "ferry.txt").write_text("The ferry line will reopen in April, the operator said.")
+    (folder / "wire" / "feed.jsonl").write_text(
+        json.dumps({"source": "Agency X", "text": "The port handled more grain than ever in October."}) + "\n"
+    )
+    run_batch(engine, folder, "b")
+    with engine.connect() as connection:
+        sources = dict(connection.execute(sa.text("SELECT source_file, source FROM articles")).all())
+    assert sources == {
+        "pages/trains.html": "transport.example.com",
+        "wire/ferry.txt": "wire",
+        "wire/feed.jsonl": "Agency X",
+    }
