@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .document import Article, Paragraph
 from .rules import PageDumpSettings
-from .text import squash_spaces, word_count
+from .text import normalize_key, squash_spaces, word_count
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)]$")
 
@@ -22,6 +22,18 @@ def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
 def is_prose(line: str, settings: PageDumpSettings) -> bool:
     words = word_count(line)
     return words >= settings.prose_words or (words >= 6 and len(line) >= 40 and bool(_SENTENCE_END.search(line)))
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]{1,2}\s+")
+
+
+def headline_index(lines: list[str]) -> int | None:
+    """Where the page repeats its <title> (the first line of a dump, site name split off) as a
+    headline: the index of that line, or None."""
+    if not lines:
+        return None
+    parts = {normalize_key(part) for part in _TITLE_SEPARATORS.split(lines[0]) if word_count(part) >= 3}
+    return next((i for i in range(1, len(lines)) if normalize_key(lines[i]) in parts), None)
 
 
 @dataclass
@@ -46,7 +58,20 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
         gap = 0
     if not runs:
         return None
-    low = high = max(range(len(runs)), key=lambda k: runs[k].prose_chars)
+    best = max(range(len(runs)), key=lambda k: runs[k].prose_chars)
+    headline = headline_index(lines)
+    if headline is not None:
+        # The article starts under its headline: prefer the first substantial run right after it
+        # to a bigger run elsewhere (a comment thread, a sidebar of teasers).
+        near = [
+            k
+            for k, run in enumerate(runs)
+            if headline < run.first <= headline + settings.anchor_window
+            and run.prose_chars >= settings.anchor_min_chars
+        ]
+        if near and runs[near[0]].prose_chars >= settings.anchor_share * runs[best].prose_chars:
+            best = near[0]
+    low = high = best
     grown = True
     while grown:
         grown = False

@@ -64,6 +64,9 @@ class PageDumpSettings:
     prose_words: int = 15
     gap_lines: int = 4
     merge_chars: int = 40
+    anchor_window: int = 30
+    anchor_min_chars: int = 200
+    anchor_share: float = 0.25
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ _HAS_WORD = re.compile(r"\w")
 ARTICLE_PROSE_WORDS = 25
 RESUMED_PROSE_WORDS = 60
 LINK_LINE_WORDS = 16
+FURNITURE_LINE_WORDS = 6
 
 
 class Step(Protocol):
@@ -144,6 +145,11 @@ class ApplyRules:
             if rule.ends_article and _closes_article(lengths, index):
                 for rest in range(index + 1, count):
                     dropped.setdefault(rest, rule)  # the comment thread that follows
+                if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
+                    before = index - 1
+                    while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text)):
+                        dropped.setdefault(before, rule)
+                        before -= 1
                 break
         for index in sorted(dropped):
             article.remove(paragraphs[index], dropped[index].id, dropped[index].category)
@@ -152,6 +158,10 @@ class ApplyRules:
 
 def _is_link_line(text: str) -> bool:
     return word_count(text) <= LINK_LINE_WORDS and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
+
+
+def _is_furniture_line(text: str) -> bool:
+    return word_count(text) <= FURNITURE_LINE_WORDS and _is_link_line(text)
 
 
 def _closes_article(lengths: list[int], index: int) -> bool:

@@ -63,3 +63,22 @@ def test_golden_dump_fixture_keeps_every_body_paragraph(clean_text) -> None:  # 
     gold = (FIXTURES / "golden" / "harbor-wall.gold.txt").read_text(encoding="utf-8").split("\n\n")
     kept = [p.text for p in clean_text(text).paragraphs]
     assert all(paragraph.strip() in kept for paragraph in gold)
+
+
+def test_the_run_under_the_headline_beats_a_longer_thread_elsewhere(clean_text) -> None:  # type: ignore[no-untyped-def]
+    comment = (
+        "I have lived by this bridge for forty years and I have never once seen the council keep a "
+        "promise about it, so forgive me if I do not believe a word of this plan until I see it."
+    )
+    lines = [
+        "Council approves budget | Riverside Post",
+        *MENU,
+        "Council approves budget",
+        "By Anna Berg",
+        *BODY,
+        *FOOTER,
+        "Reader comments",
+        *[f"{comment} ({n})" for n in range(8)],
+        *FOOTER,
+    ]
+    assert [p.text for p in clean_text("\n".join(lines)).paragraphs] == BODY

@@ -75,8 +75,11 @@ CASES = [
     ("ad", "Story continues below advertisement", "The story of the bridge began in 1911, when it was built."),
     ("comments", "12 Comments", "Comments from residents filled three hours of the public hearing."),
     ("comments", "Leave a comment", "The minister declined to comment on the budget dispute."),
-    ("furniture", "This website uses cookies to improve your experience. By continuing you accept our policy.",
-     "The bakery uses cookies from its own kitchen in the tasting menu, the owner said."),
+    (
+        "furniture",
+        "This website uses cookies to improve your experience. By continuing you accept our policy.",
+        "The bakery uses cookies from its own kitchen in the tasting menu, the owner said.",
+    ),
     ("furniture", "Accept all cookies", "Cookies and cakes were sold at the school fair to raise money."),
 ]
 
