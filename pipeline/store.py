@@ -160,10 +160,8 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         ("captions", "position, text, credit"),
         ("removals", "seq, position, rule, category, scope, text"),
     ):
-        cursor.execute(
-            f"""DELETE FROM {table} c USING articles a, to_write w
-                WHERE c.article_id = a.article_id AND a.article_key = w.article_key"""
-        )
+        # retired: the rows about to be rewritten (and those deleted, whose children cascade)
+        cursor.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM retired)")
         selected = ", ".join(f"s.{c.strip()}" for c in child_columns.split(","))
         cursor.execute(
             f"""INSERT INTO {table} (article_id, {child_columns})
@@ -284,20 +282,25 @@ def _cluster_near_duplicates(cursor: Any) -> None:
            JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key"""
     )
     cursor.execute("ANALYZE written")
-    cursor.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT article_id FROM written)")
-    cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM written)")
+    cursor.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT article_id FROM retired)")
+    cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM retired)")
     cursor.execute("INSERT INTO article_signatures SELECT article_id, minhash FROM written")
     cursor.execute("SELECT article_id, minhash FROM written")
     bands = io.StringIO()
     for article_id, minhash in cursor.fetchall():
         for band, bucket in band_buckets(signature_from_bytes(bytes(minhash))):
             bands.write(f"{band}\t{bucket}\t{article_id}\n")
-    bands.seek(0)
-    cursor.copy_expert("COPY lsh_bands (band, bucket, article_id) FROM STDIN", bands)
+    cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_id bigint) ON COMMIT DROP")
+    for table in ("new_bands", "lsh_bands"):
+        bands.seek(0)
+        cursor.copy_expert(f"COPY {table} (band, bucket, article_id) FROM STDIN", bands)
+    cursor.execute("ANALYZE new_bands")
+    # LATERAL: one index probe per new band row, whatever the size of the index (a hash join
+    # would read all of lsh_bands and make every batch slower than the one before).
     cursor.execute(
-        """SELECT DISTINCT n.article_id, o.article_id FROM lsh_bands n
-           JOIN lsh_bands o ON o.band = n.band AND o.bucket = n.bucket AND o.article_id <> n.article_id
-           WHERE n.article_id IN (SELECT article_id FROM written)"""
+        """SELECT DISTINCT n.article_id, o.article_id FROM new_bands n CROSS JOIN LATERAL (
+               SELECT article_id FROM lsh_bands b WHERE b.band = n.band AND b.bucket = n.bucket
+               AND b.article_id <> n.article_id) o"""
     )
     pairs = cursor.fetchall()
     involved = {i for pair in pairs for i in pair}
