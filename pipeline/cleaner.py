@@ -88,7 +88,6 @@ def parse(raw: RawArticle) -> Article:
         article.authors = page.authors
         article.section = page.section
         article.url = article.url or page.url
-        article.source = article.source or url_host(article.url)
         for text, credit in page.captions:
             article.add_caption(text, credit)
     else:

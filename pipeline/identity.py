@@ -13,7 +13,7 @@ from .text import normalize_key
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 
 
-def normalize_url(url: str) -> str:
+def canonical_article_url(url: str) -> str:
     """Lower-case host, no www., no fragment, no tracking parameters, no trailing slash."""
     parts = urlsplit(url.strip() if "//" in url else f"//{url.strip()}")
     host = (parts.hostname or "").lower()
@@ -29,7 +29,7 @@ def article_key(article: Article) -> str:
     """source + URL, else source + headline + date, else the clean body: the first that exists."""
     source = (article.source or "").casefold()
     if article.url:
-        basis = ["url", source, normalize_url(article.url)]
+        basis = ["url", source, canonical_article_url(article.url)]
     elif article.title:
         basis = ["title", source, normalize_key(article.title), (article.published or "")[:10]]
     else:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the steps: normalization keys, word counts, shingles."""
+"""Small text helpers shared by the steps: normalization keys, word counts, words."""
 
 from __future__ import annotations
 
@@ -27,16 +27,3 @@ def words(text: str) -> list[str]:
 def word_count(text: str) -> int:
     """Words in a whitespace-squashed text (every paragraph and header line is squashed)."""
     return text.count(" ") + 1 if text else 0
-
-
-def shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
-    tokens = words(text)
-    if len(tokens) < size:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
-
-
-def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
