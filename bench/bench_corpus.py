@@ -26,11 +26,11 @@ from bench_load import bench_engine  # noqa: E402
 from corpus import noisy_article  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
-from pipeline.batch import discover  # noqa: E402
-from pipeline.staging import stage_shard  # noqa: E402
+from pipeline.batch import discover, prepare_shard  # noqa: E402
 from pipeline.store import load_learned, publish_batch, start_batch  # noqa: E402
 
 SOURCES = [f"outlet{n}" for n in range(10)]
+
 
 def write_batch(folder: Path, number: int, size: int, rng: random.Random) -> None:
     for source in SOURCES:
@@ -42,6 +42,7 @@ def write_batch(folder: Path, number: int, size: int, rng: random.Random) -> Non
             (folder / SOURCES[(i + 1) % len(SOURCES)] / f"syn{i}.txt").write_text(text, encoding="utf-8")
         footer = f"\n\nRead {source} every morning: the {source} daily edition is in your inbox at six."
         (folder / source / f"a{i}.txt").write_text(text + footer, encoding="utf-8")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -57,7 +58,7 @@ def main() -> None:
             write_batch(folder, number, args.batch_size, rng)
             learned = load_learned(engine)
             started = time.perf_counter()
-            stage_shard(discover(folder), Path(tmp) / "stage", Cleaner.from_files((), learned), "0")
+            prepare_shard(engine, discover(folder), Path(tmp) / "stage", Cleaner.from_files((), learned), "0")
             cleaned = time.perf_counter() - started
             batch = f"b{number:03d}"
             start_batch(engine, batch, str(folder))
@@ -65,10 +66,13 @@ def main() -> None:
             counts = publish_batch(engine, batch, [Path(tmp) / "stage"], 0)
             published = time.perf_counter() - started
         with engine.connect() as connection:
-
             corpus = connection.execute(sa.text("SELECT count(*) FROM articles")).scalar()
-        print(f"{number:>5} {corpus:>8,} {cleaned:>8.1f} {published:>10.1f} {counts['seconds']['corpus']:>15.2f} "
-              f"{sum(len(v) for v in learned.values()):>8}", flush=True)
+        print(
+            f"{number:>5} {corpus:>8,} {cleaned:>8.1f} {published:>10.1f} {counts['seconds']['corpus']:>15.2f} "
+            f"{sum(len(v) for v in learned.values()):>8}",
+            flush=True,
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -20,9 +20,9 @@ import sqlalchemy as sa  # noqa: E402
 from corpus import noisy_articles  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
+from pipeline.batch import prepare_shard  # noqa: E402
 from pipeline.db import create_engine, embedded_url, normalize_url  # noqa: E402
 from pipeline.migrate import migrate  # noqa: E402
-from pipeline.staging import stage_shard  # noqa: E402
 from pipeline.store import publish_batch, start_batch  # noqa: E402
 
 
@@ -50,7 +50,7 @@ def main() -> None:
             (inputs / f"{number:06d}.txt").write_text(text, encoding="utf-8")
         files = sorted((p, p.name) for p in inputs.iterdir())
         started = time.perf_counter()
-        summary = stage_shard(files, Path(tmp) / "stage", Cleaner.from_files(), "0")
+        summary = prepare_shard(engine, files, Path(tmp) / "stage", Cleaner.from_files(), "0")
         cleaned = time.perf_counter() - started
         start_batch(engine, "bench", str(inputs))
         started = time.perf_counter()

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import math
+import multiprocessing
+import os
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from .cleaner import Cleaner
+from .db import create_engine
 from .readers import iter_input_files
 from .staging import ShardSummary, stage_shard
-from .store import fail_batch, load_learned, publish_batch, start_batch
+from .store import fail_batch, load_learned, publish_batch, stage_search_vectors, start_batch
+
+FILES_PER_SHARD = 200
 
 
 @dataclass
@@ -81,13 +89,82 @@ def discover(input_path: Path) -> list[tuple[Path, str]]:
     return list(iter_input_files([input_path]))
 
 
-def _with_progress(files: Sequence[tuple[Path, str]], show: bool) -> Iterator[tuple[Path, str]]:
+def prepare_shard(
+    engine: sa.Engine, files: Iterable[tuple[Path, str]], staging_dir: Path, cleaner: Cleaner, shard: str
+) -> ShardSummary:
+    """Clean a shard's files into staging_dir and add their full-text vectors: all the work of a
+    batch that can run in parallel, ahead of the one serial publish."""
+    summary = stage_shard(files, staging_dir, cleaner, shard)
+    stage_search_vectors(engine, staging_dir)
+    return summary
+
+
+def split_into_shards(
+    files: Sequence[tuple[Path, str]], files_per_shard: int = FILES_PER_SHARD
+) -> list[list[tuple[Path, str]]]:
+    """Consecutive runs of at most files_per_shard files (the publish does not depend on the cut)."""
+    count = max(1, math.ceil(len(files) / files_per_shard))
+    size = max(1, math.ceil(len(files) / count))
+    return [list(files[i * size : (i + 1) * size]) for i in range(count)]
+
+
+def _prepare_in_worker(
+    url: str, files: list[tuple[Path, str]], staging_dir: Path, cleaner: Cleaner, shard: str
+) -> ShardSummary:
+    engine = create_engine(sa.make_url(url))
+    try:
+        return prepare_shard(engine, files, staging_dir, cleaner, shard)
+    finally:
+        engine.dispose()
+
+
+def prepare_shards(
+    engine: sa.Engine, files: Sequence[tuple[Path, str]], workdir: Path, cleaner: Cleaner, workers: int, progress: bool
+) -> list[tuple[Path, ShardSummary]]:
+    """Prepare every shard of a batch on up to `workers` processes; (staging dir, counts) in shard order."""
+    shards = split_into_shards(files)
+    dirs = [workdir / f"shard-{number:03d}" for number in range(len(shards))]
+    bar = _progress_bar(len(files), progress)
+    if workers <= 1 or len(shards) == 1:
+        summaries = []
+        for number, shard_files in enumerate(shards):
+            summaries.append(prepare_shard(engine, shard_files, dirs[number], cleaner, f"{number:03d}"))
+            bar.update(len(shard_files))
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        # spawn, not fork: a forked child would share the parent's open database connections
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(shards)), mp_context=context) as pool:
+            futures = [
+                pool.submit(_prepare_in_worker, url, shard_files, dirs[number], cleaner, f"{number:03d}")
+                for number, shard_files in enumerate(shards)
+            ]
+            summaries = []
+            for future, shard_files in zip(futures, shards, strict=True):
+                summaries.append(future.result())
+                bar.update(len(shard_files))
+    bar.close()
+    return list(zip(dirs, summaries, strict=True))
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, show: bool) -> Any:
     if not show:
-        yield from files
-        return
+        return _NoProgress()
     from tqdm import tqdm
 
-    yield from tqdm(files, desc="cleaning", unit="file", file=sys.stderr)
+    return tqdm(total=total, desc="cleaning", unit="file", file=sys.stderr)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
 
 
 def run_batch(
@@ -96,6 +173,7 @@ def run_batch(
     batch_id: str,
     rules_files: Sequence[Path] = (),
     progress: bool = False,
+    workers: int = 1,
 ) -> BatchReport:
     """Clean every file under input_path and publish them as batch_id; rerunning changes nothing.
 
@@ -104,26 +182,29 @@ def run_batch(
     published once more with them (so a batch both uses and improves what is learned).
     """
     learned = load_learned(engine)
-    report = _run_once(engine, input_path, batch_id, Cleaner.from_files(rules_files, learned), progress)
+    cleaner = Cleaner.from_files(rules_files, learned)
+    report = _run_once(engine, input_path, batch_id, cleaner, progress, workers)
     relearned = load_learned(engine)
     if relearned != learned:
-        report = _run_once(engine, input_path, batch_id, Cleaner.from_files(rules_files, relearned), progress)
+        cleaner = Cleaner.from_files(rules_files, relearned)
+        report = _run_once(engine, input_path, batch_id, cleaner, progress, workers)
     return report
 
 
-def _run_once(engine: sa.Engine, input_path: Path, batch_id: str, cleaner: Cleaner, progress: bool) -> BatchReport:
+def _run_once(
+    engine: sa.Engine, input_path: Path, batch_id: str, cleaner: Cleaner, progress: bool, workers: int
+) -> BatchReport:
     started = time.perf_counter()
     files = discover(input_path)
     start_batch(engine, batch_id, str(input_path))
     try:
         with tempfile.TemporaryDirectory(prefix=f"newsclean-{batch_id}-") as workdir:
-            shard_dir = Path(workdir) / "shard-0"
-            summary = stage_shard(_with_progress(files, progress), shard_dir, cleaner, "0")
-            counts = publish_batch(engine, batch_id, [shard_dir], files_seen=len(files))
+            prepared = prepare_shards(engine, files, Path(workdir), cleaner, workers, progress)
+            counts = publish_batch(engine, batch_id, [d for d, _ in prepared], files_seen=len(files))
     except Exception as exc:
         fail_batch(engine, batch_id, f"{type(exc).__name__}: {exc}")
         raise
-    report = combine(batch_id, str(input_path), [summary])
+    report = combine(batch_id, str(input_path), [summary for _, summary in prepared])
     report.articles = counts["articles_loaded"]
     report.paragraphs_kept = counts["paragraphs_kept"]
     report.captions = counts["captions_kept"]
@@ -141,7 +222,7 @@ def days(first: str, last: str) -> list[str]:
 
 
 def backfill(
-    engine: sa.Engine, raw_dir: Path, first: str, last: str, rules_files: Sequence[Path] = ()
+    engine: sa.Engine, raw_dir: Path, first: str, last: str, rules_files: Sequence[Path] = (), workers: int = 1
 ) -> Iterator[BatchReport | str]:
     """Run each day's batch (raw_dir/<day>/) in date order; a day without a folder is reported, not run."""
     for day in days(first, last):
@@ -149,7 +230,7 @@ def backfill(
         if not folder.is_dir():
             yield f"{day}: no folder {folder}, skipped"
             continue
-        yield run_batch(engine, folder, day, rules_files)
+        yield run_batch(engine, folder, day, rules_files, workers=workers)
 
 
 def load_report(engine: sa.Engine, batch_id: str) -> BatchReport:

@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", required=True, type=Path, metavar="DIR", help="the batch folder (or one file)")
     run.add_argument("--batch", required=True, metavar="ID", help="batch id, e.g. the date 2024-03-14")
     add_rules_option(run)
+    add_workers_option(run)
     run.add_argument("--json", action="store_true", help="print the batch report as JSON")
     run.set_defaults(handler=cmd_run)
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder holding one sub-folder per date (default: $ARTICLES_RAW_DIR)",
     )
     add_rules_option(backfill)
+    add_workers_option(backfill)
     backfill.set_defaults(handler=cmd_backfill)
 
     report = commands.add_parser("report", help="print the report of a published batch from the database")
@@ -118,6 +120,18 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    from .batch import default_workers
+
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        metavar="N",
+        help="processes cleaning the batch's shards in parallel (default: the number of CPUs)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -158,7 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {args.input}: no such file or folder", file=sys.stderr)
         return 2
     Cleaner.from_files(args.rules)  # a bad rules file fails here, before the batch is opened
-    report = run_batch(_engine(), args.input, args.batch, args.rules, progress=sys.stderr.isatty())
+    report = run_batch(
+        _engine(), args.input, args.batch, args.rules, progress=sys.stderr.isatty(), workers=args.workers
+    )
     print(json.dumps(report.to_json()) if args.json else report.render())
     return 0
 
@@ -174,7 +190,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return 2
     try:
         Cleaner.from_files(args.rules)
-        for outcome in backfill(_engine(), raw_dir, args.first, args.last, args.rules):
+        for outcome in backfill(_engine(), raw_dir, args.first, args.last, args.rules, args.workers):
             print(outcome if isinstance(outcome, str) else outcome.render())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from .corpus import (
@@ -40,7 +41,12 @@ _STAGE_TYPES = {
     "rejected": "source_file text, line integer, reason text",
     "line_hashes": "copy_id text, line_hash bigint, sample text",
     "signatures": "copy_id text, minhash bytea",
+    "search": "copy_id text, search tsvector",
 }
+# The full-text vector of an article, over stage_articles (see stage_search_vectors).
+SEARCH_VECTOR = """setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, coalesce(subtitle, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, body), 'C')"""
 _ARTICLE_COLUMNS = [c for c in TABLES["articles"] if c != "copy_id"]
 # A debugging hook for the crash test: hang right after COPY began, so the test can kill us there.
 HANG_ENV = "NEWSCLEAN_TEST_HANG_AFTER_COPY"
@@ -81,12 +87,15 @@ def publish_batch(engine: sa.Engine, batch_id: str, staging_dirs: Sequence[Path]
                 cursor.execute("SET LOCAL TIME ZONE 'UTC'")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+                # Index pages the batch probes are cached; the default (4.0) assumes a spinning
+                # disk and prices whole-table hash joins below index probes even on a large corpus.
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
                 cursor.execute(
                     "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"newsclean:batch:{batch_id}",)
                 )
                 _create_stage_tables(cursor)
                 for staging_dir in staging_dirs:
-                    for table in TABLES:
+                    for table in _STAGE_TYPES:
                         with open(Path(staging_dir) / f"{table}.copy", encoding="utf-8") as handle:
                             cursor.copy_expert(f"COPY stage_{table} FROM STDIN", handle)
                         _maybe_hang()
@@ -98,6 +107,22 @@ def publish_batch(engine: sa.Engine, batch_id: str, staging_dirs: Sequence[Path]
             raise
     phases["total"] = time.perf_counter() - started
     return {**counts, "seconds": {k: round(v, 3) for k, v in phases.items()}}
+
+
+def stage_search_vectors(engine: sa.Engine, staging_dir: Path) -> None:
+    """Write the full-text vectors of a staged shard's articles (search.copy), computed by the
+    server's English parser so they match its queries. This runs in the clean step, shard by
+    shard in parallel, rather than in the publish, which is one serial transaction."""
+    with raw_connection(engine) as connection:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE TEMP TABLE stage_articles ({_STAGE_TYPES['articles']}) ON COMMIT DROP")
+                with open(Path(staging_dir) / "articles.copy", encoding="utf-8") as handle:
+                    cursor.copy_expert("COPY stage_articles FROM STDIN", handle)
+                with open(Path(staging_dir) / "search.copy", "w", encoding="utf-8") as out:
+                    cursor.copy_expert(f"COPY (SELECT copy_id, {SEARCH_VECTOR} FROM stage_articles) TO STDOUT", out)
+        finally:
+            connection.rollback()
 
 
 def _maybe_hang() -> None:
@@ -118,7 +143,7 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
     params = {"batch": batch_id}
     # Temporary tables have no statistics; without them the planner scans whole corpus tables
     # instead of probing their indexes with the (small) batch, and a batch's cost grows with the corpus.
-    for table in TABLES:
+    for table in _STAGE_TYPES:
         cursor.execute(f"ANALYZE stage_{table}")
     # One copy per article key: an article delivered twice in one batch keeps its first file.
     cursor.execute(
@@ -137,7 +162,11 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         params,
     )
     cursor.execute("ANALYZE to_write")
+    started = time.perf_counter()
     _retire_line_counts(cursor, params)
+    _drop_retired_signatures(cursor)
+    _assign_clusters(cursor)
+    phases["corpus"] = time.perf_counter() - started
     # Articles this batch delivered before but no longer does (file removed, then rerun).
     cursor.execute(
         """DELETE FROM articles a WHERE a.batch_id = %(batch)s
@@ -147,13 +176,20 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _ARTICLE_COLUMNS if c != "article_key")
     started = time.perf_counter()
     cursor.execute(
-        f"""INSERT INTO articles ({columns}, batch_id, loaded_at)
-            SELECT {columns}, %(batch)s, now() FROM to_write
+        f"""INSERT INTO articles ({columns}, batch_id, loaded_at, cluster_id, search)
+            SELECT {columns}, %(batch)s, now(), c.cluster_id, v.search FROM to_write
+            LEFT JOIN batch_clusters c USING (article_key) LEFT JOIN stage_search v USING (copy_id)
             ON CONFLICT (article_key) DO UPDATE SET {updates}, batch_id = EXCLUDED.batch_id,
-                loaded_at = EXCLUDED.loaded_at""",
+                loaded_at = EXCLUDED.loaded_at, cluster_id = EXCLUDED.cluster_id, search = EXCLUDED.search""",
         params,
     )
-    phases["articles"] = time.perf_counter() - started  # includes the full-text vectors and their GIN index
+    cursor.execute(
+        """CREATE TEMP TABLE written ON COMMIT DROP AS
+           SELECT w.copy_id, w.article_key, a.article_id, a.source FROM to_write w
+           JOIN articles a ON a.article_key = w.article_key"""
+    )
+    cursor.execute("ANALYZE written")
+    phases["articles"] = time.perf_counter() - started  # includes the full-text GIN index
     started = time.perf_counter()
     for table, child_columns in (
         ("paragraphs", "position, text"),
@@ -165,14 +201,13 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         selected = ", ".join(f"s.{c.strip()}" for c in child_columns.split(","))
         cursor.execute(
             f"""INSERT INTO {table} (article_id, {child_columns})
-                SELECT a.article_id, {selected} FROM stage_{table} s
-                JOIN to_write w ON w.copy_id = s.copy_id JOIN articles a ON a.article_key = w.article_key"""
+                SELECT w.article_id, {selected} FROM stage_{table} s JOIN written w USING (copy_id)"""
         )
     phases["children"] = time.perf_counter() - started
     started = time.perf_counter()
     _add_line_counts(cursor)
-    _cluster_near_duplicates(cursor)
-    phases["corpus"] = time.perf_counter() - started
+    _index_signatures(cursor)
+    phases["corpus"] += time.perf_counter() - started
     cursor.execute(
         """DELETE FROM rejected_inputs r WHERE r.batch_id = %(batch)s AND NOT EXISTS (
                SELECT 1 FROM stage_rejected s WHERE s.source_file = r.source_file AND s.line = r.line
@@ -246,15 +281,13 @@ def _add_line_counts(cursor: Any) -> None:
     """Add the line statistics of the articles just written; drop counts that reached zero."""
     cursor.execute(
         """INSERT INTO article_line_hashes (article_id, line_hash)
-           SELECT DISTINCT a.article_id, s.line_hash FROM stage_line_hashes s
-           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key
-           WHERE a.source IS NOT NULL"""
+           SELECT DISTINCT w.article_id, s.line_hash FROM stage_line_hashes s JOIN written w USING (copy_id)
+           WHERE w.source IS NOT NULL ORDER BY 1, 2"""
     )
     cursor.execute(
         """INSERT INTO source_line_counts AS c (source, line_hash, articles, sample)
-           SELECT a.source, s.line_hash, count(DISTINCT a.article_id), min(s.sample) FROM stage_line_hashes s
-           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key
-           WHERE a.source IS NOT NULL GROUP BY 1, 2
+           SELECT w.source, s.line_hash, count(DISTINCT w.article_id), min(s.sample) FROM stage_line_hashes s
+           JOIN written w USING (copy_id) WHERE w.source IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
            ON CONFLICT (source, line_hash) DO UPDATE SET articles = c.articles + EXCLUDED.articles"""
     )
     cursor.execute(
@@ -270,64 +303,109 @@ def _add_line_counts(cursor: Any) -> None:
     cursor.execute("DELETE FROM source_stats WHERE articles <= 0")
 
 
-def _cluster_near_duplicates(cursor: Any) -> None:
-    """Index the written articles' MinHash bands, verify LSH candidates, merge clusters.
-
-    A cluster is named by the smallest article_key among its members, so the name does not
-    depend on the order batches arrive in. Work is proportional to the batch and its candidates.
-    """
-    cursor.execute(
-        """CREATE TEMP TABLE written ON COMMIT DROP AS
-           SELECT a.article_id, a.article_key, s.minhash FROM stage_signatures s
-           JOIN to_write w USING (copy_id) JOIN articles a ON a.article_key = w.article_key"""
-    )
-    cursor.execute("ANALYZE written")
-    cursor.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT article_id FROM retired)")
-    cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM retired)")
-    cursor.execute("INSERT INTO article_signatures SELECT article_id, minhash FROM written")
-    cursor.execute("SELECT article_id, minhash FROM written")
-    bands = io.StringIO()
-    for article_id, minhash in cursor.fetchall():
+def _drop_retired_signatures(cursor: Any) -> None:
+    """Remove the MinHash signatures and LSH bands of the articles about to be rewritten or
+    deleted; their bands are recomputed from the stored signatures and deleted by primary key."""
+    cursor.execute("SELECT s.article_id, s.minhash FROM article_signatures s JOIN retired r USING (article_id)")
+    old_bands = io.StringIO()
+    for article_id, minhash in cursor:
         for band, bucket in band_buckets(signature_from_bytes(bytes(minhash))):
-            bands.write(f"{band}\t{bucket}\t{article_id}\n")
-    cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_id bigint) ON COMMIT DROP")
-    for table in ("new_bands", "lsh_bands"):
-        bands.seek(0)
-        cursor.copy_expert(f"COPY {table} (band, bucket, article_id) FROM STDIN", bands)
-    cursor.execute("ANALYZE new_bands")
-    # LATERAL: one index probe per new band row, whatever the size of the index (a hash join
-    # would read all of lsh_bands and make every batch slower than the one before).
+            old_bands.write(f"{band}\t{bucket}\t{article_id}\n")
+    if not old_bands.tell():
+        return
+    old_bands.seek(0)
+    cursor.execute("CREATE TEMP TABLE old_bands (band smallint, bucket bigint, article_id bigint) ON COMMIT DROP")
+    cursor.copy_expert("COPY old_bands FROM STDIN", old_bands)
+    cursor.execute("ANALYZE old_bands")
     cursor.execute(
-        """SELECT DISTINCT n.article_id, o.article_id FROM new_bands n CROSS JOIN LATERAL (
-               SELECT article_id FROM lsh_bands b WHERE b.band = n.band AND b.bucket = n.bucket
-               AND b.article_id <> n.article_id) o"""
+        """DELETE FROM lsh_bands b USING old_bands o
+           WHERE b.band = o.band AND b.bucket = o.bucket AND b.article_id = o.article_id"""
     )
-    pairs = cursor.fetchall()
-    involved = {i for pair in pairs for i in pair}
+    cursor.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM retired)")
+
+
+def _assign_clusters(cursor: Any) -> None:
+    """Cluster the articles about to be written, before they are: fills batch_clusters
+    (article_key, cluster_id) for the insert and renames stored clusters that merge.
+
+    LSH candidates (a shared band bucket) are verified by estimated Jaccard. A cluster is named
+    by the smallest article_key among its members, so the name does not depend on the order
+    batches arrive in. Work is proportional to the batch and its candidates, not the corpus.
+    """
+    cursor.execute("SELECT w.article_key, s.minhash FROM to_write w JOIN stage_signatures s USING (copy_id)")
+    signatures: dict[str, np.ndarray] = {}
+    bands = io.StringIO()
+    for key, minhash in cursor:
+        signatures[key] = signature_from_bytes(bytes(minhash))
+        for band, bucket in band_buckets(signatures[key]):
+            bands.write(f"{band}\t{bucket}\t{key}\n")
+    bands.seek(0)
+    cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_key text) ON COMMIT DROP")
+    cursor.copy_expert("COPY new_bands FROM STDIN", bands)
+    cursor.execute("ANALYZE new_bands")
+    # LATERAL ... OFFSET 0 (kept from being flattened into a join): one index probe per new band
+    # row, whatever the size of the index. The planner prefers a hash join, which reads all of
+    # lsh_bands and makes every batch slower than the one before.
+    # In key order, consecutive probes land on the same index pages: each page is read once
+    # per batch instead of once per probe once the index has outgrown the buffer cache.
+    cursor.execute(
+        """SELECT DISTINCT n.article_key, o.article_id
+           FROM (SELECT band, bucket, article_key FROM new_bands ORDER BY band, bucket) n CROSS JOIN LATERAL (
+               SELECT article_id FROM lsh_bands b WHERE b.band = n.band AND b.bucket = n.bucket OFFSET 0) o"""
+    )
+    stored_pairs = cursor.fetchall()
+    cursor.execute(
+        """SELECT DISTINCT x.article_key, y.article_key FROM new_bands x JOIN new_bands y USING (band, bucket)
+           WHERE x.article_key < y.article_key"""
+    )
+    batch_pairs = cursor.fetchall()
     cursor.execute(
         """SELECT a.article_id, a.article_key, a.cluster_id, s.minhash FROM articles a
-           JOIN article_signatures s USING (article_id) WHERE a.article_id = ANY(%s)
-           UNION ALL
-           SELECT a.article_id, a.article_key, a.cluster_id, w.minhash FROM written w JOIN articles a USING (article_id)
-           WHERE NOT a.article_id = ANY(%s)""",
-        (sorted(involved), sorted(involved)),
+           JOIN article_signatures s USING (article_id) WHERE a.article_id = ANY(%s)""",
+        (sorted({article_id for _, article_id in stored_pairs}),),
     )
-    rows = {article_id: (key, cluster, signature_from_bytes(bytes(sig))) for article_id, key, cluster, sig in cursor}
+    stored = {row[0]: (row[1], row[2], signature_from_bytes(bytes(row[3]))) for row in cursor}
+    # an article rewritten by this batch stays in the cluster it was in
+    cursor.execute(
+        """SELECT a.article_key, a.cluster_id FROM articles a JOIN to_write w USING (article_key)
+           WHERE a.cluster_id IS NOT NULL"""
+    )
+    previous = dict(cursor.fetchall())
     clusters = UnionFind()
-    cursor.execute("SELECT article_key FROM written")
-    for (key,) in cursor.fetchall():
+    for key in signatures:
         clusters.find(key)
-    for key, cluster, _ in rows.values():
-        if cluster:
-            clusters.union(key, cluster)
-    for left, right in sorted({(min(pair), max(pair)) for pair in pairs}):
-        a, b = rows[left], rows[right]
-        if estimated_jaccard(a[2], b[2]) >= MATCH_JACCARD:
-            clusters.union(a[0], b[0])
-    renames = sorted({(cluster, clusters.find(cluster)) for _, cluster, _ in rows.values() if cluster})
-    _update_clusters(cursor, "cluster_id", [(old, new) for old, new in renames if old != new])
-    assignments = sorted((str(article_id), clusters.find(key)) for article_id, (key, _, _) in rows.items())
-    _update_clusters(cursor, "article_id", assignments)
+    for key, cluster in previous.items():
+        clusters.union(key, cluster)
+    for key, cluster, _ in stored.values():
+        clusters.union(key, cluster or key)
+    for key, article_id in stored_pairs:
+        if article_id in stored and estimated_jaccard(signatures[key], stored[article_id][2]) >= MATCH_JACCARD:
+            clusters.union(key, stored[article_id][0])
+    for left, right in batch_pairs:
+        if estimated_jaccard(signatures[left], signatures[right]) >= MATCH_JACCARD:
+            clusters.union(left, right)
+    names = set(previous.values()) | {cluster for _, cluster, _ in stored.values() if cluster}
+    renames = sorted((old, clusters.find(old)) for old in names if clusters.find(old) != old)
+    _update_clusters(cursor, "cluster_id", renames)
+    unnamed = [(str(article_id), clusters.find(key)) for article_id, (key, cluster, _) in stored.items() if not cluster]
+    _update_clusters(cursor, "article_id", sorted(unnamed))
+    cursor.execute("CREATE TEMP TABLE batch_clusters (article_key text PRIMARY KEY, cluster_id text) ON COMMIT DROP")
+    assignments = io.StringIO("".join(f"{key}\t{clusters.find(key)}\n" for key in sorted(signatures)))
+    cursor.copy_expert("COPY batch_clusters FROM STDIN", assignments)
+    cursor.execute("ANALYZE batch_clusters")
+
+
+def _index_signatures(cursor: Any) -> None:
+    """Store the written articles' signatures and LSH bands (in key order: B-tree pages are
+    then filled one after another instead of at random)."""
+    cursor.execute(
+        """INSERT INTO article_signatures (article_id, minhash)
+           SELECT w.article_id, s.minhash FROM stage_signatures s JOIN written w USING (copy_id) ORDER BY 1"""
+    )
+    cursor.execute(
+        """INSERT INTO lsh_bands (band, bucket, article_id)
+           SELECT n.band, n.bucket, w.article_id FROM new_bands n JOIN written w USING (article_key) ORDER BY 1, 2, 3"""
+    )
 
 
 def _update_clusters(cursor: Any, match_column: str, pairs: list[tuple[str, str]]) -> None:

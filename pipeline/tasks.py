@@ -18,11 +18,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .batch import combine, discover
+from .batch import combine, discover, prepare_shard
 from .cleaner import Cleaner
 from .db import create_engine, database_url
 from .migrate import migrate
-from .staging import read_summary, stage_shard
+from .staging import read_summary
 from .store import fail_batch, load_learned, publish_batch, start_batch
 
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
@@ -81,9 +81,10 @@ def clean_shard(
     out = staging_root(shard["batch_id"]) / f"shard-{shard['shard']:03d}"
     if out.exists():
         shutil.rmtree(out)  # a retry starts from scratch
-    cleaner = Cleaner.from_files([Path(p) for p in rules_files or []], load_learned(engine_for(db_url)))
+    engine = engine_for(db_url)
+    cleaner = Cleaner.from_files([Path(p) for p in rules_files or []], load_learned(engine))
     files = [(folder / name, name) for name in shard["files"]]
-    summary = stage_shard(files, out, cleaner, f"{shard['shard']:03d}")
+    summary = prepare_shard(engine, files, out, cleaner, f"{shard['shard']:03d}")
     return {"staging_dir": str(out), "files": summary.files, "articles": summary.articles,
             "rejected": len(summary.rejected)}  # fmt: skip
 
