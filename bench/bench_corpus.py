@@ -1,9 +1,10 @@
 """Incremental cost of corpus-level dedup: time per 10k-article batch as the corpus grows.
 
-Usage: python bench/bench_corpus.py [--batches 20] [--batch-size 10000]
+Usage: python bench/bench_corpus.py [--batches 20] [--batch-size 10000] [--workers N]
 Each batch: 10 sources (sub-folders) with their own footer lines, some stories syndicated across
-sources. Prints, per batch, the cleaning time and the publish time (COPY, merge, line statistics,
-MinHash LSH clustering) - the latter must stay flat while the corpus grows.
+sources. Prints, per batch, the cleaning time (on --workers processes) and the publish time
+(COPY, merge, line statistics, MinHash LSH clustering) - the latter must stay flat while the
+corpus grows.
 Uses DATABASE_URL when set, else a newsclean_bench database on the embedded server (its schema is
 dropped and recreated).
 """
@@ -26,7 +27,7 @@ from bench_load import bench_engine  # noqa: E402
 from corpus import noisy_article  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
-from pipeline.batch import discover, prepare_shard  # noqa: E402
+from pipeline.batch import default_workers, discover, prepare_shards  # noqa: E402
 from pipeline.store import load_learned, publish_batch, start_batch  # noqa: E402
 
 SOURCES = [f"outlet{n}" for n in range(10)]
@@ -48,23 +49,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     engine = bench_engine()
     rng = random.Random(11)
     print(f"{'batch':>5} {'corpus':>8} {'clean s':>8} {'publish s':>10} {'corpus-dedup s':>15} {'learned':>8}")
+    publish_times: list[float] = []
     for number in range(args.batches):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "in"
             write_batch(folder, number, args.batch_size, rng)
             learned = load_learned(engine)
             started = time.perf_counter()
-            prepare_shard(engine, discover(folder), Path(tmp) / "stage", Cleaner.from_files((), learned), "0")
+            cleaner = Cleaner.from_files((), learned)
+            prepared = prepare_shards(engine, discover(folder), Path(tmp) / "stage", cleaner, args.workers, False)
             cleaned = time.perf_counter() - started
             batch = f"b{number:03d}"
             start_batch(engine, batch, str(folder))
             started = time.perf_counter()
-            counts = publish_batch(engine, batch, [Path(tmp) / "stage"], 0)
+            counts = publish_batch(engine, batch, [d for d, _ in prepared], 0)
             published = time.perf_counter() - started
+            publish_times.append(published)
         with engine.connect() as connection:
             corpus = connection.execute(sa.text("SELECT count(*) FROM articles")).scalar()
         print(
@@ -72,6 +77,9 @@ def main() -> None:
             f"{sum(len(v) for v in learned.values()):>8}",
             flush=True,
         )
+    if len(publish_times) >= 6:
+        first, last = sum(publish_times[:3]) / 3, sum(publish_times[-3:]) / 3
+        print(f"publish, mean of the first 3 batches {first:.1f} s, of the last 3 {last:.1f} s: x{last / first:.2f}")
 
 
 if __name__ == "__main__":

@@ -119,10 +119,16 @@ def _prepare_in_worker(
 
 
 def prepare_shards(
-    engine: sa.Engine, files: Sequence[tuple[Path, str]], workdir: Path, cleaner: Cleaner, workers: int, progress: bool
+    engine: sa.Engine,
+    files: Sequence[tuple[Path, str]],
+    workdir: Path,
+    cleaner: Cleaner,
+    workers: int,
+    progress: bool,
+    files_per_shard: int = FILES_PER_SHARD,
 ) -> list[tuple[Path, ShardSummary]]:
     """Prepare every shard of a batch on up to `workers` processes; (staging dir, counts) in shard order."""
-    shards = split_into_shards(files)
+    shards = split_into_shards(files, files_per_shard)
     dirs = [workdir / f"shard-{number:03d}" for number in range(len(shards))]
     bar = _progress_bar(len(files), progress)
     if workers <= 1 or len(shards) == 1:
@@ -174,6 +180,7 @@ def run_batch(
     rules_files: Sequence[Path] = (),
     progress: bool = False,
     workers: int = 1,
+    files_per_shard: int = FILES_PER_SHARD,
 ) -> BatchReport:
     """Clean every file under input_path and publish them as batch_id; rerunning changes nothing.
 
@@ -183,23 +190,29 @@ def run_batch(
     """
     learned = load_learned(engine)
     cleaner = Cleaner.from_files(rules_files, learned)
-    report = _run_once(engine, input_path, batch_id, cleaner, progress, workers)
+    report = _run_once(engine, input_path, batch_id, cleaner, progress, workers, files_per_shard)
     relearned = load_learned(engine)
     if relearned != learned:
         cleaner = Cleaner.from_files(rules_files, relearned)
-        report = _run_once(engine, input_path, batch_id, cleaner, progress, workers)
+        report = _run_once(engine, input_path, batch_id, cleaner, progress, workers, files_per_shard)
     return report
 
 
 def _run_once(
-    engine: sa.Engine, input_path: Path, batch_id: str, cleaner: Cleaner, progress: bool, workers: int
+    engine: sa.Engine,
+    input_path: Path,
+    batch_id: str,
+    cleaner: Cleaner,
+    progress: bool,
+    workers: int,
+    files_per_shard: int,
 ) -> BatchReport:
     started = time.perf_counter()
     files = discover(input_path)
     start_batch(engine, batch_id, str(input_path))
     try:
         with tempfile.TemporaryDirectory(prefix=f"newsclean-{batch_id}-") as workdir:
-            prepared = prepare_shards(engine, files, Path(workdir), cleaner, workers, progress)
+            prepared = prepare_shards(engine, files, Path(workdir), cleaner, workers, progress, files_per_shard)
             counts = publish_batch(engine, batch_id, [d for d, _ in prepared], files_seen=len(files))
     except Exception as exc:
         fail_batch(engine, batch_id, f"{type(exc).__name__}: {exc}")

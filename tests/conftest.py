@@ -97,7 +97,7 @@ def engine(db_url):  # type: ignore[no-untyped-def]
 SNAPSHOT_QUERIES = {
     "articles": "SELECT article_id, article_key, source, url, external_id, source_file, source_line, title, subtitle,"
     " section, authors, published_at, updated_at, dateline, body, paragraph_count, removed_count, removed_chars,"
-    " input_chars, content_hash, batch_id, loaded_at FROM articles ORDER BY article_key",
+    " input_chars, content_hash, batch_id, cluster_id, search::text, loaded_at FROM articles ORDER BY article_key",
     "paragraphs": "SELECT a.article_key, p.position, p.text FROM paragraphs p JOIN articles a USING (article_id)"
     " ORDER BY 1, 2",
     "captions": "SELECT a.article_key, c.position, c.text, c.credit FROM captions c JOIN articles a USING (article_id)"
@@ -105,6 +105,12 @@ SNAPSHOT_QUERIES = {
     "removals": "SELECT a.article_key, r.seq, r.position, r.rule, r.category, r.scope, r.text FROM removals r"
     " JOIN articles a USING (article_id) ORDER BY 1, 2",
     "rejected_inputs": "SELECT batch_id, source_file, line, reason, rejected_at FROM rejected_inputs ORDER BY 1, 2, 3",
+    "source_line_counts": "SELECT source, line_hash, articles FROM source_line_counts ORDER BY 1, 2",
+    "source_stats": "SELECT source, articles FROM source_stats ORDER BY 1",
+    "article_signatures": "SELECT a.article_key, s.minhash FROM article_signatures s JOIN articles a USING (article_id)"
+    " ORDER BY 1",
+    "lsh_bands": "SELECT b.band, b.bucket, a.article_key FROM lsh_bands b JOIN articles a USING (article_id)"
+    " ORDER BY 1, 2, 3",
     "batches": "SELECT batch_id, input_path, status, files_seen, articles_loaded, paragraphs_kept, pieces_removed,"
     " captions_kept, inputs_rejected, error FROM batches ORDER BY 1",
 }

@@ -18,7 +18,7 @@ from pipeline.batch import run_batch
 from pipeline.migrate import migrate
 from pipeline.store import HANG_ENV
 
-from .conftest import FIXTURES, ROOT, scalar, shared_path, snapshot
+from .conftest import FIXTURES, ROOT, reset_schema, scalar, shared_path, snapshot
 
 ARTICLES = FIXTURES / "articles"
 
@@ -134,6 +134,18 @@ def test_loading_a_batch_twice_leaves_identical_tables(engine: sa.Engine, tmp_pa
     assert snapshot(engine) == first
     assert second_report.articles_written == 0 and first_report.articles_written == 4
     assert scalar(engine, "SELECT runs FROM batches") == 2
+
+
+def test_shards_cleaned_on_several_processes_load_the_same_rows(engine: sa.Engine, tmp_path: Path) -> None:
+    folder = fixture_batch(tmp_path)
+    (folder / "bad.jsonl").write_text('{"title": "T", "text": "Body text of a record."}\n{broken\n', encoding="utf-8")
+    run_batch(engine, folder, "2024-11-05", workers=1)
+    serial = snapshot(engine, volatile=False)
+    reset_schema(engine)
+    report = run_batch(engine, folder, "2024-11-05", workers=2, files_per_shard=1)
+    assert report.files == 4 and report.articles == 4 and len(report.rejected) == 1
+    assert snapshot(engine, volatile=False) == serial
+    assert scalar(engine, "SELECT count(*) FROM articles WHERE search IS NOT NULL AND cluster_id IS NOT NULL") == 4
 
 
 def test_bad_inputs_are_rejected_with_reasons_and_the_rest_loads(engine: sa.Engine, tmp_path: Path) -> None:
