@@ -50,6 +50,13 @@ SEARCH_VECTOR = """setweight(to_tsvector('english'::regconfig, coalesce(title, '
     || setweight(to_tsvector('english'::regconfig, coalesce(subtitle, '')), 'B')
     || setweight(to_tsvector('english'::regconfig, body), 'C')"""
 _ARTICLE_COLUMNS = [c for c in TABLES["articles"] if c != "copy_id"]
+# Stored articles sharing a band bucket with a new one. LATERAL ... OFFSET 0 (which keeps it from
+# being flattened into a join): one index probe per new band row, whatever the size of the index.
+# Left to itself the planner picks a hash join, which reads all of lsh_bands and makes every batch
+# slower than the one before. Probes go in key order so that neighbouring ones share index pages.
+LSH_CANDIDATES = """SELECT DISTINCT n.article_key, o.article_id
+    FROM (SELECT band, bucket, article_key FROM new_bands ORDER BY band, bucket) n CROSS JOIN LATERAL (
+        SELECT article_id FROM lsh_bands b WHERE b.band = n.band AND b.bucket = n.bucket OFFSET 0) o"""
 # A debugging hook for the crash test: hang right after COPY began, so the test can kill us there.
 HANG_ENV = "NEWSCLEAN_TEST_HANG_AFTER_COPY"
 
@@ -356,15 +363,7 @@ def _assign_clusters(cursor: Any) -> None:
     cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_key text) ON COMMIT DROP")
     cursor.copy_expert("COPY new_bands FROM STDIN", bands)
     cursor.execute("ANALYZE new_bands")
-    # LATERAL ... OFFSET 0 (which keeps it from being flattened into a join): one index probe per
-    # new band row, whatever the size of the index. Left to itself the planner picks a hash join,
-    # which reads all of lsh_bands and makes every batch slower than the one before. Probes go in
-    # key order so that neighbouring ones share index pages once the index outgrows the cache.
-    cursor.execute(
-        """SELECT DISTINCT n.article_key, o.article_id
-           FROM (SELECT band, bucket, article_key FROM new_bands ORDER BY band, bucket) n CROSS JOIN LATERAL (
-               SELECT article_id FROM lsh_bands b WHERE b.band = n.band AND b.bucket = n.bucket OFFSET 0) o"""
-    )
+    cursor.execute(LSH_CANDIDATES)
     stored_pairs = cursor.fetchall()
     cursor.execute(
         """SELECT DISTINCT x.article_key, y.article_key FROM new_bands x JOIN new_bands y USING (band, bucket)

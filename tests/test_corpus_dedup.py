@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from pipeline.batch import run_batch
 from pipeline.corpus import line_hash
-from pipeline.store import learned_rules, veto_learned
+from pipeline.db import raw_connection
+from pipeline.store import LSH_CANDIDATES, learned_rules, veto_learned
 
 from .conftest import scalar
 
@@ -140,3 +141,38 @@ def test_rerun_changes_nothing_and_a_veto_brings_the_line_back(engine: sa.Engine
     veto_learned(engine, "valleytimes", line_hash(line), "our own masthead line, keep it")
     run_batch(engine, batches[1], "d2")
     assert paragraphs_of(engine, "valleytimes").count(line) == 3  # back in the rerun batch's articles
+
+
+def test_a_copy_arriving_in_a_later_batch_joins_the_stored_cluster(engine: sa.Engine, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    for number, (day, source) in enumerate(
+        (("2024-01-01", "valleytimes"), ("2024-01-02", "harborpost"), ("2024-01-03", "wirenews"))
+    ):
+        folder = tmp_path / day / source
+        folder.mkdir(parents=True)
+        (folder / "bridge.txt").write_text("\n\n".join([f"Bridge closed ({source})", *SYNDICATED]), encoding="utf-8")
+        other = "\n\n".join([f"Another story {number}", *unrelated_story(rng, number)])
+        (folder / "other.txt").write_text(other, encoding="utf-8")
+        run_batch(engine, tmp_path / day, day)
+    with engine.connect() as connection:
+        copies = connection.execute(
+            sa.text("SELECT article_key, cluster_id FROM articles WHERE source_file LIKE '%bridge.txt'")
+        ).all()
+        others = connection.execute(
+            sa.text("SELECT article_key, cluster_id FROM articles WHERE source_file LIKE '%other.txt'")
+        ).all()
+    assert len(copies) == 3 and {cluster for _, cluster in copies} == {min(key for key, _ in copies)}
+    assert all(key == cluster for key, cluster in others)  # each unrelated story is its own cluster
+
+
+def test_lsh_candidates_are_found_by_index_probes_not_a_scan(engine: sa.Engine) -> None:
+    with raw_connection(engine) as connection, connection.cursor() as cursor:
+        cursor.execute("INSERT INTO lsh_bands SELECT i % 32, i * 7919, i FROM generate_series(1, 200000) i")
+        cursor.execute("ANALYZE lsh_bands")
+        cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_key text)")
+        cursor.execute("INSERT INTO new_bands SELECT i % 32, i * 7919, i::text FROM generate_series(1, 50000) i")
+        cursor.execute("ANALYZE new_bands")
+        cursor.execute("EXPLAIN " + LSH_CANDIDATES)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        connection.rollback()
+    assert "Index Only Scan using lsh_bands_pkey" in plan and "Seq Scan on lsh_bands" not in plan, plan
