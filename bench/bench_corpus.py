@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -55,6 +56,7 @@ def main() -> None:
     rng = random.Random(11)
     print(f"{'batch':>5} {'corpus':>8} {'clean s':>8} {'publish s':>10} {'corpus-dedup s':>15} {'learned':>8}")
     publish_times: list[float] = []
+    batch_times: list[float] = []
     for number in range(args.batches):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "in"
@@ -70,6 +72,7 @@ def main() -> None:
             counts = publish_batch(engine, batch, [d for d, _ in prepared], 0)
             published = time.perf_counter() - started
             publish_times.append(published)
+            batch_times.append(cleaned + published)
         with engine.connect() as connection:
             corpus = connection.execute(sa.text("SELECT count(*) FROM articles")).scalar()
         print(
@@ -77,9 +80,11 @@ def main() -> None:
             f"{sum(len(v) for v in learned.values()):>8}",
             flush=True,
         )
-    if len(publish_times) >= 6:
-        first, last = sum(publish_times[:3]) / 3, sum(publish_times[-3:]) / 3
-        print(f"publish, mean of the first 3 batches {first:.1f} s, of the last 3 {last:.1f} s: x{last / first:.2f}")
+    # medians: one batch in a few pays for a checkpoint or an autovacuum pass
+    for name, times in (("publish", publish_times), ("clean + publish", batch_times)):
+        if len(times) >= 10:
+            first, last = statistics.median(times[:5]), statistics.median(times[-5:])
+            print(f"{name}: median of first 5 batches {first:.1f} s, of the last 5 {last:.1f} s: x{last / first:.2f}")
 
 
 if __name__ == "__main__":
