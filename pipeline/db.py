@@ -77,64 +77,10 @@ def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
 
         server = pgserver.get_server(str(data_dir), cleanup_mode=None)  # type: ignore[attr-defined]
     url = normalize_url(server.get_uri())
-    _tune_embedded_server(server, url, data_dir)
     if database != "postgres":
         url = url.set(database=database)
         ensure_database(url)
     return url
-
-
-def embedded_settings() -> dict[str, str]:
-    """Server settings for the embedded PostgreSQL. initdb's 128 MB of shared_buffers is outgrown
-    by the corpus indexes (MinHash LSH bands: ~1.5 kB per article) at ~100k articles, and every
-    batch then pays buffer misses on them; a quarter of RAM, capped at 1 GB, keeps them cached.
-    A bigger max_wal_size spaces checkpoints (each is followed by full-page images in the WAL)."""
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    shared_mb = max(128, min(1024, memory // 4 // 2**20))
-    return {"shared_buffers": f"{shared_mb}MB", "max_wal_size": "4GB"}
-
-
-def _tune_embedded_server(server: Any, url: URL, data_dir: Path) -> None:
-    """Apply embedded_settings() once (ALTER SYSTEM, then a restart), under a file lock so two
-    processes starting the server together restart it at most once."""
-    import fcntl
-
-    wanted = embedded_settings()
-    target = {name: _megabytes(value) for name, value in wanted.items()}
-    if _current_settings(url, wanted) == target:
-        return
-    with open(data_dir.parent / f".{data_dir.name}.tune.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _current_settings(url, wanted) == target:
-            return
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
-                for name, value in wanted.items():
-                    connection.execute(sa.text(f"ALTER SYSTEM SET {name} = '{value}'"))
-        finally:
-            admin.dispose()
-        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # generated at import
-
-        pg_ctl(["-w", "restart"], pgdata=data_dir, user=server.system_user, timeout=60)
-
-
-def _current_settings(url: URL, names: dict[str, str]) -> dict[str, int]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {name: _megabytes(str(connection.execute(sa.text(f"SHOW {name}")).scalar())) for name in names}
-    finally:
-        engine.dispose()
-
-
-def _megabytes(value: str) -> int:
-    """'1GB' -> 1024, '512MB' -> 512 (as SHOW prints memory sizes)."""
-    units = {"kB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}
-    for unit, factor in units.items():
-        if value.endswith(unit):
-            return int(float(value[: -len(unit)]) * factor)
-    return int(value)
 
 
 def database_url(explicit: str | URL | None = None) -> URL:
