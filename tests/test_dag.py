@@ -176,3 +176,21 @@ def test_dag_learns_boilerplate_and_republishes_its_own_batch(
     assert ok, states
     assert scalar(engine, "SELECT count(*) FROM paragraphs WHERE text = :t", t=footer) == 0
     assert scalar(engine, "SELECT count(*) FROM removals WHERE rule = 'learned:harborpost'") == 6
+
+
+def test_airflow_starts_with_its_metadata_in_postgres(tmp_path: Path, db_url: sa.URL) -> None:
+    """make demo / make airflow keep Airflow's metadata in PostgreSQL: Airflow 3 then also opens an
+    async engine (asyncpg) at start-up, so the driver must be installed by `make install`."""
+    metadata_url = db_url.set(database="postgres").render_as_string(hide_password=False)
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
+    }
+    airflow = Path(sys.executable).parent / "airflow"
+    result = subprocess.run(
+        [str(airflow), "config", "get-value", "database", "sql_alchemy_conn"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
