@@ -305,10 +305,21 @@ def _add_line_counts(cursor: Any) -> None:
            WHERE w.source IS NOT NULL ORDER BY 1, 2"""
     )
     cursor.execute(
-        """INSERT INTO source_line_counts AS c (source, line_hash, articles, sample)
-           SELECT w.source, s.line_hash, count(DISTINCT w.article_id), min(s.sample) FROM stage_line_hashes s
-           JOIN written w USING (copy_id) WHERE w.source IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
-           ON CONFLICT (source, line_hash) DO UPDATE SET articles = c.articles + EXCLUDED.articles"""
+        """CREATE TEMP TABLE batch_line_counts ON COMMIT DROP AS
+           SELECT w.source, s.line_hash, count(DISTINCT w.article_id) AS articles, min(s.sample) AS sample
+           FROM stage_line_hashes s JOIN written w USING (copy_id) WHERE w.source IS NOT NULL GROUP BY 1, 2"""
+    )
+    # Only a line in two or more articles of its source can be learned: only those keep a sample.
+    cursor.execute(
+        """WITH counted AS (
+               INSERT INTO source_line_counts AS c (source, line_hash, articles)
+               SELECT source, line_hash, articles FROM batch_line_counts ORDER BY 1, 2
+               ON CONFLICT (source, line_hash) DO UPDATE SET articles = c.articles + EXCLUDED.articles
+               RETURNING c.source, c.line_hash, c.articles)
+           INSERT INTO source_line_samples (source, line_hash, sample)
+           SELECT b.source, b.line_hash, b.sample FROM counted JOIN batch_line_counts b USING (source, line_hash)
+           WHERE counted.articles >= 2
+           ON CONFLICT (source, line_hash) DO NOTHING"""
     )
     cursor.execute(
         """INSERT INTO source_stats AS s (source, articles)
@@ -316,9 +327,12 @@ def _add_line_counts(cursor: Any) -> None:
            ON CONFLICT (source) DO UPDATE SET articles = s.articles + EXCLUDED.articles"""
     )
     cursor.execute(
-        """DELETE FROM source_line_counts c USING (
-               SELECT r.source, h.line_hash FROM retired_hashes h JOIN retired r USING (article_id)) d
-           WHERE c.source = d.source AND c.line_hash = d.line_hash AND c.articles <= 0"""
+        """WITH gone AS (
+               DELETE FROM source_line_counts c USING (
+                   SELECT r.source, h.line_hash FROM retired_hashes h JOIN retired r USING (article_id)) d
+               WHERE c.source = d.source AND c.line_hash = d.line_hash AND c.articles <= 0
+               RETURNING c.source, c.line_hash)
+           DELETE FROM source_line_samples s USING gone g WHERE s.source = g.source AND s.line_hash = g.line_hash"""
     )
     cursor.execute("DELETE FROM source_stats WHERE articles <= 0")
 
@@ -449,9 +463,11 @@ def learned_rules(
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(
-                """SELECT c.source, c.line_hash, c.articles, s.articles, c.sample
+                """SELECT c.source, c.line_hash, c.articles, s.articles, coalesce(t.sample, '(no sample kept)')
                    FROM source_line_counts c JOIN source_stats s USING (source)
+                   LEFT JOIN source_line_samples t ON t.source = c.source AND t.line_hash = c.line_hash
                    WHERE c.articles >= :min_articles AND c.articles >= :min_share * s.articles
+                     AND c.articles >= 2  -- what recurs; lets the planner use the partial index
                      AND (CAST(:source AS text) IS NULL OR c.source = :source)
                      AND NOT EXISTS (SELECT 1 FROM learned_vetoes v
                                      WHERE v.source = c.source AND v.line_hash = c.line_hash)

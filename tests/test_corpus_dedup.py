@@ -120,6 +120,17 @@ def test_learned_boilerplate_and_clusters_over_two_batches(engine: sa.Engine, tm
         == 3
     )
     assert scalar(engine, "SELECT count(*) FROM cluster_representatives") == 16  # 18 articles, 3 in one cluster
+    # only lines that recur keep their text: every learned footer, no one-off body paragraph
+    samples = scalar(engine, "SELECT count(*) FROM source_line_samples")
+    assert samples >= 6 and samples < scalar(engine, "SELECT count(*) FROM source_line_counts")
+    assert (
+        scalar(
+            engine,
+            "SELECT count(*) FROM source_line_samples s JOIN source_line_counts c USING (source, line_hash)"
+            " WHERE c.articles < 2",
+        )
+        == 0
+    )
 
 
 def test_rerun_changes_nothing_and_a_veto_brings_the_line_back(engine: sa.Engine, tmp_path: Path) -> None:
