@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -25,6 +25,7 @@ from .staging import ShardSummary, stage_shard
 from .store import fail_batch, load_learned, publish_batch, stage_search_vectors, start_batch
 
 FILES_PER_SHARD = 200
+T = TypeVar("T")
 
 
 @dataclass
@@ -100,10 +101,12 @@ def prepare_shard(
 
 
 def split_into_shards(
-    files: Sequence[tuple[Path, str]], files_per_shard: int = FILES_PER_SHARD
-) -> list[list[tuple[Path, str]]]:
-    """Consecutive runs of at most files_per_shard files (the publish does not depend on the cut)."""
-    count = max(1, math.ceil(len(files) / files_per_shard))
+    files: Sequence[T], files_per_shard: int = FILES_PER_SHARD, max_shards: int | None = None
+) -> list[list[T]]:
+    """Consecutive runs of about files_per_shard files, at most max_shards runs, at least one
+    (the publish does not depend on the cut)."""
+    count = math.ceil(len(files) / max(1, files_per_shard))
+    count = max(1, count if max_shards is None else min(max_shards, count))
     size = max(1, math.ceil(len(files) / count))
     return [list(files[i * size : (i + 1) * size]) for i in range(count)]
 

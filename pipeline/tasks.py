@@ -9,7 +9,6 @@ same rows.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .batch import combine, discover, prepare_shard
+from .batch import FILES_PER_SHARD, combine, discover, prepare_shard, split_into_shards
 from .cleaner import Cleaner
 from .db import create_engine, database_url
 from .migrate import migrate
@@ -27,7 +26,6 @@ from .store import fail_batch, load_learned, publish_batch, start_batch
 
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
 ENV_STAGING_DIR = "ARTICLES_STAGING_DIR"
-FILES_PER_SHARD = 200
 MAX_SHARDS = 64  # far under Airflow's 1024 mapped-task limit whatever the file count
 
 
@@ -63,12 +61,10 @@ def plan_shards(
     if not folder.exists():
         raise FileNotFoundError(f"batch {batch_id}: input folder {folder} does not exist")
     names = [name for _, name in discover(folder)]
-    count = max(1, min(max_shards, math.ceil(len(names) / max(1, files_per_shard))))
-    size = max(1, math.ceil(len(names) / count))
     start_batch(engine_for(db_url), batch_id, str(folder))
     return [
-        {"batch_id": batch_id, "input_dir": str(folder), "shard": i, "files": names[i * size : (i + 1) * size]}
-        for i in range(count)
+        {"batch_id": batch_id, "input_dir": str(folder), "shard": i, "files": files}
+        for i, files in enumerate(split_into_shards(names, files_per_shard, max_shards))
     ]
 
 
