@@ -156,20 +156,10 @@ def prepare_shards(
     return list(zip(dirs, summaries, strict=True))
 
 
-class _NoProgress:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def _progress_bar(total: int, show: bool) -> Any:
-    if not show:
-        return _NoProgress()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="cleaning", unit="file", file=sys.stderr)
+    return tqdm(total=total, desc="cleaning", unit="file", file=sys.stderr, disable=not show)
 
 
 def default_workers() -> int:

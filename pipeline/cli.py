@@ -121,12 +121,10 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_workers_option(parser: argparse.ArgumentParser) -> None:
-    from .batch import default_workers
-
     parser.add_argument(
         "--workers",
         type=int,
-        default=default_workers(),
+        default=None,
         metavar="N",
         help="processes cleaning the batch's shards in parallel (default: the number of CPUs)",
     )
@@ -166,14 +164,19 @@ def _engine() -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import default_workers, run_batch
 
     if not args.input.exists():
         print(f"error: {args.input}: no such file or folder", file=sys.stderr)
         return 2
     Cleaner.from_files(args.rules)  # a bad rules file fails here, before the batch is opened
     report = run_batch(
-        _engine(), args.input, args.batch, args.rules, progress=sys.stderr.isatty(), workers=args.workers
+        _engine(),
+        args.input,
+        args.batch,
+        args.rules,
+        progress=sys.stderr.isatty(),
+        workers=args.workers or default_workers(),
     )
     print(json.dumps(report.to_json()) if args.json else report.render())
     return 0
@@ -182,7 +185,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
-    from .batch import backfill
+    from .batch import backfill, default_workers
 
     raw_dir = args.raw_dir or (Path(os.environ["ARTICLES_RAW_DIR"]) if os.environ.get("ARTICLES_RAW_DIR") else None)
     if raw_dir is None:
@@ -190,7 +193,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return 2
     try:
         Cleaner.from_files(args.rules)
-        for outcome in backfill(_engine(), raw_dir, args.first, args.last, args.rules, args.workers):
+        for outcome in backfill(
+            _engine(), raw_dir, args.first, args.last, args.rules, args.workers or default_workers()
+        ):
             print(outcome if isinstance(outcome, str) else outcome.render())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
