@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from .document import Article, Paragraph
 from .text import normalize_key, word_count
@@ -24,7 +23,6 @@ MATCH_JACCARD = 0.5  # estimated Jaccard of word 4-gram shingles for two bodies 
 SHINGLE_WORDS = 4
 LEARNED_CATEGORY = "learned"
 _TOKEN = re.compile(r"\w+")
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")  # permutations reused: same seed, same output
 
 
 @dataclass(frozen=True)
@@ -55,12 +53,26 @@ def article_line_hashes(article: Article, settings: LearnedSettings) -> list[int
     return sorted({line_hash(t) for t in texts if countable(t, settings)})
 
 
-def minhash_signature(text: str) -> np.ndarray:
-    tokens = [t.casefold() for t in _TOKEN.findall(text)]
-    grams = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme="affine32")
-    minhash.update_batch([g.encode("utf-8") for g in grams if g])
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+class MinHasher:
+    """MinHash signatures of article bodies over word 4-gram shingles (datasketch).
+
+    The permutations come from a fixed seed, so every process computes the same signatures; they
+    are drawn once per MinHasher (drawing them costs as much as a tenth of a signature). datasketch
+    is imported here, not with the module: cleaning alone never needs it, and it takes 0.5 s.
+    """
+
+    def __init__(self) -> None:
+        from datasketch import MinHash
+
+        self._minhash = MinHash
+        self._permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+
+    def signature(self, text: str) -> np.ndarray:
+        tokens = [t.casefold() for t in _TOKEN.findall(text)]
+        grams = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
+        minhash = self._minhash(num_perm=NUM_PERM, permutations=self._permutations, scheme="affine32")
+        minhash.update_batch([g.encode("utf-8") for g in grams if g])
+        return np.asarray(minhash.hashvalues, dtype=np.uint32)
 
 
 def signature_bytes(signature: np.ndarray) -> bytes:

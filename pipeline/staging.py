@@ -19,9 +19,9 @@ from .cleaner import Cleaner
 from .corpus import (
     LEARNED_CATEGORY,
     LearnedSettings,
+    MinHasher,
     article_line_hashes,
     line_hash,
-    minhash_signature,
     signature_bytes,
 )
 from .document import Article
@@ -122,6 +122,7 @@ def stage_shard(files: Iterable[tuple[Path, str]], staging_dir: Path, cleaner: C
     staging_dir.mkdir(parents=True, exist_ok=True)
     summary = ShardSummary(shard=shard)
     removed: Counter[str] = Counter()
+    minhasher = MinHasher()
     with ExitStack() as stack:
         out = {t: stack.enter_context(open(staging_dir / f"{t}.copy", "w", encoding="utf-8")) for t in TABLES}
         for path, name in files:
@@ -136,7 +137,7 @@ def stage_shard(files: Iterable[tuple[Path, str]], staging_dir: Path, cleaner: C
                 summary.paragraphs_kept += len(result.paragraphs)
                 summary.captions += len(result.captions)
                 removed.update(r.category for r in result.removed)
-                _write_article(out, result, copy_id)
+                _write_article(out, result, copy_id, minhasher)
     summary.removed_by_category = dict(sorted(removed.items()))
     (staging_dir / SUMMARY).write_text(json.dumps(summary.to_json()), encoding="utf-8")
     return summary
@@ -155,7 +156,7 @@ def _clean_file(cleaner: Cleaner, path: Path, name: str) -> Iterator[Article | R
         yield article
 
 
-def _write_article(out: Mapping[str, IO[str]], article: Article, copy_id: str) -> None:
+def _write_article(out: Mapping[str, IO[str]], article: Article, copy_id: str, minhasher: MinHasher) -> None:
     _write_row(out["articles"], article_row(article, copy_id))
     for position, paragraph in enumerate(article.paragraphs):
         _write_row(out["paragraphs"], [copy_id, position, paragraph.text])
@@ -171,7 +172,7 @@ def _write_article(out: Mapping[str, IO[str]], article: Article, copy_id: str) -
     for value in article_line_hashes(article, LearnedSettings()):
         _write_row(out["line_hashes"], [copy_id, value, samples[value]])
     # bytea in hex form; copy_value doubles the backslash as COPY's text format wants
-    _write_row(out["signatures"], [copy_id, "\\x" + signature_bytes(minhash_signature(article.body)).hex()])
+    _write_row(out["signatures"], [copy_id, "\\x" + signature_bytes(minhasher.signature(article.body)).hex()])
 
 
 def read_summary(staging_dir: Path) -> ShardSummary:
