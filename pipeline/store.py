@@ -180,8 +180,9 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         params,
     )
     cursor.execute("ANALYZE to_write")
+    _find_retired(cursor, params)
     started = time.perf_counter()
-    _retire_line_counts(cursor, params)
+    _retire_line_counts(cursor)
     _drop_retired_signatures(cursor)
     _assign_clusters(cursor)
     phases["corpus"] = time.perf_counter() - started
@@ -214,7 +215,6 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
         ("captions", "position, text, credit"),
         ("removals", "seq, position, rule, category, scope, text"),
     ):
-        # retired: the rows about to be rewritten (and those deleted, whose children cascade)
         cursor.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM retired)")
         selected = ", ".join(f"s.{c.strip()}" for c in child_columns.split(","))
         insert_started = time.perf_counter()
@@ -268,8 +268,9 @@ def _merge(cursor: Any, batch_id: str, files_seen: int, phases: dict[str, float]
     return {**counts, "articles_written": written}
 
 
-def _retire_line_counts(cursor: Any, params: dict[str, str]) -> None:
-    """Subtract the line statistics of articles about to be rewritten or deleted."""
+def _find_retired(cursor: Any, params: dict[str, str]) -> None:
+    """retired: the stored articles about to be rewritten, and those this batch no longer delivers
+    (deleted); their children, line statistics, signatures and bands go before the new ones come."""
     cursor.execute(
         """CREATE TEMP TABLE retired ON COMMIT DROP AS
            SELECT a.article_id, a.source FROM articles a JOIN to_write w USING (article_key)
@@ -279,6 +280,10 @@ def _retire_line_counts(cursor: Any, params: dict[str, str]) -> None:
         params,
     )
     cursor.execute("ANALYZE retired")
+
+
+def _retire_line_counts(cursor: Any) -> None:
+    """Subtract the line statistics of the retired articles."""
     cursor.execute(
         """UPDATE source_line_counts c SET articles = c.articles - d.n
            FROM (SELECT r.source, h.line_hash, count(*) AS n FROM retired r
