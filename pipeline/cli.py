@@ -155,12 +155,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _engine() -> Any:
-    from .db import create_engine, database_url
-    from .migrate import migrate
+    from .tasks import engine_for  # imported here: only the database commands need it
 
-    engine = create_engine(database_url())
-    migrate(engine)
-    return engine
+    return engine_for()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -186,8 +183,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
     from .batch import backfill, default_workers
+    from .tasks import ENV_RAW_DIR
 
-    raw_dir = args.raw_dir or (Path(os.environ["ARTICLES_RAW_DIR"]) if os.environ.get("ARTICLES_RAW_DIR") else None)
+    raw_dir = args.raw_dir or (Path(os.environ[ENV_RAW_DIR]) if os.environ.get(ENV_RAW_DIR) else None)
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
         return 2
