@@ -54,6 +54,10 @@ class PageScore:
             return 1.0
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
+    @property
+    def f1(self) -> float:
+        return f1(self.precision, self.recall)
+
 
 def score_page(page: str, predicted: str, gold: str) -> PageScore:
     got, want = shingles(predicted), shingles(gold)
@@ -67,8 +71,11 @@ def corpus_scores(pages: Iterable[PageScore]) -> dict[str, float]:
     recalls = [p.recall for p in pages if p.tp + p.fn > 0]
     precision = sum(precisions) / len(precisions) if precisions else 0.0
     recall = sum(recalls) / len(recalls) if recalls else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4)}
+    return {"f1": round(f1(precision, recall), 4), "precision": round(precision, 4), "recall": round(recall, 4)}
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def predicted_body(article: Article | None) -> str:
@@ -124,19 +131,14 @@ def evaluate(gold_dir: Path, input_kind: str, cleaner: Cleaner | None = None, wo
     result.pages_per_s = round(len(pages) / elapsed, 1) if elapsed else 0.0
     if scores:
         result.__dict__.update(corpus_scores(scores))
-        by_f1 = sorted(scores, key=lambda s: _page_f1(s))
-        result.worst = [{"page": s.page, "f1": round(_page_f1(s), 3), "precision": round(s.precision, 3),
+        by_f1 = sorted(scores, key=lambda s: s.f1)
+        result.worst = [{"page": s.page, "f1": round(s.f1, 3), "precision": round(s.precision, 3),
                          "recall": round(s.recall, 3)} for s in by_f1[:worst]]  # fmt: skip
     if wanted:
         result.snippets_kept = round(kept / wanted, 4)
     if unwanted:
         result.snippets_dropped = round(dropped / unwanted, 4)
     return result
-
-
-def _page_f1(score: PageScore) -> float:
-    p, r = score.precision, score.recall
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _clean_one(cleaner: Cleaner, page: Path, suffix: str) -> Article | None:
