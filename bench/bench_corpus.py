@@ -26,9 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_load import bench_engine  # noqa: E402
 from corpus import noisy_article  # noqa: E402
+from pipeline.batch import default_workers, discover, prepare_shards  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
-from pipeline.batch import default_workers, discover, prepare_shards  # noqa: E402
 from pipeline.store import load_learned, publish_batch, start_batch  # noqa: E402
 
 SOURCES = [f"outlet{n}" for n in range(10)]

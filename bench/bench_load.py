@@ -20,9 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sqlalchemy as sa  # noqa: E402
 from corpus import noisy_articles  # noqa: E402
+from pipeline.batch import default_workers, prepare_shards  # noqa: E402
 
 from pipeline import Cleaner  # noqa: E402
-from pipeline.batch import default_workers, prepare_shards  # noqa: E402
 from pipeline.db import create_engine, embedded_url, normalize_url  # noqa: E402
 from pipeline.migrate import migrate  # noqa: E402
 from pipeline.store import publish_batch, start_batch  # noqa: E402

@@ -1,13 +1,15 @@
 """Daily batches of raw article dumps -> clean articles in PostgreSQL.
 
 Thin on purpose: every step is a function of pipeline.tasks, imported inside the task so that
-parsing this file stays cheap. Only paths and counts cross XCom.
+parsing this file stays cheap. Only ids, paths and counts cross XCom; staging lives in
+PostgreSQL, so every task can run on any worker host.
 
-Batch: the folder ${ARTICLES_RAW_DIR}/<ds>/ (or the `batch` / `input_dir` params).
-Database: Airflow connection `articles_db`, else DATABASE_URL, else the embedded PostgreSQL.
-Learned per-source boilerplate is applied while cleaning and updated by the publish (with the
-near-duplicate clusters, inside the publish transaction); relearn_boilerplate republishes the
-batch when its own publish taught new lines.
+Which day: the run for the data interval [D-1, D) (created at midnight of D) loads the folder
+${ARTICLES_RAW_DIR}/<D-1>/ (its logical date), waiting for it (and for the `wait_for_marker`
+file, e.g. _SUCCESS) up to `wait_hours`; a manual trigger without a logical date loads the
+`batch` param or today's date; `input_dir` overrides the folder. A missing or empty folder, a
+batch whose every input is rejected, and a failed quality check fail at once (no retries);
+transient faults are retried.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
 ARTICLES_ASSET = Asset(name="clean_articles", uri="postgres://articles-db:5432/articles/public/articles")
 CONNECTION_ID = "articles_db"
+NO_RETRY = {"retries": 0}
 
 
 def _db_url() -> str | None:
-    """The articles_db connection's URL, or None to fall back to DATABASE_URL / embedded Postgres."""
+    """The articles_db connection's URL (extras such as sslmode kept), or None to fall back to
+    DATABASE_URL / the embedded PostgreSQL."""
     from airflow.sdk import Connection
     from airflow.sdk.exceptions import AirflowNotFoundException
 
@@ -31,93 +35,124 @@ def _db_url() -> str | None:
         connection = Connection.get(CONNECTION_ID)
     except AirflowNotFoundException:
         return None
-    from pipeline.db import url_from_parts
+    from pipeline.db import url_from_connection_uri
 
-    return url_from_parts(connection.login, connection.password, connection.host, connection.port, connection.schema)
+    return url_from_connection_uri(connection.get_uri()).render_as_string(hide_password=False)
 
 
 def _batch_id(context: dict[str, Any]) -> str:
-    return str(context["params"].get("batch") or context["ds"])
+    from pipeline import tasks
+
+    return tasks.batch_date(context["params"].get("batch"), context.get("logical_date"))
+
+
+def _fail_fast(error: Exception) -> Exception:
+    """A fault retrying cannot fix (bad input, a failed check): fail the task at once."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    return AirflowFailException(str(error))
 
 
 @dag(
     dag_id="clean_articles",
     description="Clean a day's raw article dumps and publish them to PostgreSQL as one batch",
-    schedule="@daily",
-    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2000, 1, 1, tz="UTC"),  # archives of any year can be backfilled
     catchup=False,
     max_active_runs=4,
     tags=["articles", "cleaning", "postgres"],
     default_args={"retries": 2, "retry_delay": timedelta(seconds=15), "retry_exponential_backoff": False},
     params={
-        "batch": Param(None, type=["null", "string"], description="batch id; defaults to the run's ds"),
+        "batch": Param(
+            None,
+            type=["null", "string"],
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+            description="batch id; defaults to the run's logical date (else today)",
+        ),
         "input_dir": Param(None, type=["null", "string"], description="defaults to $ARTICLES_RAW_DIR/<batch>"),
         "files_per_shard": Param(200, type="integer", minimum=1),
         "max_removal_ratio": Param(0.75, type="number", minimum=0, maximum=1),
         "rules_files": Param([], type="array", description="extra rules files (YAML) on the workers"),
-    },
+        "wait_for_marker": Param(
+            None, type=["null", "string"], description="scheduled runs wait for this file in the folder, e.g. _SUCCESS"
+        ),
+        "wait_hours": Param(6, type="number", minimum=0, description="how long a scheduled run waits for its folder"),
+    },  # fmt: skip
     doc_md=__doc__,
 )
 def clean_articles() -> None:
-    @task
-    def plan(**context: Any) -> list[dict[str, Any]]:
+    @task.sensor(poke_interval=300, timeout=6 * 3600, mode="reschedule", **NO_RETRY)
+    def wait_for_input(**context: Any) -> bool:
+        """Scheduled runs wait for their day's folder (and marker); other runs check it once and
+        fail with the reason when it is missing."""
         from pipeline import tasks
 
         params = context["params"]
-        return tasks.plan_shards(
-            _batch_id(context), params.get("input_dir"), files_per_shard=params["files_per_shard"], db_url=_db_url()
+        batch = _batch_id(context)
+        marker = params.get("wait_for_marker")
+        if tasks.input_ready(batch, params.get("input_dir"), marker):
+            return True
+        where = tasks.batch_input_dir(batch, params.get("input_dir"))
+        if str(context["dag_run"].run_type).endswith("scheduled"):
+            return False  # poke again later, up to the timeout
+        raise _fail_fast(
+            ValueError(
+                f"batch {batch}: input folder {where} does not exist" + (f" or has no {marker}" if marker else "")
+            )
         )
 
-    @task
-    def learned_before(**context: Any) -> str:
-        from pipeline import tasks
+    @task(**NO_RETRY)
+    def plan(**context: Any) -> list[dict[str, Any]]:
+        """One {run, shard} per shard: the mapped tasks take one each, the others the first's run."""
+        from pipeline import flow, tasks
 
-        return tasks.learned_fingerprint(_db_url())
+        params = context["params"]
+        try:
+            return tasks.plan(_batch_id(context), context["run_id"], params.get("input_dir"),
+                              params["files_per_shard"], db_url=_db_url())  # fmt: skip
+        except (flow.BatchError, ValueError) as exc:
+            raise _fail_fast(exc) from exc
 
     @task(max_active_tis_per_dagrun=16)
-    def clean(shard: dict[str, Any], **context: Any) -> dict[str, Any]:
+    def learn(work: dict[str, Any]) -> int:
         from pipeline import tasks
 
-        return tasks.clean_shard(shard, context["params"].get("rules_files") or [], db_url=_db_url())
+        return tasks.learn(work["run"], work["shard"], db_url=_db_url())
 
     @task
-    def publish(shard_results: list[dict[str, Any]], **context: Any) -> dict[str, Any]:
+    def merge_learned(shards: list[dict[str, Any]]) -> None:
         from pipeline import tasks
 
-        return tasks.publish(_batch_id(context), list(shard_results), db_url=_db_url())
+        tasks.merge_learned(shards[0]["run"], db_url=_db_url())
 
-    @task
-    def relearn_boilerplate(
-        counts: dict[str, Any], shards: list[dict[str, Any]], fingerprint: str, **context: Any
-    ) -> dict[str, Any]:
-        """Publishing updated the per-source line statistics; if that taught new boilerplate,
-        clean and publish the batch once more with it (the batch uses what it taught)."""
+    @task(max_active_tis_per_dagrun=16)
+    def clean(work: dict[str, Any], **context: Any) -> dict[str, int]:
         from pipeline import tasks
 
         rules_files = context["params"].get("rules_files") or []
-        result = tasks.relearn(_batch_id(context), list(shards), fingerprint, rules_files, db_url=_db_url())
-        return {**counts, **result}
+        return tasks.clean(work["run"], work["shard"], rules_files, db_url=_db_url())
 
     @task
-    def check_no_empty_bodies(counts: dict[str, Any], **context: Any) -> str:
-        from pipeline import quality, tasks
+    def publish(shards: list[dict[str, Any]]) -> dict[str, Any]:
+        from pipeline import flow, tasks
 
-        return quality.check_no_empty_bodies(tasks.engine_for(_db_url()), _batch_id(context)).describe()
+        try:
+            return tasks.publish(shards[0]["run"], db_url=_db_url())
+        except flow.BatchError as exc:
+            raise _fail_fast(exc) from exc
 
-    @task
-    def check_counts_agree(counts: dict[str, Any], **context: Any) -> str:
-        from pipeline import quality, tasks
+    def quality_check(name: str) -> Any:
+        @task(task_id=f"check_{name}", **NO_RETRY)
+        def check(counts: dict[str, Any], **context: Any) -> str:
+            from pipeline import quality, tasks
 
-        return quality.check_counts_agree(tasks.engine_for(_db_url()), _batch_id(context)).describe()
+            bounds = {"max_ratio": context["params"]["max_removal_ratio"]} if name == "removal_ratio" else {}
+            try:
+                return tasks.check(name, _batch_id(context), db_url=_db_url(), **bounds)
+            except quality.QualityCheckFailed as exc:
+                raise _fail_fast(exc) from exc
 
-    @task
-    def check_removal_ratio(counts: dict[str, Any], **context: Any) -> str:
-        from pipeline import quality, tasks
-
-        engine = tasks.engine_for(_db_url())
-        return quality.check_removal_ratio(
-            engine, _batch_id(context), context["params"]["max_removal_ratio"]
-        ).describe()
+        return check
 
     @task(outlets=[ARTICLES_ASSET])
     def announce(counts: dict[str, Any], *, outlet_events: Any = None, **context: Any) -> dict[str, Any]:
@@ -125,12 +160,10 @@ def clean_articles() -> None:
         outlet_events[ARTICLES_ASSET].extra = extra
         return extra
 
-    fingerprint = learned_before()
     shards = plan()
-    fingerprint >> shards  # the fingerprint is taken before any shard is cleaned
-    published = publish(clean.expand(shard=shards))
-    counts = relearn_boilerplate(published, shards, fingerprint)
-    checks = [check_no_empty_bodies(counts), check_counts_agree(counts), check_removal_ratio(counts)]
+    wait_for_input() >> shards
+    learn.expand(work=shards) >> merge_learned(shards) >> clean.expand(work=shards) >> (counts := publish(shards))
+    checks = [quality_check(name)(counts) for name in ("no_empty_bodies", "counts_agree", "removal_ratio")]
     checks >> announce(counts)
 
 

@@ -161,20 +161,34 @@ def _engine() -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch import default_workers, run_batch
+    from .batch_ids import BatchIdError, validate_batch_id
+    from .flow import BatchError, default_workers
+    from .report import load_report
+    from .runner import run_batch
 
+    try:
+        validate_batch_id(args.batch)
+    except BatchIdError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not args.input.exists():
         print(f"error: {args.input}: no such file or folder", file=sys.stderr)
         return 2
     Cleaner.from_files(args.rules)  # a bad rules file fails here, before the batch is opened
-    report = run_batch(
-        _engine(),
-        args.input,
-        args.batch,
-        args.rules,
-        progress=sys.stderr.isatty(),
-        workers=args.workers or default_workers(),
-    )
+    engine = _engine()
+    try:
+        report = run_batch(
+            engine, args.input, args.batch, args.rules, progress=sys.stderr.isatty(),
+            workers=args.workers or default_workers(),
+        )  # fmt: skip
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        try:
+            report = load_report(engine, args.batch)
+        except LookupError:
+            return 1
+        print(json.dumps(report.to_json()) if args.json else report.render())
+        return 1
     print(json.dumps(report.to_json()) if args.json else report.render())
     return 0
 
@@ -182,7 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
-    from .batch import backfill, default_workers
+    from .flow import default_workers
+    from .runner import backfill
     from .tasks import ENV_RAW_DIR
 
     raw_dir = args.raw_dir or (Path(os.environ[ENV_RAW_DIR]) if os.environ.get(ENV_RAW_DIR) else None)
@@ -202,7 +217,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import load_report
+    from .report import load_report
 
     try:
         print(load_report(_engine(), args.batch).render())
@@ -254,7 +269,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_learned_list(args: argparse.Namespace) -> int:
     from .queries import render_table
-    from .store import learned_rules
+    from .store.line_stats import learned_rules
 
     rows = learned_rules(_engine(), source=args.source)
     print(render_table(["source", "hash", "articles", "of", "line"], [tuple(r) for r in rows]))
@@ -262,7 +277,7 @@ def cmd_learned_list(args: argparse.Namespace) -> int:
 
 
 def cmd_learned_veto(args: argparse.Namespace) -> int:
-    from .store import veto_learned
+    from .store.line_stats import veto_learned
 
     veto_learned(_engine(), args.source, args.line_hash, args.note)
     print(f"vetoed {args.line_hash} for {args.source}: rerun a batch to bring the line back into its articles")

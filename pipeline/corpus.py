@@ -45,14 +45,6 @@ def countable(paragraph_text: str, settings: LearnedSettings) -> bool:
     return word_count(paragraph_text) >= settings.min_words
 
 
-def article_line_hashes(article: Article, settings: LearnedSettings) -> list[int]:
-    """Distinct hashes of the article's paragraphs as the rules left them, learned ones included:
-    the statistics must not depend on what they themselves removed (or rules would flicker)."""
-    texts = [p.text for p in article.paragraphs]
-    texts += [r.text for r in article.removed if r.category == LEARNED_CATEGORY]
-    return sorted({line_hash(t) for t in texts if countable(t, settings)})
-
-
 class MinHasher:
     """MinHash signatures of article bodies over word 4-gram shingles (datasketch).
 
@@ -84,13 +76,14 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
 
 
 def band_buckets(signature: np.ndarray) -> list[tuple[int, int]]:
+    """(band, bucket) of each LSH band: the first 8 bytes of the MD5 of the band's 16 bytes, signed;
+    the server computes the same with newsclean_band_bucket() (migration 0012)."""
     raw = signature.astype("<u4").tobytes()
     size = ROWS * 4
     return [
-        (band, int.from_bytes(hashlib.blake2b(raw[band * size : (band + 1) * size], digest_size=8).digest(),
-                              "big", signed=True))
+        (band, int.from_bytes(hashlib.md5(raw[band * size : (band + 1) * size]).digest()[:8], "big", signed=True))
         for band in range(BANDS)
-    ]  # fmt: skip
+    ]
 
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -6,6 +6,7 @@ normalized to postgresql+psycopg2:// because SQLAlchemy 2.1 maps the bare scheme
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
@@ -29,23 +31,6 @@ def normalize_url(url: str | URL) -> URL:
     if not parsed.drivername.startswith("postgresql"):
         raise ValueError(f"not a PostgreSQL URL: {redact(parsed)}")
     return parsed
-
-
-def url_from_parts(
-    user: str | None, password: str | None, host: str | None, port: int | None, database: str | None
-) -> str:
-    """A psycopg2 URL from connection fields (as Airflow holds them); a host starting with / is a socket dir."""
-    socket_dir = host if host and host.startswith("/") else None
-    url = URL.create(
-        "postgresql+psycopg2",
-        username=user or None,
-        password=password or None,
-        host=None if socket_dir else host or None,
-        port=port or None,
-        database=database or "postgres",
-        query={"host": socket_dir} if socket_dir else {},
-    )
-    return url.render_as_string(hide_password=False)
 
 
 def redact(url: str | URL) -> str:
@@ -131,3 +116,19 @@ def ensure_database(url: URL) -> None:
                 connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     finally:
         admin.dispose()
+
+
+def url_from_connection_uri(uri: str) -> URL:
+    """A psycopg2 URL from an Airflow connection URI (Connection.get_uri()), extras kept: its
+    query parameters (sslmode, ...) or its JSON __extra__ become libpq parameters, and a
+    URL-quoted socket directory as host becomes the host parameter."""
+    parsed = normalize_url(uri)
+    query: dict[str, str | tuple[str, ...]] = dict(parsed.query)
+    extra = query.pop("__extra__", None)
+    if isinstance(extra, str):
+        query.update({key: str(value) for key, value in json.loads(extra).items() if value is not None})
+    host = unquote(parsed.host) if parsed.host else None
+    if host and host.startswith("/"):
+        query["host"] = host
+        host = None
+    return parsed.set(host=host, query=query)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "sql" / "migrations"
+from .store.sql import sql_dir
+
+MIGRATIONS_DIR = sql_dir("migrations")
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Serializes concurrent migrators (two DAG tasks starting at once) on one database.
 _LOCK_ID = 7_311_001

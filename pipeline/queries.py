@@ -8,7 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "sql" / "queries"
+from .store.sql import sql_dir
+
+QUERIES_DIR = sql_dir("queries")
 _PSQL_VARIABLE = re.compile(r":'(\w+)'")
 
 

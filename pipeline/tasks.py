@@ -1,129 +1,126 @@
-"""The batch job split into steps that a scheduler can run as separate, retryable tasks.
+"""The batch flow as tasks a scheduler runs separately, retries, and places on any host.
 
 Pure Python (no Airflow import): the DAG in dags/clean_articles.py only wires these together.
-Only paths and counts go in and out, never article text, so results fit in Airflow's XCom.
-Every step is idempotent: a retry or rerun rewrites the same staging files and publishes the
-same rows.
+Only ids, paths and counts go in and out (a BatchRun as a dict, shard numbers), never article
+text, so results fit in Airflow's XCom; everything else lives in PostgreSQL. Every step is
+idempotent: a retry replaces its own staging, a rerun publishes the same rows.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from .batch import FILES_PER_SHARD, combine, discover, prepare_shard, split_into_shards
-from .cleaner import Cleaner
+from . import flow
+from .batch_ids import validate_batch_id
 from .db import create_engine, database_url
 from .migrate import migrate
-from .staging import read_summary
-from .store import fail_batch, load_learned, publish_batch, start_batch
+from .quality import check_counts_agree, check_no_empty_bodies, check_removal_ratio
+from .report import load_report
 
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
-ENV_STAGING_DIR = "ARTICLES_STAGING_DIR"
-MAX_SHARDS = 64  # far under Airflow's 1024 mapped-task limit whatever the file count
 
 
-def engine_for(url: str | None = None) -> sa.Engine:
+def engine_for(url: str | None = None, migrated: bool = True) -> sa.Engine:
+    """An engine on the articles database; migrated=True applies pending migrations first (the
+    plan task and the CLI do; later tasks of a run rely on it)."""
     engine = create_engine(database_url(url))
-    migrate(engine)
+    if migrated:
+        migrate(engine)
     return engine
 
 
-def batch_input_dir(batch_id: str, input_dir: str | None = None) -> Path:
+def batch_date(params_batch: str | None, interval_start: Any | None) -> str:
+    """The batch a run loads: the `batch` param, else the day its data interval starts (a
+    scheduled run at midnight loads the day that just ended), else today (UTC) for a manual
+    trigger without a logical date."""
+    if params_batch:
+        return validate_batch_id(params_batch)
+    if interval_start is not None:
+        return str(interval_start.date().isoformat() if hasattr(interval_start, "date") else interval_start)[:10]
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def batch_input_dir(batch_id: str, input_dir: str | None = None) -> str:
     if input_dir:
-        return Path(input_dir)
+        return input_dir
     raw_root = os.environ.get(ENV_RAW_DIR)
     if not raw_root:
-        raise ValueError(f"no input folder: set {ENV_RAW_DIR} (batches are {ENV_RAW_DIR}/<date>/) or pass input_dir")
-    return Path(raw_root) / batch_id
+        raise flow.BatchError(
+            f"no input folder: set {ENV_RAW_DIR} (batches are {ENV_RAW_DIR}/<date>/) or pass input_dir"
+        )
+    return str(Path(raw_root) / batch_id)
 
 
-def staging_root(batch_id: str) -> Path:
-    base = os.environ.get(ENV_STAGING_DIR) or os.path.join(tempfile.gettempdir(), "newsclean-staging")
-    return Path(base) / batch_id
+def input_ready(batch_id: str, input_dir: str | None = None, marker: str | None = None) -> bool:
+    """Whether the batch's input folder exists (and holds the marker file, when one is asked for)."""
+    folder = Path(batch_input_dir(batch_id, input_dir))
+    return folder.is_dir() and (marker is None or (folder / marker).exists())
 
 
-def plan_shards(
+def plan(
     batch_id: str,
+    run_token: str,
     input_dir: str | None = None,
-    files_per_shard: int = FILES_PER_SHARD,
-    max_shards: int = MAX_SHARDS,
+    files_per_shard: int = flow.FILES_PER_SHARD,
     db_url: str | None = None,
 ) -> list[dict[str, Any]]:
-    """List the batch's files and cut them into at most max_shards shards (at least one)."""
-    folder = batch_input_dir(batch_id, input_dir)
-    if not folder.exists():
-        raise FileNotFoundError(f"batch {batch_id}: input folder {folder} does not exist")
-    names = [name for _, name in discover(folder)]
-    start_batch(engine_for(db_url), batch_id, str(folder))
-    return [
-        {"batch_id": batch_id, "input_dir": str(folder), "shard": i, "files": files}
-        for i, files in enumerate(split_into_shards(names, files_per_shard, max_shards))
-    ]
-
-
-def clean_shard(
-    shard: dict[str, Any], rules_files: list[str] | None = None, db_url: str | None = None
-) -> dict[str, Any]:
-    """Clean one shard's files into its staging folder (with the boilerplate learned so far);
-    returns the folder and the counts."""
-    folder = Path(shard["input_dir"])
-    out = staging_root(shard["batch_id"]) / f"shard-{shard['shard']:03d}"
-    if out.exists():
-        shutil.rmtree(out)  # a retry starts from scratch
+    """Migrate, list and shard the batch, open the ledger, create the run's staging; returns one
+    {run, shard} per shard (the unit of work of the mapped learn and clean tasks)."""
     engine = engine_for(db_url)
-    cleaner = Cleaner.from_files([Path(p) for p in rules_files or []], load_learned(engine))
-    files = [(folder / name, name) for name in shard["files"]]
-    summary = prepare_shard(engine, files, out, cleaner, f"{shard['shard']:03d}")
-    return {"staging_dir": str(out), "files": summary.files, "articles": summary.articles,
-            "rejected": len(summary.rejected)}  # fmt: skip
+    run = flow.plan(engine, validate_batch_id(batch_id), batch_input_dir(batch_id, input_dir), run_token,
+                    files_per_shard)  # fmt: skip
+    return [{"run": run.to_json(), "shard": shard} for shard in range(run.shards)]
 
 
-def publish(batch_id: str, shard_results: list[dict[str, Any]], db_url: str | None = None) -> dict[str, Any]:
-    """Publish every shard of the batch in one transaction; returns the batch counts."""
-    engine = engine_for(db_url)
-    dirs = [Path(r["staging_dir"]) for r in shard_results]
-    files = sum(int(r["files"]) for r in shard_results)
+def _guarded(run: dict[str, Any], db_url: str | None, step: Any) -> Any:
+    engine = engine_for(db_url, migrated=False)
+    batch_run = flow.BatchRun.from_json(run)
     try:
-        counts = publish_batch(engine, batch_id, dirs, files_seen=files)
+        return step(engine, batch_run)
+    except flow.BatchError:
+        raise
     except Exception as exc:
-        fail_batch(engine, batch_id, f"{type(exc).__name__}: {exc}")
-        raise  # staging stays for the retry
-    report = combine(batch_id, "", (read_summary(d) for d in dirs))
-    remove_staging(batch_id)
-    return {k: v for k, v in counts.items() if k != "seconds"} | {"removed_by_category": report.removed_by_category}
+        flow.fail(engine, batch_run, exc)
+        raise
 
 
-def remove_staging(batch_id: str) -> None:
-    shutil.rmtree(staging_root(batch_id), ignore_errors=True)
+def learn(run: dict[str, Any], shard: int, db_url: str | None = None) -> int:
+    return int(_guarded(run, db_url, lambda engine, r: flow.learn_shard(engine, r, shard)))
 
 
-def learned_fingerprint(db_url: str | None = None) -> str:
-    """A short digest of the learned boilerplate, to tell whether a publish taught anything new."""
-    learned = load_learned(engine_for(db_url))
-    digest = hashlib.sha256()
-    for source in sorted(learned):
-        digest.update(source.encode("utf-8"))
-        digest.update(b"".join(v.to_bytes(8, "big", signed=True) for v in sorted(learned[source])))
-    return digest.hexdigest()[:16]
+def merge_learned(run: dict[str, Any], db_url: str | None = None) -> None:
+    _guarded(run, db_url, flow.merge_learned)
 
 
-def relearn(
-    batch_id: str,
-    shards: list[dict[str, Any]],
-    fingerprint: str,
-    rules_files: list[str] | None = None,
-    db_url: str | None = None,
-) -> dict[str, Any]:
-    """If the batch's publish taught new boilerplate (the fingerprint taken before cleaning
-    changed), clean the batch again with it and republish; otherwise do nothing."""
-    if learned_fingerprint(db_url) == fingerprint:
-        return {"relearned": False}
-    results = [clean_shard(shard, rules_files, db_url) for shard in shards]
-    return {"relearned": True, **publish(batch_id, results, db_url)}
+def clean(
+    run: dict[str, Any], shard: int, rules_files: list[str] | None = None, db_url: str | None = None
+) -> dict[str, int]:
+    counts = _guarded(run, db_url, lambda engine, r: flow.clean_shard(engine, r, shard, rules_files or []))
+    return {"shard": shard, "files": counts.files, "articles": counts.articles, "rejected": counts.rejected}
+
+
+def publish(run: dict[str, Any], db_url: str | None = None) -> dict[str, Any]:
+    """Publish the run in one transaction; returns the batch counts (for XCom and the Asset)."""
+    counts = _guarded(run, db_url, flow.publish)
+    return {k: v for k, v in counts.items() if k != "seconds"}
+
+
+def check(name: str, batch_id: str, db_url: str | None = None, **bounds: Any) -> str:
+    """Run one data-quality check; raises quality.QualityCheckFailed with the figures."""
+    engine = engine_for(db_url, migrated=False)
+    checks = {
+        "no_empty_bodies": check_no_empty_bodies,
+        "counts_agree": check_counts_agree,
+        "removal_ratio": check_removal_ratio,
+    }
+    return checks[name](engine, batch_id, **bounds).describe()
+
+
+def report_text(batch_id: str, db_url: str | None = None) -> str:
+    return load_report(engine_for(db_url, migrated=False), batch_id).render()

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.batch import run_batch
 from pipeline.corpus import line_hash
 from pipeline.db import raw_connection
-from pipeline.store import LSH_CANDIDATES, learned_rules, veto_learned
+from pipeline.runner import run_batch
+from pipeline.store.line_stats import learned_rules, veto_learned
+from pipeline.store.sql import statement
 
 from .conftest import scalar
 
@@ -82,7 +83,7 @@ def test_learned_boilerplate_and_clusters_over_two_batches(engine: sa.Engine, tm
     batch2 = write_batch(tmp_path, "b2", 4, rng)
     run_batch(engine, batch1, "2024-01-01")
     assert learned_rules(engine) == []  # 3 articles per source: below the 5-article floor
-    run_batch(engine, batch2, "2024-01-02")  # learns the footers, then cleans itself again with them
+    run_batch(engine, batch2, "2024-01-02")  # learns the footers before cleaning, so cleans itself with them
     run_batch(engine, batch1, "2024-01-01")  # the rerun applies them to the first batch too
 
     learned = {(source, sample) for source, _, _, _, sample in learned_rules(engine)}
@@ -180,10 +181,12 @@ def test_lsh_candidates_are_found_by_index_probes_not_a_scan(engine: sa.Engine) 
     with raw_connection(engine) as connection, connection.cursor() as cursor:
         cursor.execute("INSERT INTO lsh_bands SELECT i % 32, i * 7919, i FROM generate_series(1, 200000) i")
         cursor.execute("ANALYZE lsh_bands")
-        cursor.execute("CREATE TEMP TABLE new_bands (band smallint, bucket bigint, article_key text)")
-        cursor.execute("INSERT INTO new_bands SELECT i % 32, i * 7919, i::text FROM generate_series(1, 50000) i")
+        cursor.execute("CREATE TEMP TABLE new_bands (copy_id bigint, article_key text, band smallint, bucket bigint)")
+        cursor.execute("INSERT INTO new_bands SELECT i, i::text, i % 32, i * 7919 FROM generate_series(1, 50000) i")
         cursor.execute("ANALYZE new_bands")
-        cursor.execute("EXPLAIN " + LSH_CANDIDATES)
+        cursor.execute("CREATE TEMP TABLE to_write AS SELECT copy_id, article_key FROM new_bands")
+        cursor.execute("CREATE TEMP TABLE stage_signatures (copy_id bigint, minhash bytea)")
+        cursor.execute("EXPLAIN " + statement("cluster_candidates"))
         plan = "\n".join(row[0] for row in cursor.fetchall())
         connection.rollback()
     assert "Index Only Scan using lsh_bands_pkey" in plan and "Seq Scan on lsh_bands" not in plan, plan

@@ -37,7 +37,6 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory, db_url: sa.URL) -> Ite
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
         "AIRFLOW_CONN_ARTICLES_DB": json.dumps(conn),
-        "ARTICLES_STAGING_DIR": str(home / "staging"),
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -60,21 +59,27 @@ def load_dag(airflow_env: dict[str, str]) -> Any:
     return bag.get_dag("clean_articles")
 
 
+# Tasks whose failures retrying cannot fix (missing input, failed checks) fail at once.
+NOT_RETRIED = {"wait_for_input", "plan", "check_no_empty_bodies", "check_counts_agree", "check_removal_ratio"}
+
+
 def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> None:
     dag = load_dag(airflow_env)
     assert dag is not None
     assert {"articles", "cleaning"} <= set(dag.tags)
     for task in dag.tasks:
-        assert task.retries >= 1 and task.retry_delay.total_seconds() <= 60, task.task_id
+        if task.task_id in NOT_RETRIED:
+            assert task.retries == 0, task.task_id
+        else:
+            assert task.retries >= 1 and task.retry_delay.total_seconds() <= 60, task.task_id
     assert {
-        "learned_before",
+        "wait_for_input",
         "plan",
+        "learn",
+        "merge_learned",
         "clean",
         "publish",
-        "relearn_boilerplate",
-        "check_no_empty_bodies",
-        "check_counts_agree",
-        "check_removal_ratio",
+        *NOT_RETRIED,
         "announce",
     } == {t.task_id for t in dag.tasks}
 
@@ -83,7 +88,7 @@ def test_parsing_the_dag_file_imports_nothing_heavy() -> None:
     code = (
         "import runpy, sys; runpy.run_path(sys.argv[1]);"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pipeline', 'bs4', 'lxml', 'pgserver'));"
-        "print(','.join(heavy))"
+        "print('heavy=' + ','.join(heavy))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(DAGS / "clean_articles.py")],
@@ -92,7 +97,8 @@ def test_parsing_the_dag_file_imports_nothing_heavy() -> None:
         env={**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    # (Airflow's own deprecation warnings may be logged to stdout too)
+    assert [line for line in done.stdout.splitlines() if line.startswith("heavy=")] == ["heavy="]
 
 
 def run_dag(airflow_env: dict[str, str], conf: dict[str, Any]) -> Any:
@@ -164,7 +170,7 @@ def test_sample_batches_cover_every_noise_kind_and_a_bad_file() -> None:
     assert errors >= 1
 
 
-def test_dag_learns_boilerplate_and_republishes_its_own_batch(
+def test_dag_learns_boilerplate_before_cleaning_its_own_batch(
     airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path
 ) -> None:
     footer = "Every Harbor Post story is read aloud on our evening radio hour at nine."

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.batch import run_batch
+from pipeline.faults import HANG_ENV
 from pipeline.migrate import migrate
-from pipeline.store import HANG_ENV
+from pipeline.runner import run_batch
 
 from .conftest import FIXTURES, ROOT, reset_schema, scalar, shared_path, snapshot
 
@@ -237,7 +237,7 @@ def test_killed_load_leaves_no_partial_batch_and_rerun_completes(
 ) -> None:
     folder = fixture_batch(tmp_path)
     marker = tmp_path / "copy-began"
-    process = run_cli_process(folder, "b", db_url, **{HANG_ENV: str(marker)})
+    process = run_cli_process(folder, "b", db_url, **{HANG_ENV: f"copy:{marker}"})
     deadline = time.monotonic() + 60
     while not marker.exists():
         assert process.poll() is None, process.communicate()

@@ -1,0 +1,87 @@
+"""What a batch teaches before it is cleaned: per source, the distinct normalized paragraphs of
+each delivered article, taken raw (no rule has run yet), so that the statistics never depend on
+what they themselves remove and a batch is cleaned once, with what it teaches.
+
+HTML pages are not extracted here (that is the expensive part of cleaning them): their block
+elements are read from one lxml parse, which yields the same paragraph texts the extractor keeps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from .corpus import LearnedSettings, countable, line_hash
+from .document import RawArticle
+from .readers import url_host
+from .structure import split_paragraphs
+from .text import squash_spaces
+
+BLOCK_XPATH = "//p|//li|//h1|//h2|//h3|//h4|//h5|//h6|//blockquote|//td|//dd|//dt|//figcaption"
+ARTICLE_TYPES = frozenset(
+    "newsarticle article reportagenewsarticle blogposting analysisnewsarticle opinionnewsarticle webpage report"
+    " socialmediaposting liveblogposting".split()
+)
+
+
+def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | None, list[int]]:
+    """(source, sorted distinct hashes of the countable paragraphs) of one delivered article; the
+    source is found as the cleaner finds it (record field, URL host, batch sub-folder)."""
+    page_url = None
+    if raw.text is not None:
+        texts = [p.text for p in split_paragraphs(raw.text)]
+    elif raw.html is not None:
+        tree = _parse(raw.html)
+        texts = list(_blocks(tree)) if tree is not None else []
+        page_url = _page_url(tree) if tree is not None and not raw.url else None
+    else:
+        texts = []
+    source = raw.source or url_host(raw.url or page_url) or raw.fallback_source
+    return source, sorted({line_hash(t) for t in texts if countable(t, settings)})
+
+
+def _parse(html: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _blocks(tree: Any) -> Iterator[str]:
+    for element in tree.xpath(BLOCK_XPATH):
+        text = squash_spaces(element.text_content())
+        if text:
+            yield text
+
+
+def _page_url(tree: Any) -> str | None:
+    """The page's URL as the HTML extractor reads it: JSON-LD, then og:url, then the canonical link."""
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            url = _json_ld_url(json.loads(script))
+        except (json.JSONDecodeError, TypeError, RecursionError):
+            continue
+        if url:
+            return url
+    for xpath in ('//meta[@property="og:url"]/@content', '//link[@rel="canonical"]/@href'):
+        values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
+        if values:
+            return values[0]
+    return None
+
+
+def _json_ld_url(data: Any) -> str | None:
+    if isinstance(data, list):
+        return next((url for item in data if (url := _json_ld_url(item))), None)
+    if not isinstance(data, dict):
+        return None
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    url = data.get("url")
+    if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and isinstance(url, str) and url.strip():
+        return squash_spaces(url)
+    return _json_ld_url(data["@graph"]) if "@graph" in data else None

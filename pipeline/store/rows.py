@@ -1,0 +1,49 @@
+"""The staged rows of one cleaned article (and of one rejected input), in the column order of
+the staged-table spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..corpus import LEARNED_CATEGORY, MinHasher, band_buckets, line_hash, signature_bytes
+from ..document import Article
+from ..identity import article_key, content_hash
+from ..readers import ReadError
+from .staging import ShardWriter
+from .tables import ARTICLES, BANDS, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
+
+
+def article_row(article: Article, copy_id: int) -> list[Any]:
+    removed_chars = sum(len(r.text) for r in article.removed)
+    kept_chars = sum(len(p.text) for p in article.paragraphs)
+    fields = article.to_json()
+    fields.pop("line", None)
+    fields["source_line"] = article.line
+    return [
+        copy_id, article_key(article), article.source, article.url, article.external_id, article.source_file,
+        article.line, article.title, article.subtitle, article.section, article.authors, article.published,
+        article.updated, article.dateline, article.body, len(article.paragraphs), len(article.removed),
+        removed_chars, kept_chars + removed_chars, content_hash(fields), article.language, article.encoding,
+    ]  # fmt: skip
+
+
+def write_article(writer: ShardWriter, article: Article, copy_id: int, minhasher: MinHasher) -> None:
+    writer.write(ARTICLES, article_row(article, copy_id))
+    for position, paragraph in enumerate(article.paragraphs):
+        writer.write(PARAGRAPHS, (copy_id, position, paragraph.position, paragraph.text))
+    for position, caption in enumerate(article.captions):
+        writer.write(CAPTIONS, (copy_id, position, caption.text, caption.credit))
+    for seq, removal in enumerate(article.removed):
+        writer.write(
+            REMOVALS, (copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text)
+        )
+        if removal.category == LEARNED_CATEGORY and article.source:
+            writer.write(LEARNED_SAMPLES, (article.source, line_hash(removal.text), removal.text))
+    signature = minhasher.signature(article.body)
+    writer.write(SIGNATURES, (copy_id, signature_bytes(signature)))
+    for band, bucket in band_buckets(signature):
+        writer.write(BANDS, (copy_id, band, bucket))
+
+
+def write_rejected(writer: ShardWriter, error: ReadError) -> None:
+    writer.write(REJECTED, (error.source_file, error.line or 0, error.reason))

@@ -1,0 +1,187 @@
+"""Staging in PostgreSQL: every run of a batch gets a schema of its own holding UNLOGGED tables
+(see tables.py). The plan step creates it, the learn and clean steps COPY their shards into it
+from any host, the publish reads it and drops it in the same transaction.
+
+A shard is written in one transaction that first deletes the shard's earlier rows, so a retried
+or re-run shard replaces its own staging and a killed one leaves nothing. Runs that never
+publish are dropped once older than the staging time-to-live (drop_abandoned).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..db import raw_connection
+from ..faults import maybe_hang
+from .sql import statement
+from .tables import ALL_TABLES, INPUTS, StagedTable
+
+STAGE_PREFIX = "newsclean_stage_"
+STAGE_TTL = timedelta(days=2)
+FLUSH_BYTES = 8 << 20  # COPY a shard's buffered rows every 8 MB: memory stays flat whatever the shard
+
+
+def stage_schema(batch_id: str, run_token: str) -> str:
+    """The staging schema of one run of a batch: fixed-length, lower-case hex, no quoting needed."""
+    batch = hashlib.sha256(batch_id.encode("utf-8")).hexdigest()[:12]
+    run = hashlib.sha256(run_token.encode("utf-8")).hexdigest()[:12]
+    return f"{STAGE_PREFIX}{batch}_{run}"
+
+
+@dataclass(frozen=True)
+class StagedInput:
+    location: str  # local path or URL
+    name: str  # path relative to the batch folder
+    bytes: int
+
+
+def copy_value(value: Any) -> str:
+    """One field in COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, (list, tuple)):
+        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value) + "}"
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        value = "\\x" + bytes(value).hex()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+@contextmanager
+def stage_transaction(engine: sa.Engine, stage: str) -> Iterator[Any]:
+    """A cursor in one transaction whose unqualified stage_* names resolve in the run's schema."""
+    with raw_connection(engine) as connection:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                cursor.execute(f"SET LOCAL search_path = {stage}, public")
+                yield cursor
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+
+
+def create_stage(
+    engine: sa.Engine, stage: str, batch_id: str, input_path: str, shards: Sequence[Sequence[StagedInput]]
+) -> None:
+    """(Re)create the run's schema with every staged table, and record its shards' inputs."""
+    with stage_transaction(engine, stage) as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {stage} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {stage}")
+        for table in ALL_TABLES:
+            cursor.execute(table.create_sql())
+        writer = RowWriter(cursor)
+        seq = 0
+        for shard, inputs in enumerate(shards):
+            for item in inputs:
+                writer.add(INPUTS, shard, (seq, item.location, item.name, item.bytes))
+                seq += 1
+        writer.flush()
+        cursor.execute(
+            statement("register_stage"), {"stage": stage, "batch": batch_id, "input": input_path, "shards": len(shards)}
+        )
+
+
+def shard_inputs(engine: sa.Engine, stage: str, shard: int) -> list[StagedInput]:
+    with stage_transaction(engine, stage) as cursor:
+        cursor.execute("SELECT location, name, bytes FROM stage_inputs WHERE shard = %s ORDER BY seq", (shard,))
+        return [StagedInput(*row) for row in cursor.fetchall()]
+
+
+@contextmanager
+def shard_writer(engine: sa.Engine, stage: str, shard: int, tables: Sequence[StagedTable]) -> Iterator[ShardWriter]:
+    """Write one shard's rows of the given tables, replacing the shard's earlier rows, atomically."""
+    with stage_transaction(engine, stage) as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table.table} WHERE shard = %s", (shard,))
+        writer = ShardWriter(cursor, shard)
+        yield writer
+        writer.flush()
+
+
+class RowWriter:
+    """Buffers rows per staged table in COPY text format and COPYs them every FLUSH_BYTES."""
+
+    def __init__(self, cursor: Any, flush_bytes: int = FLUSH_BYTES) -> None:
+        self.cursor = cursor
+        self.flush_bytes = flush_bytes
+        self.buffers: dict[StagedTable, io.StringIO] = {}
+        self.buffered = 0
+        self.rows = 0
+
+    def add(self, table: StagedTable, shard: int, values: Sequence[Any]) -> None:
+        line = f"{shard}\t" + "\t".join(copy_value(v) for v in values) + "\n"
+        self.buffers.setdefault(table, io.StringIO()).write(line)
+        self.buffered += len(line)
+        self.rows += 1
+        if self.buffered >= self.flush_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, buffer in self.buffers.items():
+            buffer.seek(0)
+            if table.computed:
+                self._copy_computed(table, buffer)
+            else:
+                self.cursor.copy_expert(table.copy_sql(), buffer)
+        self.buffers.clear()
+        self.buffered = 0
+
+    def _copy_computed(self, table: StagedTable, buffer: io.StringIO) -> None:
+        """COPY into a scratch table, then let the server compute the computed columns on the way
+        into the staged table (full-text vectors: the server's parser, in the parallel steps)."""
+        scratch = f"scratch_{table.name}"
+        copied = ", ".join(table.copied)
+        self.cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {scratch} ON COMMIT DROP AS"
+            f" SELECT shard, {copied} FROM {table.table} LIMIT 0"
+        )
+        self.cursor.copy_expert(table.copy_sql(scratch), buffer)
+        expressions = ", ".join(expression for _, _, expression in table.computed)
+        self.cursor.execute(f"INSERT INTO {table.table} SELECT shard, {copied}, {expressions} FROM {scratch}")
+        self.cursor.execute(f"TRUNCATE {scratch}")
+
+
+class ShardWriter(RowWriter):
+    """A RowWriter bound to one shard."""
+
+    def __init__(self, cursor: Any, shard: int, flush_bytes: int = FLUSH_BYTES) -> None:
+        super().__init__(cursor, flush_bytes)
+        self.shard = shard
+
+    def write(self, table: StagedTable, values: Sequence[Any]) -> None:
+        self.add(table, self.shard, values)
+
+    def flush(self) -> None:
+        super().flush()
+        maybe_hang("copy")
+
+
+def drop_stage(cursor: Any, stage: str) -> None:
+    cursor.execute(f"DROP SCHEMA IF EXISTS {stage} CASCADE")
+    cursor.execute("DELETE FROM staging_runs WHERE stage_schema = %s", (stage,))
+
+
+def drop_abandoned(engine: sa.Engine, older_than: timedelta = STAGE_TTL) -> list[str]:
+    """Drop the staging of runs planned longer ago than older_than that never published."""
+    with raw_connection(engine) as connection:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement("abandoned_stages"), {"seconds": older_than.total_seconds()})
+                stages = [row[0] for row in cursor.fetchall()]
+                for stage in stages:
+                    drop_stage(cursor, stage)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return stages

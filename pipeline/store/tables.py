@@ -1,0 +1,97 @@
+"""The staged tables, defined once: the staging DDL, the COPY column lists and the inserts into
+the corpus tables are all derived from this spec.
+
+Every staged table has a leading `shard` column, so a retried shard replaces exactly its own rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The full-text vector of a staged article, in its language's configuration (migration 0013).
+SEARCH_VECTOR = """setweight(to_tsvector(newsclean_search_config(language), coalesce(title, '')), 'A')
+    || setweight(to_tsvector(newsclean_search_config(language), coalesce(subtitle, '')), 'B')
+    || setweight(to_tsvector(newsclean_search_config(language), body), 'C')"""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    name: str
+    columns: tuple[Column, ...]
+    # Columns the server computes from the copied ones while staging (name, type, expression).
+    computed: tuple[tuple[str, str, str], ...] = ()
+    # The corpus table the rows go to, keyed by the written article (children of articles).
+    child_of_article: str | None = None
+
+    @property
+    def table(self) -> str:
+        return f"stage_{self.name}"
+
+    @property
+    def copied(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def create_sql(self) -> str:
+        columns = [f"{c.name} {c.type}" for c in self.columns] + [f"{n} {t}" for n, t, _ in self.computed]
+        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)})"
+
+    def copy_sql(self, table: str | None = None) -> str:
+        return f"COPY {table or self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
+
+    def insert_children_sql(self) -> str:
+        """Rows of this staged table into its corpus table, for the articles being written."""
+        assert self.child_of_article is not None
+        columns = [c for c in self.copied if c != "copy_id"]
+        return (
+            f"INSERT INTO {self.child_of_article} (article_id, {', '.join(columns)}) "
+            f"SELECT w.article_id, {', '.join(f's.{c}' for c in columns)} "
+            f"FROM {self.table} s JOIN written w USING (copy_id)"
+        )
+
+
+def _columns(spec: str) -> tuple[Column, ...]:
+    pairs = (item.strip().split(" ", 1) for item in spec.split(","))
+    return tuple(Column(name, type_.strip()) for name, type_ in pairs)
+
+
+INPUTS = StagedTable("inputs", _columns("seq integer, location text, name text, bytes bigint"))
+LINES = StagedTable("lines", _columns("source text, line_hash bigint"))
+SOURCES = StagedTable("sources", _columns("source text, inputs integer"))
+ARTICLES = StagedTable(
+    "articles",
+    _columns(
+        "copy_id bigint, article_key text, source text, url text, external_id text, source_file text,"
+        " source_line integer, title text, subtitle text, section text, authors text[], published_at timestamptz,"
+        " updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,"
+        " removed_chars integer, input_chars integer, content_hash text, language text, encoding text"
+    ),
+    computed=(("search", "tsvector", SEARCH_VECTOR),),
+)
+PARAGRAPHS = StagedTable(
+    "paragraphs", _columns("copy_id bigint, position integer, source_position integer, text text"), (), "paragraphs"
+)
+CAPTIONS = StagedTable("captions", _columns("copy_id bigint, position integer, text text, credit text"), (), "captions")
+REMOVALS = StagedTable(
+    "removals",
+    _columns("copy_id bigint, seq integer, position integer, rule text, category text, scope text, text text"),
+    (),
+    "removals",
+)
+REJECTED = StagedTable("rejected", _columns("source_file text, line integer, reason text"))
+SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"))
+BANDS = StagedTable("bands", _columns("copy_id bigint, band smallint, bucket bigint"))
+LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
+
+# What the learn step stages, and what the clean step stages.
+LEARN_TABLES = (LINES, SOURCES)
+CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, BANDS, LEARNED_SAMPLES)
+ALL_TABLES = (INPUTS, *LEARN_TABLES, *CLEAN_TABLES)
+CHILD_TABLES = tuple(t for t in ALL_TABLES if t.child_of_article)
+# The corpus articles columns that come from the stage (copy_id is the stage's own key).
+ARTICLE_COLUMNS = [c for c in ARTICLES.copied if c != "copy_id"] + [n for n, _, _ in ARTICLES.computed]
