@@ -1,7 +1,7 @@
 """Corpus-level signals: paragraph hashes for learned per-source boilerplate, and MinHash
-signatures with LSH bands for near-duplicate article clusters (datasketch).
+signatures with LSH bands for near-duplicate article clusters (rensa).
 
-Pure functions here; the statistics and the LSH index live in PostgreSQL (see store.py), so a
+Pure functions here; the statistics and the LSH index live in PostgreSQL (see store/), so a
 batch costs what the batch holds, not what the corpus holds.
 """
 
@@ -45,26 +45,29 @@ def countable(paragraph_text: str, settings: LearnedSettings) -> bool:
     return word_count(paragraph_text) >= settings.min_words
 
 
-class MinHasher:
-    """MinHash signatures of article bodies over word 4-gram shingles (datasketch).
+SEED = 1  # fixed: every process, every run computes the same signatures
 
-    The permutations come from a fixed seed, so every process computes the same signatures; they
-    are drawn once per MinHasher (drawing them costs as much as a tenth of a signature). datasketch
-    is imported here, not with the module: cleaning alone never needs it, and it takes 0.5 s.
-    """
+
+class MinHasher:
+    """MinHash signatures (NUM_PERM x 32 bits) of article bodies over the set of their word
+    4-gram shingles (case folded), computed by rensa (Rust; 3x faster than datasketch's batch
+    update here, and deterministic for a seed). Signatures made before migration 0016 came from
+    datasketch; that migration recomputed them."""
 
     def __init__(self) -> None:
-        from datasketch import MinHash
+        from rensa import RMinHash  # imported here: cleaning alone never needs it
 
-        self._minhash = MinHash
-        self._permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+        self._minhash = RMinHash
 
     def signature(self, text: str) -> np.ndarray:
-        tokens = [t.casefold() for t in _TOKEN.findall(text)]
-        grams = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
-        minhash = self._minhash(num_perm=NUM_PERM, permutations=self._permutations, scheme="affine32")
-        minhash.update_batch([g.encode("utf-8") for g in grams if g])
-        return np.asarray(minhash.hashvalues, dtype=np.uint32)
+        tokens = _TOKEN.findall(text.casefold())
+        if len(tokens) >= SHINGLE_WORDS:
+            grams = set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+        else:
+            grams = {" ".join(tokens)}
+        minhash = self._minhash(NUM_PERM, SEED)
+        minhash.update(list(grams))  # the minimum over a set: order does not matter
+        return np.asarray(minhash.digest(), dtype=np.uint32)
 
 
 def signature_bytes(signature: np.ndarray) -> bytes:

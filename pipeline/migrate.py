@@ -1,7 +1,13 @@
-"""A small migration runner: sql/migrations/NNNN_verb_noun.sql applied in order, once each."""
+"""A small migration runner: sql/migrations/NNNN_verb_noun.sql applied in order, once each.
+
+A migration that must compute what SQL cannot (MinHash signatures of stored bodies) is a
+NNNN_verb_noun.py beside the others with a function upgrade(connection) that receives the
+psycopg2 connection of the same transaction.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +17,7 @@ import sqlalchemy as sa
 from .store.sql import sql_dir
 
 MIGRATIONS_DIR = sql_dir("migrations")
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 # Serializes concurrent migrators (two DAG tasks starting at once) on one database.
 _LOCK_ID = 7_311_001
 
@@ -25,11 +31,12 @@ class Migration:
 
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     migrations = []
-    for path in sorted(directory.glob("*.sql")):
+    for path in sorted([*directory.glob("*.sql"), *directory.glob("*.py")]):
         match = _NAME.match(path.name)
         if not match:
-            raise ValueError(f"{path}: migration files are named NNNN_verb_noun.sql")
+            raise ValueError(f"{path}: migration files are named NNNN_verb_noun.sql (or .py)")
         migrations.append(Migration(int(match.group(1)), path.stem, path))
+    migrations.sort(key=lambda m: m.version)
     versions = [m.version for m in migrations]
     if len(set(versions)) != len(versions):
         raise ValueError(f"{directory}: two migrations share a number")
@@ -51,10 +58,22 @@ def migrate(engine: sa.Engine, directory: Path = MIGRATIONS_DIR) -> list[str]:
         for migration in discover(directory):
             if migration.version in done:
                 continue
-            connection.exec_driver_sql(migration.path.read_text(encoding="utf-8"))
+            if migration.path.suffix == ".py":
+                _run_python(migration, connection)
+            else:
+                connection.exec_driver_sql(migration.path.read_text(encoding="utf-8"))
             connection.execute(
                 sa.text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
                 {"v": migration.version, "n": migration.name},
             )
             applied_now.append(migration.name)
     return applied_now
+
+
+def _run_python(migration: Migration, connection: sa.Connection) -> None:
+    spec = importlib.util.spec_from_file_location(f"newsclean_migration_{migration.version}", migration.path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"{migration.path}: cannot load")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.upgrade(connection.connection.driver_connection)

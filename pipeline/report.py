@@ -30,6 +30,7 @@ class BatchReport:
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # the first SHOWN_REJECTED
     seconds: float = 0.0
     error: str | None = None
+    timings: dict[str, Any] = field(default_factory=dict)  # per step, known only right after a run
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class BatchReport:
             "removed_by_category": self.removed_by_category, "rejected": self.rejected_count,
             "rejected_inputs": [{"source_file": f, "line": n or None, "reason": r} for f, n, r in self.rejected],
             "seconds": round(self.seconds, 3), "error": self.error,
+            **({"timings": self.timings} if self.timings else {}),
         }  # fmt: skip
 
     def render(self) -> str:

@@ -71,14 +71,27 @@ def run_batch(
     flow.BatchError when the batch cannot run or loads nothing (every input rejected)."""
     validate_batch_id(batch_id)
     token = f"cli-{os.getpid()}-{time.time_ns()}"
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        timings[step] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+
     run = flow.plan(engine, batch_id, input_path, token, files_per_shard, bytes_per_shard)
+    lap("plan")
     bars = _Progress(progress)
     rules = [str(p) for p in rules_files]
     try:
         with _executor(engine, workers, run.shards) as pool:
+            lap("start_workers")
             _each_shard(pool, "learn", run, rules, bars.bar(run.shards, "learning", "shard"))
+            lap("learn")
             flow.merge_learned(engine, run)
+            lap("merge_learned")
             _each_shard(pool, "clean", run, rules, bars.bar(run.files, "cleaning", "file"))
+            lap("clean")
         phases = bars.bar(len(PHASES), "publishing", "phase")
 
         def on_phase(name: str) -> None:
@@ -87,12 +100,15 @@ def run_batch(
 
         counts = flow.publish(engine, run, on_phase=on_phase)
         phases.close()
+        lap("publish")
     except flow.BatchError:
         raise  # recorded by the publish itself
     except BaseException as exc:
         flow.fail(engine, run, exc)
         raise
-    return load_report(engine, batch_id, counts["articles_written"])
+    report = load_report(engine, batch_id, counts["articles_written"])
+    report.timings = {**timings, "publish_phases": counts["seconds"]}
+    return report
 
 
 class _Serial(Executor):

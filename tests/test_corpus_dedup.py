@@ -190,3 +190,29 @@ def test_lsh_candidates_are_found_by_index_probes_not_a_scan(engine: sa.Engine) 
         plan = "\n".join(row[0] for row in cursor.fetchall())
         connection.rollback()
     assert "Index Only Scan using lsh_bands_pkey" in plan and "Seq Scan on lsh_bands" not in plan, plan
+
+
+def test_band_buckets_are_the_same_in_python_and_in_the_server(engine: sa.Engine) -> None:
+    from pipeline.corpus import MinHasher, band_buckets, signature_bytes
+
+    signature = MinHasher().signature(" ".join(SYNDICATED))
+    with raw_connection(engine) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(newsclean_band_bucket(%s, g) ORDER BY g) FROM generate_series(0, 31) g",
+            (signature_bytes(signature),),
+        )
+        server = cursor.fetchone()[0]
+        connection.rollback()
+    assert server == [bucket for _, bucket in band_buckets(signature)]
+
+
+def test_minhash_signatures_estimate_jaccard_and_are_deterministic() -> None:
+    from pipeline.corpus import MinHasher, estimated_jaccard
+
+    text = " ".join(SYNDICATED)
+    edited = text.replace("30,000", "31,000").replace("spring", "summer")
+    other = " ".join(unrelated_story(random.Random(1), 7))
+    one, two = MinHasher(), MinHasher()
+    assert (one.signature(text) == two.signature(text)).all()
+    assert estimated_jaccard(one.signature(text), one.signature(edited)) >= 0.7
+    assert estimated_jaccard(one.signature(text), one.signature(other)) <= 0.1

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..corpus import LEARNED_CATEGORY, MinHasher, band_buckets, line_hash, signature_bytes
+from ..corpus import LEARNED_CATEGORY, MinHasher, line_hash, signature_bytes
 from ..document import Article
 from ..identity import article_key, content_hash
 from ..readers import ReadError
 from .staging import ShardWriter
-from .tables import ARTICLES, BANDS, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
+from .tables import ARTICLES, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
 
 
 def article_row(article: Article, copy_id: int) -> list[Any]:
@@ -39,10 +39,7 @@ def write_article(writer: ShardWriter, article: Article, copy_id: int, minhasher
         )
         if removal.category == LEARNED_CATEGORY and article.source:
             writer.write(LEARNED_SAMPLES, (article.source, line_hash(removal.text), removal.text))
-    signature = minhasher.signature(article.body)
-    writer.write(SIGNATURES, (copy_id, signature_bytes(signature)))
-    for band, bucket in band_buckets(signature):
-        writer.write(BANDS, (copy_id, band, bucket))
+    writer.write(SIGNATURES, (copy_id, signature_bytes(minhasher.signature(article.body))))
 
 
 def write_rejected(writer: ShardWriter, error: ReadError) -> None:

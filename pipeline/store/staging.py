@@ -47,12 +47,16 @@ def copy_value(value: Any) -> str:
     """One field in COPY text format."""
     if value is None:
         return "\\N"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, (list, tuple)):
         value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value) + "}"
     elif isinstance(value, (bytes, bytearray, memoryview)):
         value = "\\x" + bytes(value).hex()
     text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # rare but for bodies: skip the copies
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 @contextmanager
@@ -114,20 +118,22 @@ class RowWriter:
     def __init__(self, cursor: Any, flush_bytes: int = FLUSH_BYTES) -> None:
         self.cursor = cursor
         self.flush_bytes = flush_bytes
-        self.buffers: dict[StagedTable, io.StringIO] = {}
+        self.buffers: dict[str, tuple[StagedTable, io.StringIO]] = {}
         self.buffered = 0
         self.rows = 0
 
     def add(self, table: StagedTable, shard: int, values: Sequence[Any]) -> None:
-        line = f"{shard}\t" + "\t".join(copy_value(v) for v in values) + "\n"
-        self.buffers.setdefault(table, io.StringIO()).write(line)
+        line = f"{shard}\t" + "\t".join(map(copy_value, values)) + "\n"
+        if table.name not in self.buffers:
+            self.buffers[table.name] = (table, io.StringIO())
+        self.buffers[table.name][1].write(line)
         self.buffered += len(line)
         self.rows += 1
         if self.buffered >= self.flush_bytes:
             self.flush()
 
     def flush(self) -> None:
-        for table, buffer in self.buffers.items():
+        for table, buffer in self.buffers.values():
             buffer.seek(0)
             if table.computed:
                 self._copy_computed(table, buffer)

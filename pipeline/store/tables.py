@@ -84,13 +84,14 @@ REMOVALS = StagedTable(
     "removals",
 )
 REJECTED = StagedTable("rejected", _columns("source_file text, line integer, reason text"))
-SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"))
-BANDS = StagedTable("bands", _columns("copy_id bigint, band smallint, bucket bigint"))
+# The LSH buckets of a signature, computed by the server in the parallel clean step (migration 0012).
+BUCKETS = "ARRAY(SELECT newsclean_band_bucket(minhash, g) FROM generate_series(0, 31) AS g ORDER BY g)"
+SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"), (("buckets", "bigint[]", BUCKETS),))
 LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
 
 # What the learn step stages, and what the clean step stages.
 LEARN_TABLES = (LINES, SOURCES)
-CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, BANDS, LEARNED_SAMPLES)
+CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, LEARNED_SAMPLES)
 ALL_TABLES = (INPUTS, *LEARN_TABLES, *CLEAN_TABLES)
 CHILD_TABLES = tuple(t for t in ALL_TABLES if t.child_of_article)
 # The corpus articles columns that come from the stage (copy_id is the stage's own key).
