@@ -95,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     learned_veto.add_argument("--note", default=None)
     learned_veto.set_defaults(handler=cmd_learned_veto)
 
+    quarantine = commands.add_parser("quarantine", help="articles held back for review: list, release, drop")
+    quarantine_commands = quarantine.add_subparsers(dest="quarantine_command", required=True, metavar="COMMAND")
+    quarantine_list = quarantine_commands.add_parser("list", help="quarantined articles with their reasons")
+    quarantine_list.add_argument("--batch", default=None, metavar="ID")
+    quarantine_list.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    quarantine_list.set_defaults(handler=cmd_quarantine_list)
+    for name, help_text in (
+        ("release", "publish a quarantined article (kept published on reruns while unchanged)"),
+        ("drop", "delete a quarantined article; its input is recorded as rejected"),
+    ):
+        decide = quarantine_commands.add_parser(name, help=help_text)
+        decide.add_argument("article_id", type=int, metavar="ID", help="articles.article_id, as listed")
+        decide.add_argument("--note", default=None, help="why, in your words (kept with the decision)")
+        decide.set_defaults(handler=cmd_quarantine_decide, decision=name)
+
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
@@ -281,6 +296,33 @@ def cmd_learned_veto(args: argparse.Namespace) -> int:
 
     veto_learned(_engine(), args.source, args.line_hash, args.note)
     print(f"vetoed {args.line_hash} for {args.source}: rerun a batch to bring the line back into its articles")
+    return 0
+
+
+def cmd_quarantine_list(args: argparse.Namespace) -> int:
+    from .queries import render_table
+    from .store.quarantine import COLUMNS, list_quarantined
+
+    rows = list_quarantined(_engine(), args.batch)
+    if args.json:
+        for row in rows:
+            print(json.dumps(dict(zip(COLUMNS, row, strict=True)), default=str, ensure_ascii=False))
+    else:
+        print(render_table(COLUMNS, rows))
+    return 0
+
+
+def cmd_quarantine_decide(args: argparse.Namespace) -> int:
+    from .store import quarantine
+
+    decide = quarantine.release if args.decision == "release" else quarantine.drop
+    try:
+        batch = decide(_engine(), args.article_id, args.note)
+    except quarantine.NotQuarantined as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    done = "released (published)" if args.decision == "release" else "dropped (its input is recorded as rejected)"
+    print(f"article {args.article_id} of batch {batch}: {done}")
     return 0
 
 
