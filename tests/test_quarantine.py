@@ -25,12 +25,17 @@ PROSE = (
 )
 
 
+def stripped(line: str) -> str:
+    """A photo page: a headline, one line of text, a gallery (removed as captions)."""
+    return f"Harbor pictures of the week\n\n{line}\n\n{GALLERY}"
+
+
 def batch_with_a_stripped_article(tmp_path: Path) -> Path:
     folder = tmp_path / "batch"
     folder.mkdir()
     for path in (FIXTURES / "articles").glob("*.txt"):
         shutil.copy(path, folder / path.name)
-    (folder / "stripped.txt").write_text(f"Harbor pictures of the week\n\nBoats at dawn.\n\n{GALLERY}", encoding="utf-8")
+    (folder / "stripped.txt").write_text(stripped("Boats at dawn."), encoding="utf-8")
     return folder
 
 
@@ -67,7 +72,7 @@ def test_a_released_article_stays_published_on_reruns(engine: sa.Engine, tmp_pat
     report = run_batch(engine, folder, "b")
     assert statuses(engine)["stripped.txt"] == "published" and report.quarantined == 0
     # a changed version is judged again
-    (folder / "stripped.txt").write_text(f"Harbor pictures of the week\n\nBoats at dusk.\n\n{GALLERY}", encoding="utf-8")
+    (folder / "stripped.txt").write_text(stripped("Boats at dusk."), encoding="utf-8")
     run_batch(engine, folder, "b")
     assert statuses(engine)["stripped.txt"] == "quarantined"
 
