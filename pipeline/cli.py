@@ -145,14 +145,37 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DEBUG_ENV = "NEWSCLEAN_DEBUG"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 done; 1 the work failed (a batch that loaded nothing, a database error, a
+    file that could not be read by `clean`); 2 a usage error (bad arguments, batch id, rules file,
+    unknown query). Errors are one line on stderr; NEWSCLEAN_DEBUG=1 adds the traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
-    except RulesError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except (RulesError, ValueError, LookupError) as exc:  # BatchIdError is a ValueError
+        return _error(exc, 2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _error(exc, 1)
+
+
+def _error(exc: BaseException, status: int) -> int:
+    import os
+
+    if os.environ.get(DEBUG_ENV):
+        import traceback
+
+        traceback.print_exception(exc)
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    kind = "" if isinstance(exc, (RulesError, ValueError, LookupError, OSError)) else f"{type(exc).__name__}: "
+    print(f"error: {kind}{message}", file=sys.stderr)
+    return status
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

@@ -94,6 +94,12 @@ def create_engine(url: URL, **kwargs: Any) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def rollback(connection: Any) -> None:
+    """Roll back unless the connection is already gone (then so is the transaction)."""
+    if not connection.closed:
+        connection.rollback()
+
+
 @contextmanager
 def raw_connection(engine: sa.Engine) -> Iterator[Any]:
     """A psycopg2 connection from the engine (COPY needs the DBAPI cursor)."""
@@ -101,7 +107,10 @@ def raw_connection(engine: sa.Engine) -> Iterator[Any]:
     try:
         yield connection.driver_connection
     finally:
-        connection.close()
+        if connection.driver_connection is not None and connection.driver_connection.closed:
+            connection.invalidate()  # the server closed it (a restart): don't hand it out again
+        else:
+            connection.close()
 
 
 def ensure_database(url: URL) -> None:

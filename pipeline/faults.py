@@ -1,9 +1,9 @@
 """Fault injection for the crash tests: hang at a named point of a run so a test can kill it there.
 
 NEWSCLEAN_TEST_HANG_AT=<point>:<marker file> makes the process write the marker file on reaching
-<point> and then sleep forever. Points: clean (a shard has cleaned its first article), copy (a
-shard's first COPY into staging has run), commit (the publish is about to commit). Unset in
-production, where this costs one environment lookup per point.
+<point> and wait there until the file is deleted (or the process killed). Points: clean (a shard
+has cleaned an article), copy (a shard's rows went to staging), commit (the publish is about to
+commit). Unset in production, where this costs one environment lookup per point.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def maybe_hang(point: str) -> None:
     wanted, _, marker = setting.partition(":")
     if wanted != point:
         return
-    Path(marker).write_text(f"{point}\n", encoding="utf-8")
-    while True:
-        time.sleep(1)
+    path = Path(marker)
+    path.write_text(f"{point}\n", encoding="utf-8")
+    while path.exists():
+        time.sleep(0.05)

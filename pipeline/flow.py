@@ -104,14 +104,18 @@ def plan(
     files_per_shard: int = FILES_PER_SHARD,
     bytes_per_shard: int = BYTES_PER_SHARD,
     max_shards: int = MAX_SHARDS,
+    session_held: bool = False,
 ) -> BatchRun:
+    """List and shard the batch's inputs, open the ledger, create the run's staging (dropping
+    that of runs which will never publish). session_held: the caller holds hold_stage() on
+    stage_schema(batch_id, run_token) for the run's whole life (a single-process run)."""
     validate_batch_id(batch_id)
     inputs = list_inputs(input_path)
     shards = split_into_shards(inputs, files_per_shard, bytes_per_shard, max_shards)
     drop_abandoned(engine)
     stage = stage_schema(batch_id, run_token)
     start_batch(engine, batch_id, str(input_path))
-    create_stage(engine, stage, batch_id, str(input_path), shards)
+    create_stage(engine, stage, batch_id, str(input_path), shards, session_held)
     return BatchRun(batch_id, stage, str(input_path), len(shards), len(inputs))
 
 

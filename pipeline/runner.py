@@ -23,6 +23,7 @@ from .batch_ids import validate_batch_id
 from .db import create_engine
 from .report import BatchReport, load_report
 from .store.publish import PHASES
+from .store.staging import hold_stage, stage_schema
 
 _worker_engine: sa.Engine | None = None  # one per worker process, set by its initializer
 
@@ -57,6 +58,19 @@ class _Progress:
         return tqdm(total=total, desc=f"{desc:<10}", unit=unit, file=sys.stderr, disable=not self.show, leave=False)
 
 
+class _Laps:
+    """Seconds per step of a run, as they pass."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, Any] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(now - self._clock, 3)
+        self._clock = now
+
+
 def run_batch(
     engine: sa.Engine,
     input_path: Path | str,
@@ -71,44 +85,45 @@ def run_batch(
     flow.BatchError when the batch cannot run or loads nothing (every input rejected)."""
     validate_batch_id(batch_id)
     token = f"cli-{os.getpid()}-{time.time_ns()}"
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(step: str) -> None:
-        nonlocal clock
-        timings[step] = round(time.perf_counter() - clock, 3)
-        clock = time.perf_counter()
-
-    run = flow.plan(engine, batch_id, input_path, token, files_per_shard, bytes_per_shard)
-    lap("plan")
-    bars = _Progress(progress)
-    rules = [str(p) for p in rules_files]
-    try:
-        with _executor(engine, workers, run.shards) as pool:
-            lap("start_workers")
-            _each_shard(pool, "learn", run, rules, bars.bar(run.shards, "learning", "shard"))
-            lap("learn")
-            flow.merge_learned(engine, run)
-            lap("merge_learned")
-            _each_shard(pool, "clean", run, rules, bars.bar(run.files, "cleaning", "file"))
-            lap("clean")
-        phases = bars.bar(len(PHASES), "publishing", "phase")
-
-        def on_phase(name: str) -> None:
-            phases.set_postfix_str(name)
-            phases.update()
-
-        counts = flow.publish(engine, run, on_phase=on_phase)
-        phases.close()
-        lap("publish")
-    except flow.BatchError:
-        raise  # recorded by the publish itself
-    except BaseException as exc:
-        flow.fail(engine, run, exc)
-        raise
-    report = load_report(engine, batch_id, counts["articles_written"])
-    report.timings = {**timings, "publish_phases": counts["seconds"]}
+    laps = _Laps()
+    # The run is this process: its session lock tells later runs whether its staging is orphaned.
+    with hold_stage(engine, stage_schema(batch_id, token)):
+        run = flow.plan(engine, batch_id, input_path, token, files_per_shard, bytes_per_shard, session_held=True)
+        laps("plan")
+        rules = [str(p) for p in rules_files]
+        try:
+            counts = _learn_clean_publish(engine, run, rules, _Progress(progress), workers, laps)
+        except flow.BatchError:
+            raise  # recorded by the publish itself
+        except BaseException as exc:
+            flow.fail(engine, run, exc)
+            raise
+    report = load_report(engine, run.batch_id, counts["articles_written"])
+    report.timings = {**laps.seconds, "publish_phases": counts["seconds"]}
     return report
+
+
+def _learn_clean_publish(
+    engine: sa.Engine, run: flow.BatchRun, rules: list[str], bars: _Progress, workers: int, laps: _Laps
+) -> dict[str, Any]:
+    with _executor(engine, workers, run.shards) as pool:
+        laps("start_workers")
+        _each_shard(pool, "learn", run, rules, bars.bar(run.shards, "learning", "shard"))
+        laps("learn")
+        flow.merge_learned(engine, run)
+        laps("merge_learned")
+        _each_shard(pool, "clean", run, rules, bars.bar(run.files, "cleaning", "file"))
+        laps("clean")
+    phases = bars.bar(len(PHASES), "publishing", "phase")
+
+    def on_phase(name: str) -> None:
+        phases.set_postfix_str(name)
+        phases.update()
+
+    counts = flow.publish(engine, run, on_phase=on_phase)
+    phases.close()
+    laps("publish")
+    return counts
 
 
 class _Serial(Executor):

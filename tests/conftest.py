@@ -81,6 +81,11 @@ def reset_schema(engine) -> None:  # type: ignore[no-untyped-def]
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
+        stages = connection.execute(
+            sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'newsclean\\_stage\\_%'")
+        ).scalars()
+        for stage in list(stages):
+            connection.execute(sa.text(f"DROP SCHEMA {stage} CASCADE"))
     migrate(engine)
 
 
@@ -97,9 +102,10 @@ def engine(db_url):  # type: ignore[no-untyped-def]
 SNAPSHOT_QUERIES = {
     "articles": "SELECT article_id, article_key, source, url, external_id, source_file, source_line, title, subtitle,"
     " section, authors, published_at, updated_at, dateline, body, paragraph_count, removed_count, removed_chars,"
-    " input_chars, content_hash, batch_id, cluster_id, search::text, loaded_at FROM articles ORDER BY article_key",
-    "paragraphs": "SELECT a.article_key, p.position, p.text FROM paragraphs p JOIN articles a USING (article_id)"
-    " ORDER BY 1, 2",
+    " input_chars, content_hash, batch_id, cluster_id, search::text, language, encoding, status, quarantine_reason,"
+    " loaded_at FROM articles ORDER BY article_key",
+    "paragraphs": "SELECT a.article_key, p.position, p.source_position, p.text FROM paragraphs p"
+    " JOIN articles a USING (article_id) ORDER BY 1, 2",
     "captions": "SELECT a.article_key, c.position, c.text, c.credit FROM captions c JOIN articles a USING (article_id)"
     " ORDER BY 1, 2",
     "removals": "SELECT a.article_key, r.seq, r.position, r.rule, r.category, r.scope, r.text FROM removals r"
@@ -112,7 +118,17 @@ SNAPSHOT_QUERIES = {
     "lsh_bands": "SELECT b.band, b.bucket, a.article_key FROM lsh_bands b JOIN articles a USING (article_id)"
     " ORDER BY 1, 2, 3",
     "batches": "SELECT batch_id, input_path, status, files_seen, articles_loaded, paragraphs_kept, pieces_removed,"
-    " captions_kept, inputs_rejected, error FROM batches ORDER BY 1",
+    " captions_kept, inputs_rejected, articles_quarantined, error FROM batches ORDER BY 1",
+    "batch_line_counts": "SELECT * FROM batch_line_counts ORDER BY 1, 2, 3",
+    "batch_source_counts": "SELECT * FROM batch_source_counts ORDER BY 1, 2",
+    "source_line_samples": "SELECT * FROM source_line_samples ORDER BY 1, 2",
+    "source_removal_stats": "SELECT source, articles, round(ratio_sum::numeric, 9), round(ratio_squares::numeric, 9)"
+    " FROM source_removal_stats ORDER BY 1",
+    "quarantine_decisions": "SELECT article_key, content_hash, decision, note FROM quarantine_decisions ORDER BY 1",
+    "learned_vetoes": "SELECT source, line_hash, note FROM learned_vetoes ORDER BY 1, 2",
+    # staging of runs that never published: none once a run of the batch has published
+    "staging": "SELECT count(*) FROM staging_runs UNION ALL"
+    " SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'newsclean_stage_%'",
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..corpus import BANDS
-from ..db import raw_connection
+from ..db import raw_connection, rollback
 from ..faults import maybe_hang
 from .clusters import assign_clusters
 from .sql import statement
@@ -149,7 +149,7 @@ def publish_run(
                 maybe_hang("commit")
             connection.commit()
         except BaseException:
-            connection.rollback()
+            rollback(connection)
             raise
     publish.seconds["total"] = round(time.perf_counter() - started, 3)
     return {**publish.counts, "seconds": publish.seconds}

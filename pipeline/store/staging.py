@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..db import raw_connection
+from ..db import raw_connection, rollback
 from ..faults import maybe_hang
 from .sql import statement
 from .tables import ALL_TABLES, INPUTS, StagedTable
@@ -70,14 +70,20 @@ def stage_transaction(engine: sa.Engine, stage: str) -> Iterator[Any]:
                 yield cursor
             connection.commit()
         except BaseException:
-            connection.rollback()
+            rollback(connection)
             raise
 
 
 def create_stage(
-    engine: sa.Engine, stage: str, batch_id: str, input_path: str, shards: Sequence[Sequence[StagedInput]]
+    engine: sa.Engine,
+    stage: str,
+    batch_id: str,
+    input_path: str,
+    shards: Sequence[Sequence[StagedInput]],
+    session_held: bool = False,
 ) -> None:
-    """(Re)create the run's schema with every staged table, and record its shards' inputs."""
+    """(Re)create the run's schema with every staged table, and record its shards' inputs.
+    session_held: the run is one process holding hold_stage(stage) while it lives."""
     with stage_transaction(engine, stage) as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {stage} CASCADE")
         cursor.execute(f"CREATE SCHEMA {stage}")
@@ -91,7 +97,8 @@ def create_stage(
                 seq += 1
         writer.flush()
         cursor.execute(
-            statement("register_stage"), {"stage": stage, "batch": batch_id, "input": input_path, "shards": len(shards)}
+            statement("register_stage"),
+            {"stage": stage, "batch": batch_id, "input": input_path, "shards": len(shards), "held": session_held},
         )
 
 
@@ -177,17 +184,49 @@ def drop_stage(cursor: Any, stage: str) -> None:
     cursor.execute("DELETE FROM staging_runs WHERE stage_schema = %s", (stage,))
 
 
-def drop_abandoned(engine: sa.Engine, older_than: timedelta = STAGE_TTL) -> list[str]:
-    """Drop the staging of runs planned longer ago than older_than that never published."""
+@contextmanager
+def hold_stage(engine: sa.Engine, stage: str) -> Iterator[None]:
+    """Hold the run's session lock for as long as the (single-process) run lives: once the process
+    is gone, however it ended, the lock is free and the next plan drops the run's staging."""
+    with _autocommit(engine) as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (stage,))
+        try:
+            yield
+        finally:
+            try:
+                cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (stage,))
+            except Exception:  # the server may be gone; so is the lock then
+                pass
+
+
+@contextmanager
+def _autocommit(engine: sa.Engine) -> Iterator[Any]:
+    """A cursor outside any transaction, on a pooled connection given back as it was found."""
     with raw_connection(engine) as connection:
+        connection.autocommit = True
         try:
             with connection.cursor() as cursor:
-                cursor.execute(statement("abandoned_stages"), {"seconds": older_than.total_seconds()})
-                stages = [row[0] for row in cursor.fetchall()]
-                for stage in stages:
-                    drop_stage(cursor, stage)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-    return stages
+                yield cursor
+        finally:
+            if not connection.closed:
+                connection.autocommit = False
+
+
+def drop_abandoned(engine: sa.Engine, older_than: timedelta = STAGE_TTL) -> list[str]:
+    """Drop the staging of runs that will never publish: planned longer ago than older_than, or
+    single-process runs whose process is gone (their session lock is free)."""
+    dropped = []
+    with _autocommit(engine) as cursor:
+        cursor.execute(statement("abandoned_stages"), {"seconds": older_than.total_seconds()})
+        for stage, check_lock in cursor.fetchall():
+            if check_lock:
+                cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (stage,))
+                if not cursor.fetchone()[0]:
+                    continue  # its process is alive
+            cursor.execute("BEGIN")
+            drop_stage(cursor, stage)
+            cursor.execute("COMMIT")
+            if check_lock:
+                cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (stage,))
+            dropped.append(stage)
+    return dropped

@@ -7,7 +7,8 @@ CREATE TABLE staging_runs (
     batch_id      text NOT NULL,
     input_path    text NOT NULL,
     shards        integer NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now()
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    session_held  boolean NOT NULL DEFAULT false
 );
 CREATE INDEX staging_runs_batch_idx ON staging_runs (batch_id);
 
@@ -17,3 +18,4 @@ COMMENT ON COLUMN staging_runs.batch_id IS 'The batch the run loads.';
 COMMENT ON COLUMN staging_runs.input_path IS 'Folder or URL the run reads.';
 COMMENT ON COLUMN staging_runs.shards IS 'Number of shards the run''s inputs were cut into.';
 COMMENT ON COLUMN staging_runs.created_at IS 'When the run was planned.';
+COMMENT ON COLUMN staging_runs.session_held IS 'The run is one process (pipeline run) holding the advisory lock hashtextextended(stage_schema, 0) while it lives: when the lock is free, the run is gone and its staging is dropped at once; other runs'' staging is dropped after the time-to-live.';
