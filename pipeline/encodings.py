@@ -133,6 +133,28 @@ def guess_legacy(data: bytes, candidates: Sequence[str] = PREFERENCE) -> Guess:
     return Guess(name)
 
 
+# What browsers read a declared label as (WHATWG Encoding): pages declaring latin-1 are written in cp1252.
+_DECLARED_ALIASES = {"ascii": "cp1252", "iso8859-1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+
+
+def declared_html_encoding(data: bytes) -> str | None:
+    """The Python codec an HTML page declares (<meta charset>, http-equiv, XML declaration), as
+    beautifulsoup4 finds it; None when it declares none, an unknown one, or a UTF (the bytes that
+    are asked about have already failed UTF-8, and a BOM would have named UTF-16/32)."""
+    from bs4.dammit import EncodingDetector
+
+    label = EncodingDetector.find_declared_encoding(data[:SAMPLE_BYTES], is_html=True)
+    if not label:
+        return None
+    try:
+        codec = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if codec.startswith("utf"):
+        return None
+    return _DECLARED_ALIASES.get(codec, codec)
+
+
 def reads_as_text(text: str) -> bool:
     """Whether decoded text (from a byte-order-marked file) is text in some script rather than bytes
     that merely decode: charset-normalizer's mess ratio of its start is at most MAX_CHAOS."""

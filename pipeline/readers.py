@@ -174,7 +174,7 @@ def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: 
         except zlib.error as exc:
             yield ReadError(name, f"corrupt gzip data ({exc})")
             return
-    decoded = decode_bytes(b"".join(chunks))
+    decoded = decode_bytes(b"".join(chunks), html=fmt == "html")
     if isinstance(decoded, Decoded) and not decoded.text.strip():
         decoded = DecodeFailure("empty file (no text)")
     if isinstance(decoded, DecodeFailure):
@@ -385,9 +385,10 @@ def decode(data: bytes) -> str | DecodeFailure:
     return decoded.text if isinstance(decoded, Decoded) else decoded
 
 
-def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
-    """UTF-8 (then mojibake repair), else UTF-16/32 by byte-order mark, else a legacy single-byte
-    encoding when the detector is confident; binary and undecidable input is refused with a reason."""
+def decode_bytes(data: bytes, html: bool = False) -> Decoded | DecodeFailure:
+    """UTF-8 (then mojibake repair), else UTF-16/32 by byte-order mark, else (for an HTML page) the
+    encoding it declares, else a legacy single-byte encoding when the detector is confident; binary
+    and undecidable input is refused with a reason."""
     codec = encodings.bom_encoding(data[:4])
     if codec in _WIDE:
         return _decode_wide(data, codec or "")
@@ -396,6 +397,11 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
     decoded = _decode_utf8(data)
     if isinstance(decoded, Decoded) or encodings.mostly_utf8(data):
         return decoded
+    declared = encodings.declared_html_encoding(data) if html else None
+    if declared is not None:
+        from_declared = _decode_legacy(data, declared)
+        if isinstance(from_declared, Decoded):
+            return from_declared
     guess = encodings.guess_legacy(data)
     if guess.encoding is None:
         return DecodeFailure(f"{decoded.reason}; {guess.reason}")

@@ -342,6 +342,30 @@ def test_html_in_cp1252(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("declaration", "codec", "recorded"),
+    [
+        ('<meta charset="windows-1252">', "cp1252", "cp1252"),
+        ('<meta charset="ISO-8859-1">', "latin-1", "cp1252"),  # as browsers read it (WHATWG)
+        ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-2">', "iso-8859-2", "iso8859-2"),
+        ('<meta charset="shift_jis">', "shift_jis", "shift_jis"),
+        ('<meta charset="utf-8">', "cp1252", "cp1252"),  # a false UTF-8 declaration: the detector decides
+    ],
+)
+def test_html_declared_charset_is_used_when_not_utf8(
+    tmp_path: Path, declaration: str, codec: str, recorded: str
+) -> None:
+    # Too short for the detector alone: the page's own declaration decides.
+    body = {"iso-8859-2": TUNING[("cs", "short")], "shift_jis": "東京の喫茶店の家賃が上がった。"}.get(
+        codec, "Café au lait"
+    )
+    if declaration == '<meta charset="utf-8">':
+        body = TUNING[("fr", "typo")]
+    page = f"<html><head>{declaration}<title>x</title></head><body><p>{body}</p></body></html>"
+    [raw] = read_file(write(tmp_path / "p.html", page.encode(codec)))
+    assert isinstance(raw, RawArticle) and (raw.html, raw.encoding) == (page, recorded)
+
+
+@pytest.mark.parametrize(
     ("data", "reason"),
     [
         # too short to tell: "Café", "Cafй" and "Cafι" are all plausible
