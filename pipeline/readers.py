@@ -100,16 +100,16 @@ def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadRes
     file that is missing or forbidden is a ReadError like a local one; a failure of the storage
     service itself (network, credentials) raises storage.StorageError, so the batch can be retried.
     """
-    remote = storage.is_remote(location)
-    if remote:
+    if storage.is_remote(location):
         url = str(location)
         name = name or storage.redact_url(url)
+        fmt, gzipped = file_format(urlsplit(url).path)
         opener: Callable[[], IO[bytes]] = lambda: storage.open_binary(url)  # noqa: E731
     else:
         path = storage.local_path(location)
         name = name or path.name
+        fmt, gzipped = file_format(name)
         opener = lambda: open(path, "rb")  # noqa: E731
-    fmt, gzipped = file_format(name if not remote else urlsplit(str(location)).path or name)
     if fmt is None:
         yield ReadError(name, f"unsupported file type (expected one of {SUPPORTED})")
         return
@@ -121,13 +121,7 @@ def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadRes
     except storage.StorageError:
         raise
     except OSError as exc:  # unreadable file, truncated gzip, bad gzip header, missing or forbidden object
-        if remote and not isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError, gzip.BadGzipFile)):
-            raise storage.storage_error(str(location), exc) from None
         yield ReadError(name, f"cannot read file: {_describe_os_error(exc)}")
-    except Exception as exc:  # the storage library's own errors (botocore, aiohttp, ...): not the file's fault
-        if not remote:
-            raise
-        raise storage.storage_error(str(location), exc) from None
 
 
 def read_paths(paths: Iterable[str | Path]) -> Iterator[ReadResult]:

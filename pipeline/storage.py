@@ -148,8 +148,9 @@ def join(root: str | Path, *parts: str) -> str:
 def open_binary(location: str) -> IO[bytes]:
     """A buffered binary stream over a remote object, fetched in BLOCK_SIZE ranges as it is read.
 
-    Opening errors keep their type (FileNotFoundError, PermissionError: a verdict on this input),
-    anything else becomes a StorageError; messages are redacted.
+    A missing or forbidden object raises FileNotFoundError or PermissionError (a verdict on this
+    input); any other failure, when opening or in any later read, raises StorageError. Messages
+    are redacted.
     """
     fs, path = _filesystem(location)
     try:
@@ -160,7 +161,35 @@ def open_binary(location: str) -> IO[bytes]:
         raise storage_error(location, exc) from None
     # fsspec's own readline reads a whole block per line; a BufferedReader splits lines in C (and
     # can peek, which the JSONL reader uses to look for a byte-order mark).
-    return io.BufferedReader(raw, buffer_size=1 << 16)
+    return io.BufferedReader(_Guarded(raw, location), buffer_size=1 << 16)
+
+
+class _Guarded(io.RawIOBase):
+    """A remote file whose read errors are StorageErrors (or FileNotFoundError/PermissionError)."""
+
+    def __init__(self, raw: Any, location: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._location = location
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._raw.read(len(buffer))
+        except (FileNotFoundError, PermissionError) as exc:  # deleted or locked while being read
+            raise type(exc)(_message(exc, self._location)) from None
+        except Exception as exc:
+            raise storage_error(self._location, exc) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
 
 
 def storage_error(location: str, exc: BaseException) -> StorageError:
@@ -198,8 +227,12 @@ def _secret_values() -> list[str]:
 
 
 def _message(exc: BaseException, location: str) -> str:
-    text = str(exc) or type(exc).__name__
-    return redact(text.replace(location, redact(location)))
+    """What the storage layer said, redacted; it may quote the location's user-info without its scheme."""
+    text = (str(exc) or type(exc).__name__).replace(location, redact_url(location))
+    netloc = urlsplit(location).netloc if "://" in location else ""
+    if "@" in netloc:
+        text = text.replace(netloc.rsplit("@", 1)[0], "***")
+    return redact(text)
 
 
 def _filesystem(url: str) -> tuple[Any, str]:

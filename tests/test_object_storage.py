@@ -176,7 +176,7 @@ def test_objects_are_streamed_not_downloaded(
     results = read_file(url)
     first = next(results)
     assert getattr(first, "line", None) == 1
-    fetched = opened[0].raw.cache.total_requested_bytes  # type: ignore[attr-defined]
+    fetched = opened[0].raw._raw.cache.total_requested_bytes  # type: ignore[attr-defined]
     assert 0 < fetched <= 2 * 256 * 1024 < len(data)
     assert sum(1 for _ in results) == 2499  # and the rest still streams through to the end
 

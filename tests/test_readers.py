@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -213,3 +214,30 @@ def test_any_fsspec_filesystem_works(tmp_path: Path) -> None:
     [missing] = read_file(f"{root}/gone.txt")
     assert isinstance(missing, ReadError) and missing.source_file == f"{root}/gone.txt"
     assert missing.reason.startswith("cannot read file:")
+
+
+def test_a_storage_failure_mid_read_raises_not_rejects(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection that breaks while an object is read is no verdict on the file: StorageError."""
+
+    class Flaky(io.RawIOBase):
+        def __init__(self) -> None:
+            self.reads = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int = -1) -> bytes:
+            self.reads += 1
+            if self.reads > 1:
+                raise ConnectionResetError("connection reset by peer")
+            return b'{"text": "First story."}\n' * 10
+
+    class FlakyFS:
+        def open(self, path: str, mode: str, block_size: int) -> Flaky:
+            return Flaky()
+
+    monkeypatch.setattr(storage, "_filesystem", lambda url: (FlakyFS(), url.split("://", 1)[1]))
+    results = read_file("s3://bucket/feed.jsonl")
+    assert isinstance(next(results), RawArticle)
+    with pytest.raises(storage.StorageError, match=r"^s3://bucket/feed.jsonl: storage error: ConnectionResetError"):
+        list(results)
