@@ -200,7 +200,7 @@ def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> It
         if codec in _WIDE:
             lines = _wide_lines(handle, name, codec or "")
         else:
-            lines = _decided_lines(_byte_lines(handle, name), name)
+            lines = _decided_lines(_byte_lines(handle, name))
         for number, line in lines:
             if isinstance(line, ReadError):
                 yield line
@@ -261,7 +261,7 @@ def _wide_lines(handle: IO[bytes], name: str, codec: str) -> Iterator[_DecodedLi
         yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
 
 
-def _decided_lines(lines: Iterator[_Line], name: str) -> Iterator[_DecodedLine]:
+def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
     """Decode byte lines with one encoding for the whole file.
 
     ASCII lines read the same in every encoding considered and are taken as UTF-8. At the first
