@@ -77,6 +77,7 @@ def parse(raw: RawArticle) -> Article:
         url=raw.url,
         source=raw.source,
         external_id=raw.external_id,
+        encoding=raw.encoding,
     )
     if raw.html is not None and raw.text is None:
         article.html_source = True

@@ -11,7 +11,7 @@ from typing import Any
 
 from .cleaner import Cleaner
 from .document import Article
-from .readers import ReadError, read_paths
+from .readers import ReadError, read_file
 from .rules import RulesError
 
 
@@ -23,7 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     clean = commands.add_parser("clean", help="clean files or folders and print the articles")
-    clean.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input files or folders")
+    clean.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="input files or folders: local paths or fsspec URLs (s3://bucket/prefix/, gs://..., az://...)",
+    )
     clean.add_argument("--json", action="store_true", help="one JSON object per article per line")
     add_rules_option(clean)
     clean.set_defaults(handler=cmd_clean)
@@ -179,16 +184,30 @@ def _error(exc: BaseException, status: int) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from .storage import StorageError, list_inputs
+
     cleaner = Cleaner.from_files(args.rules)
     errors = 0
-    for result in cleaner.clean_all(read_paths(args.paths)):
-        if isinstance(result, ReadError):
+    for root in args.paths:
+        try:
+            inputs = list_inputs(root)
+        except OSError as exc:  # missing file, folder, bucket or prefix; storage failure (message redacted)
             errors += 1
-            print(f"error: {result}", file=sys.stderr)
-        elif args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False))
-        else:
-            print(summarize(result))
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        for found in inputs:
+            try:
+                for result in cleaner.clean_all(read_file(found.location, found.recorded_name)):
+                    if isinstance(result, ReadError):
+                        errors += 1
+                        print(f"error: {result}", file=sys.stderr)
+                    elif args.json:
+                        print(json.dumps(result.to_json(), ensure_ascii=False))
+                    else:
+                        print(summarize(result))
+            except StorageError as exc:
+                errors += 1
+                print(f"error: {exc}", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -57,6 +57,7 @@ class RawArticle:
     external_id: str | None = None
     title_given: bool = False  # the container has a title field (even empty): trust it, detect none
     fallback_source: str | None = None  # e.g. the batch sub-folder: used when no source field or URL says
+    encoding: str | None = None  # what the bytes were decoded with: "utf-8", "utf-16", "cp1252", "iso8859-2", ...
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Article:
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
     page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
     language: str | None = None  # ISO 639-1 code of the body's language, None when unsure
-    encoding: str | None = None  # the character encoding the input was decoded from
+    encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
         """Record a removal: the whole paragraph when no text is given, else the given part of it."""
@@ -104,6 +105,7 @@ class Article:
         return {
             "source_file": self.source_file,
             "line": self.line,
+            "encoding": self.encoding,
             "source": self.source,
             "url": self.url,
             "id": self.external_id,

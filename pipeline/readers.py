@@ -1,16 +1,24 @@
 """Readers: turn input files into RawArticles, one at a time, or into ReadErrors naming file and line.
 
 A batch is never held in memory: files are opened one by one and JSONL is read line by line
-(gzip included), so memory is bounded by the largest single article.
+(gzip included), so memory is bounded by the largest single article. Files are local paths or
+fsspec URLs (see storage.py); a remote object is streamed in ranged reads, never downloaded whole.
+
+Text is UTF-8 when it decodes as UTF-8 (mojibake then repaired with ftfy, as always); else a
+byte-order mark (UTF-8/16/32) or a confident guess of a legacy single-byte code page (encodings.py)
+decides. The encoding used is recorded on every RawArticle. A JSONL file gets one encoding, decided
+at its first line that is not plain ASCII from that line and the next JSONL_SAMPLE_BYTES.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -18,6 +26,7 @@ from urllib.parse import urlsplit
 
 import ftfy
 
+from . import encodings, storage
 from .document import RawArticle
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
@@ -27,6 +36,9 @@ _DATE_MARKER = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
 # Cheap gate before ftfy: UTF-8 read as cp1252/latin-1 leaves these pairs behind.
 _MOJIBAKE_HINT = re.compile("[ÃÂâÐÑÅ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+JSONL_SAMPLE_BYTES = 64 * 1024  # lines a JSONL file's encoding is decided on (from its first non-ASCII line)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WIDE = ("utf-16", "utf-32")  # read as a text stream: their bytes cannot be split at b"\n"
 
 
 @dataclass(frozen=True)
@@ -46,68 +58,102 @@ ReadResult = RawArticle | ReadError
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
-    """Every file under the given paths, sorted, with the name it is recorded under.
+    """Every file under the given local paths, sorted, with the name it is recorded under.
 
     A file given directly is named by its basename; a file found in a directory by its path
-    relative to that directory, so that names are stable wherever the batch folder lives.
+    relative to that directory, so that names are stable wherever the batch folder lives. A path
+    that does not exist is passed on as is (reading it reports the error). For URLs: storage.list_inputs.
     """
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = child.relative_to(path)
-                if not any(part.startswith(".") for part in relative.parts):
-                    yield child, relative.as_posix()
-        else:
+        if not path.exists():
             yield path, path.name
+            continue
+        for found in storage.list_inputs(path):
+            yield Path(found.location), found.name
+
+
+def iter_inputs(roots: Iterable[str | Path]) -> Iterator[storage.InputFile | ReadError]:
+    """Every file under each root (local path or URL), or a ReadError for a root that does not exist."""
+    for root in roots:
+        try:
+            yield from storage.list_inputs(root)
+        except FileNotFoundError as exc:
+            shown = storage.redact_url(str(root))
+            yield ReadError(shown, str(exc).removeprefix(f"{shown}: ") or "no such file or folder")
 
 
 def file_format(name: str) -> tuple[str | None, bool]:
-    """('txt'|'html'|'jsonl'|None, gzipped) from a file name."""
-    lower = name.lower()
+    """('txt'|'html'|'jsonl'|None, gzipped) from a file name (or a URL)."""
+    lower = urlsplit(name).path.lower() if "://" in name else name.lower()
     gzipped = lower.endswith(".gz")
     if gzipped:
         lower = lower[:-3]
     return FORMATS.get(Path(lower).suffix), gzipped
 
 
-def read_file(path: Path, name: str | None = None) -> Iterator[ReadResult]:
-    """Yield the articles of one file, or errors naming the file (and line); never raises on bad input."""
-    name = name or path.name
-    fmt, gzipped = file_format(name)
+def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadResult]:
+    """Yield the articles of one file, or errors naming the file (and line); never raises on bad input.
+
+    location is a local path or an fsspec URL (an InputFile's location); name is what the file is
+    recorded as (default: the basename of a local file, the redacted URL of a remote one). A remote
+    file that is missing or forbidden is a ReadError like a local one; a failure of the storage
+    service itself (network, credentials) raises storage.StorageError, so the batch can be retried.
+    """
+    if storage.is_remote(location):
+        url = str(location)
+        name = name or storage.redact_url(url)
+        fmt, gzipped = file_format(urlsplit(url).path)
+        opener: Callable[[], IO[bytes]] = lambda: storage.open_binary(url)  # noqa: E731
+    else:
+        path = storage.local_path(location)
+        name = name or path.name
+        fmt, gzipped = file_format(name)
+        opener = lambda: open(path, "rb")  # noqa: E731
     if fmt is None:
         yield ReadError(name, f"unsupported file type (expected one of {SUPPORTED})")
         return
     try:
         if fmt == "jsonl":
-            yield from _read_jsonl(path, name, gzipped)
+            yield from _read_jsonl(opener, name, gzipped)
         else:
-            yield from _read_single(path, name, fmt, gzipped)
-    except OSError as exc:  # unreadable file, truncated gzip, bad gzip header
+            yield from _read_single(opener, name, fmt, gzipped)
+    except storage.StorageError:
+        raise
+    except OSError as exc:  # unreadable file, truncated gzip, bad gzip header, missing or forbidden object
         yield ReadError(name, f"cannot read file: {_describe_os_error(exc)}")
 
 
-def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
-    for path, name in iter_input_files(paths):
-        yield from read_file(path, name)
+def read_paths(paths: Iterable[str | Path]) -> Iterator[ReadResult]:
+    """The articles of every file under the given paths or URLs, in order."""
+    for found in iter_inputs(paths):
+        if isinstance(found, ReadError):
+            yield found
+        else:
+            yield from read_file(found.location, found.recorded_name)
 
 
 def _describe_os_error(exc: OSError) -> str:
     if isinstance(exc, gzip.BadGzipFile):
         return f"not a valid gzip file ({exc})"
-    return exc.strerror or str(exc) or type(exc).__name__
+    return storage.redact(exc.strerror or str(exc) or type(exc).__name__)
 
 
-def _open(path: Path, gzipped: bool) -> IO[bytes]:
-    if gzipped:
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a GzipFile is a binary file object
-    return open(path, "rb")
+@contextlib.contextmanager
+def _open(opener: Callable[[], IO[bytes]], gzipped: bool) -> Iterator[IO[bytes]]:
+    """The file's bytes, decompressed on the fly for .gz (GzipFile does not close what it wraps)."""
+    with opener() as raw:
+        if gzipped:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield unzipped  # type: ignore[misc]  # a GzipFile is a binary file object
+        else:
+            yield raw
 
 
-def _read_single(path: Path, name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:
+def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:
     chunks: list[bytes] = []
     size = 0
-    with _open(path, gzipped) as handle:
+    with _open(opener, gzipped) as handle:
         try:
             # Read to the end: a truncated gzip stream only raises once its end is reached.
             while chunk := handle.read(1 << 20):
@@ -122,47 +168,155 @@ def _read_single(path: Path, name: str, fmt: str, gzipped: bool) -> Iterator[Rea
         except zlib.error as exc:
             yield ReadError(name, f"corrupt gzip data ({exc})")
             return
-    data = b"".join(chunks)
-    text = decode(data)
-    if isinstance(text, str) and not text.strip():
-        text = DecodeFailure("empty file (no text)")
-    if isinstance(text, DecodeFailure):
-        yield ReadError(name, text.reason)
+    decoded = decode_bytes(b"".join(chunks), html=fmt == "html")
+    if isinstance(decoded, Decoded) and not decoded.text.strip():
+        decoded = DecodeFailure("empty file (no text)")
+    if isinstance(decoded, DecodeFailure):
+        yield ReadError(name, decoded.reason)
         return
+    text, encoding = decoded.text, decoded.encoding
     if fmt == "html":
-        yield RawArticle(source_file=name, html=text)
+        yield RawArticle(source_file=name, html=text, encoding=encoding)
         return
     published = None
     marker = _DATE_MARKER.match(text)
     if marker:
         published, text = marker.group(1), text[marker.end() :]
-    yield RawArticle(source_file=name, text=text, published=published)
+    yield RawArticle(source_file=name, text=text, published=published, encoding=encoding)
 
 
-def _read_jsonl(path: Path, name: str, gzipped: bool) -> Iterator[ReadResult]:
+def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> Iterator[ReadResult]:
     seen_any = False
-    with _open(path, gzipped) as handle:
-        number = 0
+    with _open(opener, gzipped) as handle:
         try:
-            for number, raw_line in enumerate(handle, start=1):
-                if not raw_line.strip():
-                    continue
-                seen_any = True
-                yield _parse_jsonl_line(raw_line, name, number)
+            head = _peek(handle, 4)
         except EOFError:
-            yield ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
+            yield ReadError(name, "truncated gzip file (compressed stream ended early)", line=1)
             return
         except zlib.error as exc:
-            yield ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+            yield ReadError(name, f"corrupt gzip data ({exc})", line=1)
             return
+        codec = encodings.bom_encoding(head)
+        if codec in _WIDE:
+            lines = _wide_lines(handle, name, codec or "")
+        else:
+            lines = _decided_lines(_byte_lines(handle, name))
+        for number, line in lines:
+            if isinstance(line, ReadError):
+                yield line
+                continue
+            if isinstance(line, DecodeFailure):
+                seen_any = True
+                yield ReadError(name, line.reason, line=number)
+                continue
+            if not line.text.strip():
+                continue
+            seen_any = True
+            yield _parse_jsonl_line(line, name, number)
     if not seen_any:
         yield ReadError(name, "empty file (no JSON lines)")
 
 
-def _parse_jsonl_line(raw_line: bytes, name: str, number: int) -> ReadResult:
-    text = decode(raw_line)
-    if isinstance(text, DecodeFailure):
-        return ReadError(name, text.reason, line=number)
+def _peek(handle: IO[bytes], size: int) -> bytes:
+    peek = getattr(handle, "peek", None)
+    return bytes(peek(size)[:size]) if peek is not None else b""
+
+
+_Line = tuple[int, "bytes | ReadError"]
+_DecodedLine = tuple[int, "Decoded | DecodeFailure | ReadError"]
+
+
+def _byte_lines(handle: IO[bytes], name: str) -> Iterator[_Line]:
+    """(number, bytes) per line; a truncated or corrupt gzip stream ends it with a ReadError."""
+    number = 0
+    try:
+        for number, raw_line in enumerate(handle, start=1):
+            yield number, raw_line
+    except EOFError:
+        yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
+    except zlib.error as exc:
+        yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+
+
+def _wide_lines(handle: IO[bytes], name: str, codec: str) -> Iterator[_DecodedLine]:
+    """UTF-16/32 JSONL: decoded as one text stream and split at decoded newlines, since their
+    newline is two or four bytes and a 0x0A byte occurs inside other characters. A broken code unit
+    (an unpaired surrogate) spoils its line only; the stream decoder lets it through to be found."""
+    label = encodings.recorded_name(codec)
+    number = 0
+    try:
+        text_stream = io.TextIOWrapper(handle, encoding=codec, errors="surrogatepass", newline="\n")
+        for number, line in enumerate(text_stream, start=1):
+            if _SURROGATE.search(line):
+                yield number, DecodeFailure(f"not valid {label.upper()} (unpaired surrogate)")
+            elif "\x00" in line:
+                yield number, DecodeFailure("binary content (NUL characters), not a text article")
+            else:
+                yield number, Decoded(repair_text(line), label)
+    except UnicodeDecodeError as exc:
+        yield number + 1, ReadError(name, f"not valid {label.upper()} ({exc.reason}); file read up to here", number + 1)
+    except EOFError:
+        yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
+    except zlib.error as exc:
+        yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+
+
+def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
+    """Decode byte lines with one encoding for the whole file.
+
+    ASCII lines read the same in every encoding considered and are taken as UTF-8. At the first
+    line with other bytes, that line and the following ones up to JSONL_SAMPLE_BYTES decide: UTF-8
+    when they are (mostly) UTF-8, else a confident legacy guess, else UTF-8 again (so undecodable
+    lines are reported one by one, as before, with the reason no legacy encoding was taken).
+    """
+    codec: str | None = None
+    why_not_legacy = ""
+    for number, raw in lines:
+        if isinstance(raw, ReadError):
+            yield number, raw
+            continue
+        if codec is None and not raw.isascii():
+            sample: list[_Line] = [(number, raw)]
+            size = len(raw)
+            while size < JSONL_SAMPLE_BYTES:
+                following = next(lines, None)
+                if following is None:
+                    break
+                sample.append(following)
+                if isinstance(following[1], ReadError):
+                    break
+                size += len(following[1])
+            codec, why_not_legacy = _file_codec(b"".join(r for _, r in sample if isinstance(r, bytes)))
+            for sampled_number, sampled in sample:
+                if isinstance(sampled, ReadError):
+                    yield sampled_number, sampled
+                else:
+                    yield sampled_number, _decode_line(sampled, codec, why_not_legacy)
+            continue
+        yield number, _decode_line(raw, codec or "utf-8", why_not_legacy)
+
+
+def _file_codec(sample: bytes) -> tuple[str, str]:
+    """(codec, why no legacy encoding was taken) for a JSONL file from a sample of its lines."""
+    if encodings.bom_encoding(sample) == "utf-8-sig" or encodings.mostly_utf8(sample):
+        return "utf-8", ""
+    guess = encodings.guess_legacy(sample)
+    if guess.encoding is None:
+        return "utf-8", guess.reason
+    return guess.encoding, ""
+
+
+def _decode_line(raw: bytes, codec: str, why_not_legacy: str) -> Decoded | DecodeFailure:
+    if codec == "utf-8":
+        decoded = _decode_utf8(raw)
+        if isinstance(decoded, DecodeFailure) and why_not_legacy and decoded.reason.startswith("not valid UTF-8"):
+            return DecodeFailure(f"{decoded.reason}; {why_not_legacy}")
+        return decoded
+    return _decode_legacy(raw, codec)
+
+
+def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
+    text = line.text
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -187,6 +341,7 @@ def _parse_jsonl_line(raw_line: bytes, name: str, number: int) -> ReadResult:
         source=_optional_str(record, "source") or url_host(url),
         external_id=_optional_str(record, "id"),
         title_given="title" in record,
+        encoding=line.encoding,
     )
 
 
@@ -212,15 +367,75 @@ class DecodeFailure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # as recorded: "utf-8", "utf-16", "utf-32", "cp1252", "iso8859-1", "iso8859-2", ...
+
+
 def decode(data: bytes) -> str | DecodeFailure:
-    """Strict UTF-8 (BOM allowed), then mojibake repair; binary input is refused, not guessed at."""
+    """The text of data (see decode_bytes), without the encoding."""
+    decoded = decode_bytes(data)
+    return decoded.text if isinstance(decoded, Decoded) else decoded
+
+
+def decode_bytes(data: bytes, html: bool = False) -> Decoded | DecodeFailure:
+    """UTF-8 (then mojibake repair), else UTF-16/32 by byte-order mark, else (for an HTML page) the
+    encoding it declares, else a legacy single-byte encoding when the detector is confident; binary
+    and undecidable input is refused with a reason."""
+    codec = encodings.bom_encoding(data[:4])
+    if codec in _WIDE:
+        return _decode_wide(data, codec or "")
+    if b"\x00" in data[:8192]:
+        return DecodeFailure("binary content (NUL bytes), not a text article")
+    decoded = _decode_utf8(data)
+    if isinstance(decoded, Decoded) or encodings.mostly_utf8(data):
+        return decoded
+    declared = encodings.declared_html_encoding(data) if html else None
+    if declared is not None:
+        from_declared = _decode_legacy(data, declared)
+        if isinstance(from_declared, Decoded):
+            return from_declared
+    guess = encodings.guess_legacy(data)
+    if guess.encoding is None:
+        return DecodeFailure(f"{decoded.reason}; {guess.reason}")
+    return _decode_legacy(data, guess.encoding)
+
+
+def _decode_utf8(data: bytes) -> Decoded | DecodeFailure:
+    """Strict UTF-8 (BOM allowed), then mojibake repair: exactly what every input got before."""
     if b"\x00" in data[:8192]:
         return DecodeFailure("binary content (NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return DecodeFailure(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
-    return repair_text(text)
+    return Decoded(repair_text(text), "utf-8")
+
+
+def _decode_legacy(data: bytes, codec: str) -> Decoded | DecodeFailure:
+    label = encodings.recorded_name(codec)
+    if b"\x00" in data[:8192]:
+        return DecodeFailure("binary content (NUL bytes), not a text article")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return DecodeFailure(f"not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+    return Decoded(repair_text(text), label)
+
+
+def _decode_wide(data: bytes, codec: str) -> Decoded | DecodeFailure:
+    label = encodings.recorded_name(codec)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        reason = f"{exc.reason} at byte {exc.start}"
+        return DecodeFailure(f"not valid {label.upper()} despite its byte-order mark ({reason})")
+    if "\x00" in text[:8192]:
+        return DecodeFailure("binary content (NUL characters), not a text article")
+    if not encodings.reads_as_text(text):
+        return DecodeFailure(f"not text: its {label.upper()} decoding is not text in any script")
+    return Decoded(repair_text(text), label)
 
 
 def repair_text(text: str) -> str:

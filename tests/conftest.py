@@ -152,3 +152,123 @@ def scalar(engine, query: str, **params: Any) -> Any:  # type: ignore[no-untyped
 
     with engine.connect() as connection:
         return connection.execute(sa.text(query), params).scalar()
+
+
+# ---------------------------------------------------------------- S3 (moto's server mode)
+S3_FAKE_ACCESS_KEY = "AKIANEWSCLEANFAKE0042"
+S3_FAKE_SECRET_KEY = "fake/NewscleanSecretKey+0123456789abcdefXYZ"
+
+
+_BUCKETS: dict[str, int] = {}
+
+
+class S3Server(str):
+    """The endpoint URL of a local S3-compatible server (moto) on 127.0.0.1, with helpers; the
+    environment points the AWS SDKs (boto3, s3fs) at it."""
+
+    access_key = S3_FAKE_ACCESS_KEY
+    secret_key = S3_FAKE_SECRET_KEY
+
+    @property
+    def endpoint_url(self) -> str:
+        return str(self)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The variables the fixture sets (pass them on to subprocesses that should see the server)."""
+        return {
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",  # never ask an instance-metadata address for credentials
+            "AWS_CONFIG_FILE": os.devnull,  # a developer's ~/.aws profiles must not leak in
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+
+    def filesystem(self):  # type: ignore[no-untyped-def]
+        import s3fs
+
+        return s3fs.S3FileSystem(skip_instance_cache=True)
+
+    def make_bucket(self, prefix: str = "newsclean") -> str:
+        """A new empty bucket, prefix-1, prefix-2, ... (the server lives for the whole session)."""
+        _BUCKETS[prefix] = _BUCKETS.get(prefix, 0) + 1
+        name = f"{prefix}-{_BUCKETS[prefix]}"
+        self.filesystem().mkdir(name)
+        return name
+
+    def upload(self, local: Path, url: str) -> str:
+        """Copy a local folder (or file) to s3://bucket/prefix; returns the URL."""
+        fs = self.filesystem()
+        if local.is_dir():
+            for path in sorted(p for p in local.rglob("*") if p.is_file()):
+                fs.put_file(str(path), f"{url.rstrip('/')}/{path.relative_to(local).as_posix()}")
+        else:
+            fs.put_file(str(local), url)
+        return url
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """moto's S3 server on a free port of 127.0.0.1 for the whole session, with fake credentials,
+    endpoint and region set in os.environ (and so inherited by subprocesses, DAG runs included).
+
+    Yields the endpoint URL (an S3Server: a str with .env, .make_bucket(), .upload(local_path,
+    "s3://bucket/prefix") and .filesystem()).
+    Skipped when moto[server] or s3fs is not installed (pip install -e '.[s3,dev]').
+    """
+    import socket
+    import time
+
+    pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    s3fs = pytest.importorskip("s3fs", reason="s3fs is not installed (the s3 extra)")
+    for _attempt in range(3):  # another process may take the free port before the server binds it
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        if server.poll() is None and time.monotonic() < deadline:
+            break
+        server.kill()
+        server.wait()
+    else:
+        pytest.fail("moto's S3 server did not start")
+    endpoint = S3Server(f"http://127.0.0.1:{port}")
+    patch = pytest.MonkeyPatch()
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        patch.delenv(key, raising=False)
+    for key, value in endpoint.env.items():
+        patch.setenv(key, value)
+    no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY"), "127.0.0.1", "localhost"]))
+    patch.setenv("NO_PROXY", no_proxy)
+    patch.setenv("no_proxy", no_proxy)
+    s3fs.S3FileSystem.clear_instance_cache()  # instances made before hold other credentials
+    try:
+        yield endpoint
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+        patch.undo()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

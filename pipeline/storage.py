@@ -1,0 +1,254 @@
+"""Where inputs live: a local path, or any fsspec URL (s3://, gs://, az://, abfs://, memory://, ...).
+
+Local paths are read with the standard library, exactly as before; URLs go through fsspec, so any
+filesystem it knows works once its package is installed (the `s3`, `gcs` and `azure` extras install
+s3fs, gcsfs and adlfs). Credentials come from where each library looks for them (AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, ~/.aws/, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_*,
+or fsspec's FSSPEC_<PROTOCOL>_<OPTION> variables); this module never reads, logs or reports them:
+every message it builds passes through redact(), which hides URL user-info, signature-like query
+parameters and the values of credential-like environment variables.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+BLOCK_SIZE = 4 * 1024 * 1024  # one ranged read of a remote object; only this much of it is held at once
+_LOCAL_PROTOCOLS = ("file", "local")
+_SECRET_PARAM = re.compile(r"sig|signature|token|secret|password|passwd|key|credential|^x-amz-|^x-goog-", re.I)
+_SECRET_ENV = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|SAS|CONNECTION_STRING", re.I)
+
+
+class StorageError(OSError):
+    """The storage service failed (network, credentials, throttling, a bug): no verdict on the input.
+
+    Raised rather than recorded as a bad input, so that a batch fails and is retried instead of
+    rejecting files it could not fetch. The message is already redacted.
+    """
+
+
+@dataclass(frozen=True, repr=False)
+class InputFile:
+    """One input: where to read it and the name it is known by in its batch."""
+
+    location: str  # local path or URL of the file
+    name: str  # path relative to the root folder given (for a file given directly: its basename)
+
+    @property
+    def recorded_name(self) -> str:
+        """What source_file records: the object's URL for a remote file, the relative name for a local one."""
+        return redact_url(self.location) if is_remote(self.location) else self.name
+
+    def __repr__(self) -> str:
+        return f"InputFile(location={redact_url(self.location)!r}, name={self.name!r})"
+
+
+def is_remote(location: str | Path) -> bool:
+    """True for a URL of a non-local fsspec filesystem (s3://bucket/key, gs://..., memory://...)."""
+    if isinstance(location, Path) or "://" not in location:
+        return False
+    from fsspec.utils import get_protocol
+
+    return get_protocol(location) not in _LOCAL_PROTOCOLS
+
+
+def local_path(location: str | Path) -> Path:
+    """A local path given as a path or a file:// URL."""
+    if isinstance(location, Path):
+        return location
+    if "://" in location:
+        from fsspec.core import strip_protocol
+
+        return Path(strip_protocol(location))
+    return Path(location)
+
+
+def list_inputs(root: str | Path) -> list[InputFile]:
+    """Every file under a folder (or the one file), sorted by name, hidden files skipped.
+
+    A file in a folder is named by its path relative to the folder, a file given directly by its
+    basename. Names sort part by part (as pathlib sorts paths), so a local folder and its copy in
+    object storage list in the same order. A missing root raises FileNotFoundError; a storage
+    failure raises StorageError.
+    """
+    if not is_remote(root):
+        folder = local_path(root)
+        if folder.is_dir():
+            found = [child for child in folder.rglob("*") if child.is_file()]
+            files = [InputFile(str(child), child.relative_to(folder).as_posix()) for child in found]
+            return _sorted(f for f in files if not _hidden(f.name))
+        if folder.is_file():
+            return [InputFile(str(folder), folder.name)]
+        raise FileNotFoundError(f"{folder}: no such file or folder")
+    url = str(root)
+    fs, path = _filesystem(url)
+    try:
+        fs.invalidate_cache(path)  # a long-lived worker must see objects uploaded since its last listing
+        if fs.isfile(path):
+            return [InputFile(url, posixpath.basename(path.rstrip("/")))]
+        listing = fs.find(path, detail=True)
+        prefix = path.rstrip("/") + "/"
+        files = [
+            InputFile(join(url, key[len(prefix) :]), key[len(prefix) :])
+            for key, info in listing.items()
+            if info.get("type") == "file" and key.startswith(prefix) and not key.endswith("/")
+        ]
+        missing = not files and not fs.isdir(path)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{redact(url)}: no such bucket, folder or object ({_message(exc, url)})") from None
+    except Exception as exc:
+        raise storage_error(url, exc) from None
+    if missing:
+        raise FileNotFoundError(f"{redact(url)}: no such bucket, folder or object")
+    return _sorted(f for f in files if not _hidden(f.name))
+
+
+def exists(location: str | Path) -> bool:
+    if not is_remote(location):
+        return local_path(location).exists()
+    url = str(location)
+    fs, path = _filesystem(url)
+    try:
+        fs.invalidate_cache(path)
+        return bool(fs.exists(path))
+    except Exception as exc:
+        raise storage_error(url, exc) from None
+
+
+def is_dir(location: str | Path) -> bool:
+    if not is_remote(location):
+        return local_path(location).is_dir()
+    url = str(location)
+    fs, path = _filesystem(url)
+    try:
+        fs.invalidate_cache(path)
+        return bool(fs.isdir(path))
+    except Exception as exc:
+        raise storage_error(url, exc) from None
+
+
+def join(root: str | Path, *parts: str) -> str:
+    """root/part/...: a URL stays a URL (s3://bucket/raw + 2024-11-05 -> s3://bucket/raw/2024-11-05)."""
+    if not is_remote(root):
+        return str(local_path(root).joinpath(*parts))
+    scheme, netloc, path, query, fragment = urlsplit(str(root))
+    if netloc or "::" not in str(root):
+        path = posixpath.join(path or "/", *(p.strip("/") for p in parts if p.strip("/")))
+        return urlunsplit((scheme, netloc, path, query, fragment))
+    return "/".join([str(root).rstrip("/"), *(p.strip("/") for p in parts if p.strip("/"))])
+
+
+def open_binary(location: str) -> IO[bytes]:
+    """A buffered binary stream over a remote object, fetched in BLOCK_SIZE ranges as it is read.
+
+    A missing or forbidden object raises FileNotFoundError or PermissionError (a verdict on this
+    input); any other failure, when opening or in any later read, raises StorageError. Messages
+    are redacted.
+    """
+    fs, path = _filesystem(location)
+    try:
+        raw = fs.open(path, "rb", block_size=BLOCK_SIZE)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise type(exc)(_message(exc, location)) from None
+    except Exception as exc:
+        raise storage_error(location, exc) from None
+    # fsspec's own readline reads a whole block per line; a BufferedReader splits lines in C (and
+    # can peek, which the JSONL reader uses to look for a byte-order mark).
+    return io.BufferedReader(_Guarded(raw, location), buffer_size=1 << 16)
+
+
+class _Guarded(io.RawIOBase):
+    """A remote file whose read errors are StorageErrors (or FileNotFoundError/PermissionError)."""
+
+    def __init__(self, raw: Any, location: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._location = location
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._raw.read(len(buffer))
+        except (FileNotFoundError, PermissionError) as exc:  # deleted or locked while being read
+            raise type(exc)(_message(exc, self._location)) from None
+        except Exception as exc:
+            raise storage_error(self._location, exc) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def storage_error(location: str, exc: BaseException) -> StorageError:
+    """A StorageError naming the (redacted) location and what the storage layer said."""
+    return StorageError(f"{redact(location)}: storage error: {type(exc).__name__}: {_message(exc, location)}")
+
+
+def redact(text: str) -> str:
+    """A message with URL user-info, secret-looking query values and credential env values replaced by ***."""
+    text = re.sub(r"[a-zA-Z][\w+.-]*://\S+", lambda m: redact_url(m.group(0)), text)
+    for value in _secret_values():
+        text = text.replace(value, "***")
+    return text
+
+
+def redact_url(url: str) -> str:
+    """url with its user-info and secret-looking query values (sig=, token=, X-Amz-...) replaced by ***."""
+    try:
+        scheme, netloc, path, query, fragment = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*")
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _secret_values() -> list[str]:
+    """Values of credential-like environment variables (long enough not to be a common word); only
+    messages are scrubbed of them, never names, which must stay exact."""
+    values = {value for key, value in os.environ.items() if _SECRET_ENV.search(key) and len(value) >= 8}
+    return sorted(values, key=len, reverse=True)
+
+
+def _message(exc: BaseException, location: str) -> str:
+    """What the storage layer said, redacted; it may quote the location's user-info without its scheme."""
+    text = (str(exc) or type(exc).__name__).replace(location, redact_url(location))
+    netloc = urlsplit(location).netloc if "://" in location else ""
+    if "@" in netloc:
+        text = text.replace(netloc.rsplit("@", 1)[0], "***")
+    return redact(text)
+
+
+def _filesystem(url: str) -> tuple[Any, str]:
+    from fsspec.core import url_to_fs
+
+    try:
+        return url_to_fs(url)  # type: ignore[no-any-return]
+    except ImportError as exc:  # the protocol's package (s3fs, gcsfs, adlfs) is not installed
+        raise StorageError(f"{redact(url)}: {exc}") from None
+    except ValueError as exc:  # unknown protocol
+        raise StorageError(f"{redact(url)}: {_message(exc, url)}") from None
+
+
+def _hidden(name: str) -> bool:
+    return any(part.startswith(".") for part in name.split("/"))
+
+
+def _sorted(files: Any) -> list[InputFile]:
+    return sorted(files, key=lambda f: f.name.split("/"))
