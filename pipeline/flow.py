@@ -24,17 +24,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from . import storage
 from .batch_ids import validate_batch_id
 from .cleaner import Cleaner
 from .corpus import LearnedSettings, MinHasher
 from .faults import maybe_hang
 from .learn import learnable_lines
-from .readers import ReadError, iter_input_files, read_file
+from .readers import ReadError, read_file
+from .storage import InputFile
 from .store.ledger import fail_batch, start_batch
 from .store.line_stats import load_learned, merge_batch_counts
 from .store.publish import QuarantineSettings, publish_run
 from .store.rows import write_article, write_rejected
-from .store.staging import StagedInput, create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
+from .store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
 from .store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES
 
 FILES_PER_SHARD = 200
@@ -64,35 +66,36 @@ class BatchRun:
         return cls(**{k: data[k] for k in ("batch_id", "stage", "input_path", "shards", "files")})
 
 
-def list_inputs(input_path: str | Path) -> list[StagedInput]:
-    """Every input file of a batch, sorted by name; an error when there is none."""
-    path = Path(input_path)
-    if not path.exists():
-        raise BatchError(f"input folder {input_path} does not exist")
-    inputs = [StagedInput(str(p), name, p.stat().st_size) for p, name in iter_input_files([path])]
+def list_inputs(input_path: str | Path) -> list[InputFile]:
+    """Every input file of a batch (a local folder or an fsspec URL), sorted by name; an error
+    naming the folder when it is missing or empty."""
+    try:
+        inputs = storage.list_inputs(input_path)
+    except FileNotFoundError:
+        raise BatchError(f"input folder {storage.redact_url(str(input_path))} does not exist") from None
     if not inputs:
-        raise BatchError(f"input folder {input_path} holds no input files")
+        raise BatchError(f"input folder {storage.redact_url(str(input_path))} holds no input files")
     return inputs
 
 
 def split_into_shards(
-    inputs: Sequence[StagedInput],
+    inputs: Sequence[InputFile],
     files_per_shard: int = FILES_PER_SHARD,
     bytes_per_shard: int = BYTES_PER_SHARD,
     max_shards: int = MAX_SHARDS,
-) -> list[list[StagedInput]]:
+) -> list[list[InputFile]]:
     """Consecutive runs of inputs of about equal size: as many as files_per_shard files or
     bytes_per_shard bytes per shard ask for, at most max_shards, at least one. (What is published
     does not depend on the cut.)"""
-    total = sum(max(1, i.bytes) for i in inputs)
+    total = sum(max(1, i.size) for i in inputs)
     wanted = max(math.ceil(len(inputs) / max(1, files_per_shard)), math.ceil(total / max(1, bytes_per_shard)))
     count = max(1, min(max_shards, wanted, len(inputs)))
-    shards: list[list[StagedInput]] = [[] for _ in range(count)]
+    shards: list[list[InputFile]] = [[] for _ in range(count)]
     done = 0
     for item in inputs:
         shard = min(count - 1, done * count // total)
         shards[shard].append(item)
-        done += max(1, item.bytes)
+        done += max(1, item.size)
     return [shard for shard in shards if shard] or [[]]
 
 
@@ -114,15 +117,16 @@ def plan(
     shards = split_into_shards(inputs, files_per_shard, bytes_per_shard, max_shards)
     drop_abandoned(engine)
     stage = stage_schema(batch_id, run_token)
-    start_batch(engine, batch_id, str(input_path))
-    create_stage(engine, stage, batch_id, str(input_path), shards, session_held)
+    where = storage.redact_url(str(input_path))
+    start_batch(engine, batch_id, where)
+    create_stage(engine, stage, batch_id, where, shards, session_held)
     return BatchRun(batch_id, stage, str(input_path), len(shards), len(inputs))
 
 
 def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
     """(input, result) for every article or read error of the shard's inputs, one at a time."""
     for item in shard_inputs(engine, run.stage, shard):
-        for result in read_file(Path(item.location), item.name):
+        for result in read_file(item.location, item.recorded_name):
             if not isinstance(result, ReadError):
                 result.fallback_source = source_from_path(item.name)
             yield item, result

@@ -40,6 +40,7 @@ class InputFile:
 
     location: str  # local path or URL of the file
     name: str  # path relative to the root folder given (for a file given directly: its basename)
+    size: int = 0  # bytes, as listed (sizes the shards of a batch)
 
     @property
     def recorded_name(self) -> str:
@@ -82,21 +83,21 @@ def list_inputs(root: str | Path) -> list[InputFile]:
         folder = local_path(root)
         if folder.is_dir():
             found = [child for child in folder.rglob("*") if child.is_file()]
-            files = [InputFile(str(child), child.relative_to(folder).as_posix()) for child in found]
+            files = [InputFile(str(c), c.relative_to(folder).as_posix(), c.stat().st_size) for c in found]
             return _sorted(f for f in files if not _hidden(f.name))
         if folder.is_file():
-            return [InputFile(str(folder), folder.name)]
+            return [InputFile(str(folder), folder.name, folder.stat().st_size)]
         raise FileNotFoundError(f"{folder}: no such file or folder")
     url = str(root)
     fs, path = _filesystem(url)
     try:
         fs.invalidate_cache(path)  # a long-lived worker must see objects uploaded since its last listing
         if fs.isfile(path):
-            return [InputFile(url, posixpath.basename(path.rstrip("/")))]
+            return [InputFile(url, posixpath.basename(path.rstrip("/")), int(fs.size(path) or 0))]
         listing = fs.find(path, detail=True)
         prefix = path.rstrip("/") + "/"
         files = [
-            InputFile(join(url, key[len(prefix) :]), key[len(prefix) :])
+            InputFile(join(url, key[len(prefix) :]), key[len(prefix) :], int(info.get("size") or 0))
             for key, info in listing.items()
             if info.get("type") == "file" and key.startswith(prefix) and not key.endswith("/")
         ]

@@ -9,12 +9,11 @@ idempotent: a retry replaces its own staging, a rerun publishes the same rows.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from . import flow
+from . import flow, storage
 from .batch_ids import validate_batch_id
 from .db import create_engine, database_url
 from .migrate import migrate
@@ -54,13 +53,14 @@ def batch_input_dir(batch_id: str, input_dir: str | None = None) -> str:
         raise flow.BatchError(
             f"no input folder: set {ENV_RAW_DIR} (batches are {ENV_RAW_DIR}/<date>/) or pass input_dir"
         )
-    return str(Path(raw_root) / batch_id)
+    return storage.join(raw_root, batch_id)
 
 
 def input_ready(batch_id: str, input_dir: str | None = None, marker: str | None = None) -> bool:
-    """Whether the batch's input folder exists (and holds the marker file, when one is asked for)."""
-    folder = Path(batch_input_dir(batch_id, input_dir))
-    return folder.is_dir() and (marker is None or (folder / marker).exists())
+    """Whether the batch's input folder (local or a URL) exists, and holds the marker file when
+    one is asked for (e.g. _SUCCESS, written by the producer once the day's dumps are complete)."""
+    folder = batch_input_dir(batch_id, input_dir)
+    return storage.is_dir(folder) and (marker is None or storage.exists(storage.join(folder, marker)))
 
 
 def plan(

@@ -176,7 +176,8 @@ def test_list_inputs_agrees_with_iter_input_files(tmp_path: Path) -> None:
     assert [f.name for f in listed] == ["a/z.txt", "a-b/c.txt", "a.txt", "b.txt"]  # pathlib's order, as before
     assert [(Path(f.location), f.name) for f in listed] == list(iter_input_files([tmp_path]))
     assert [f.recorded_name for f in listed] == [f.name for f in listed]
-    assert storage.list_inputs(tmp_path / "a.txt") == [storage.InputFile(str(tmp_path / "a.txt"), "a.txt")]
+    assert storage.list_inputs(tmp_path / "a.txt") == [storage.InputFile(str(tmp_path / "a.txt"), "a.txt", 6)]
+    assert [f.size for f in listed] == [6, 6, 6, 6]
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         storage.list_inputs(tmp_path / "missing")
 

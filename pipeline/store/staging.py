@@ -13,7 +13,6 @@ import hashlib
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 
 from ..db import raw_connection, rollback
 from ..faults import maybe_hang
+from ..storage import InputFile
 from .sql import statement
 from .tables import ALL_TABLES, INPUTS, StagedTable
 
@@ -34,13 +34,6 @@ def stage_schema(batch_id: str, run_token: str) -> str:
     batch = hashlib.sha256(batch_id.encode("utf-8")).hexdigest()[:12]
     run = hashlib.sha256(run_token.encode("utf-8")).hexdigest()[:12]
     return f"{STAGE_PREFIX}{batch}_{run}"
-
-
-@dataclass(frozen=True)
-class StagedInput:
-    location: str  # local path or URL
-    name: str  # path relative to the batch folder
-    bytes: int
 
 
 def copy_value(value: Any) -> str:
@@ -79,7 +72,7 @@ def create_stage(
     stage: str,
     batch_id: str,
     input_path: str,
-    shards: Sequence[Sequence[StagedInput]],
+    shards: Sequence[Sequence[InputFile]],
     session_held: bool = False,
 ) -> None:
     """(Re)create the run's schema with every staged table, and record its shards' inputs.
@@ -93,7 +86,7 @@ def create_stage(
         seq = 0
         for shard, inputs in enumerate(shards):
             for item in inputs:
-                writer.add(INPUTS, shard, (seq, item.location, item.name, item.bytes))
+                writer.add(INPUTS, shard, (seq, item.location, item.name, item.size))
                 seq += 1
         writer.flush()
         cursor.execute(
@@ -102,10 +95,10 @@ def create_stage(
         )
 
 
-def shard_inputs(engine: sa.Engine, stage: str, shard: int) -> list[StagedInput]:
+def shard_inputs(engine: sa.Engine, stage: str, shard: int) -> list[InputFile]:
     with stage_transaction(engine, stage) as cursor:
         cursor.execute("SELECT location, name, bytes FROM stage_inputs WHERE shard = %s ORDER BY seq", (shard,))
-        return [StagedInput(*row) for row in cursor.fetchall()]
+        return [InputFile(*row) for row in cursor.fetchall()]
 
 
 @contextmanager
