@@ -22,6 +22,7 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
 ARTICLES_ASSET = Asset(name="clean_articles", uri="postgres://articles-db:5432/articles/public/articles")
 CONNECTION_ID = "articles_db"
+RAW_CONNECTION_ID = "articles_raw"  # optional: object-storage credentials for ARTICLES_RAW_DIR=s3://...
 NO_RETRY = {"retries": 0}
 
 
@@ -38,6 +39,26 @@ def _db_url() -> str | None:
     from pipeline.db import url_from_connection_uri
 
     return url_from_connection_uri(connection.get_uri()).render_as_string(hide_password=False)
+
+
+def _use_raw_storage_connection() -> None:
+    """When the articles_raw connection exists (type aws: login = access key id, password = secret,
+    extra endpoint_url / region_name), raw dumps are read with it in this task's process;
+    otherwise the storage library's own environment and config files apply."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        connection = Connection.get(RAW_CONNECTION_ID)
+    except AirflowNotFoundException:
+        return
+    from pipeline.storage import use_s3_credentials
+
+    extra = connection.extra_dejson
+    use_s3_credentials(
+        access_key=connection.login, secret_key=connection.password, session_token=extra.get("aws_session_token"),
+        endpoint_url=extra.get("endpoint_url"), region=extra.get("region_name"),
+    )  # fmt: skip
 
 
 def _batch_id(context: dict[str, Any]) -> str:
@@ -87,6 +108,7 @@ def clean_articles() -> None:
         fail with the reason when it is missing."""
         from pipeline import tasks
 
+        _use_raw_storage_connection()
         params = context["params"]
         batch = _batch_id(context)
         marker = params.get("wait_for_marker")
@@ -106,6 +128,7 @@ def clean_articles() -> None:
         """One {run, shard} per shard: the mapped tasks take one each, the others the first's run."""
         from pipeline import flow, tasks
 
+        _use_raw_storage_connection()
         params = context["params"]
         try:
             return tasks.plan(_batch_id(context), context["run_id"], params.get("input_dir"),
@@ -117,6 +140,7 @@ def clean_articles() -> None:
     def learn(work: dict[str, Any]) -> int:
         from pipeline import tasks
 
+        _use_raw_storage_connection()
         return tasks.learn(work["run"], work["shard"], db_url=_db_url())
 
     @task
@@ -129,6 +153,7 @@ def clean_articles() -> None:
     def clean(work: dict[str, Any], **context: Any) -> dict[str, int]:
         from pipeline import tasks
 
+        _use_raw_storage_connection()
         rules_files = context["params"].get("rules_files") or []
         return tasks.clean(work["run"], work["shard"], rules_files, db_url=_db_url())
 

@@ -120,7 +120,7 @@ def plan(
     where = storage.redact_url(str(input_path))
     start_batch(engine, batch_id, where)
     create_stage(engine, stage, batch_id, where, shards, session_held)
-    return BatchRun(batch_id, stage, str(input_path), len(shards), len(inputs))
+    return BatchRun(batch_id, stage, where, len(shards), len(inputs))
 
 
 def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:

@@ -51,6 +51,33 @@ class InputFile:
         return f"InputFile(location={redact_url(self.location)!r}, name={self.name!r})"
 
 
+S3_ENVIRONMENT = {
+    "access_key": "AWS_ACCESS_KEY_ID",
+    "secret_key": "AWS_SECRET_ACCESS_KEY",
+    "session_token": "AWS_SESSION_TOKEN",
+    "endpoint_url": "AWS_ENDPOINT_URL",
+    "region": "AWS_DEFAULT_REGION",
+}
+
+
+def use_s3_credentials(**values: str | None) -> None:
+    """Point this process's S3 reads (s3fs/botocore read these variables) at the given
+    credentials: what a scheduler's connection holds (access_key, secret_key, session_token,
+    endpoint_url, region). Filesystems opened before with other credentials are forgotten."""
+    unknown = set(values) - set(S3_ENVIRONMENT)
+    if unknown:
+        raise ValueError(f"unknown S3 settings {sorted(unknown)} (known: {sorted(S3_ENVIRONMENT)})")
+    for key, value in values.items():
+        if value:
+            os.environ[S3_ENVIRONMENT[key]] = value
+    try:
+        import s3fs
+
+        s3fs.S3FileSystem.clear_instance_cache()
+    except ImportError:
+        pass
+
+
 def is_remote(location: str | Path) -> bool:
     """True for a URL of a non-local fsspec filesystem (s3://bucket/key, gs://..., memory://...)."""
     if isinstance(location, Path) or "://" not in location:
