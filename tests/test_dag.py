@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -200,3 +201,94 @@ def test_airflow_starts_with_its_metadata_in_postgres(tmp_path: Path, db_url: sa
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def day_folder(root: Path, day: str, sample_day: str = "2024-11-04") -> Path:
+    """root/<day>/ holding the sample dumps of one sample day."""
+    shutil.copytree(SAMPLES / sample_day, root / day)
+    return root / day
+
+
+def airflow_cli(airflow_env: dict[str, str], *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    airflow = Path(sys.executable).parent / "airflow"
+    return subprocess.run([str(airflow), *args], env={**os.environ, **airflow_env, **env}, capture_output=True,
+                          text=True, timeout=600)  # fmt: skip
+
+
+def test_dags_test_loads_a_2022_day_and_a_day_without_folder_fails_saying_why(
+    airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path
+) -> None:
+    day_folder(tmp_path, "2022-07-29")
+    done = airflow_cli(airflow_env, "dags", "test", "clean_articles", "2022-07-29", ARTICLES_RAW_DIR=str(tmp_path))
+    assert "state=success" in done.stdout + done.stderr, (done.stdout + done.stderr)[-3000:]
+    assert scalar(engine, "SELECT count(*) FROM articles WHERE batch_id = '2022-07-29'") == 4
+    missing = airflow_cli(airflow_env, "dags", "test", "clean_articles", "2022-07-30", ARTICLES_RAW_DIR=str(tmp_path))
+    output = missing.stdout + missing.stderr
+    assert "state=success" not in output and "state=failed" in output, output[-3000:]
+    assert f"input folder {tmp_path}/2022-07-30 does not exist" in output
+    assert scalar(engine, "SELECT count(*) FROM batches WHERE batch_id = '2022-07-30'") == 0
+
+
+def test_a_scheduled_run_loads_the_day_its_interval_covers(
+    airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run created at midnight of D covers [D-1, D): it reads D-1's folder, the day that ended."""
+    import pendulum
+    from airflow.serialization.encoders import coerce_to_core_timetable
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    dag = load_dag(airflow_env)
+    day = pendulum.datetime(2024, 11, 6, tz="UTC")
+    info = coerce_to_core_timetable(dag.timetable).next_dagrun_info(
+        last_automated_data_interval=DataInterval(day.subtract(days=2), day.subtract(days=1)),
+        restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True),
+    )
+    assert info.run_after == day and info.data_interval.start == day.subtract(days=1)
+    day_folder(tmp_path, "2024-11-05", "2024-11-05")
+    day_folder(tmp_path, "2024-11-06", "2024-11-06")
+    monkeypatch.setenv("ARTICLES_RAW_DIR", str(tmp_path))
+    dag_run = dag.test(logical_date=info.data_interval.start)  # a scheduled run's logical date: the interval start
+    assert dag_run.state == "success"
+    assert scalar(engine, "SELECT array_agg(DISTINCT batch_id) FROM articles") == ["2024-11-05"]
+    assert scalar(engine, "SELECT input_path FROM batches") == f"{tmp_path}/2024-11-05"
+
+
+def test_a_run_without_logical_date_loads_its_param_or_today(
+    airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`airflow dags trigger clean_articles` with no date: Airflow 3 creates a run without a logical date."""
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).date().isoformat()
+    day_folder(tmp_path, today)
+    monkeypatch.setenv("ARTICLES_RAW_DIR", str(tmp_path))
+    dag = load_dag(airflow_env)
+    assert dag.test(logical_date=None).state == "success"
+    assert scalar(engine, "SELECT batch_id FROM batches") == today
+    day_folder(tmp_path, "older-batch")
+    assert dag.test(logical_date=None, run_conf={"batch": "older-batch"}).state == "success"
+    assert scalar(engine, "SELECT count(*) FROM articles WHERE batch_id = 'older-batch'") > 0
+
+
+def test_an_all_rejected_batch_fails_visibly_and_checks_are_not_retried(
+    airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "export.xlsx").write_bytes(b"PK\x03\x04 not an article")
+    ok, states = run_dag(airflow_env, {"batch": "only-rejects", "input_dir": str(tmp_path)})
+    assert not ok and states["publish"] == "failed" and states["announce"] == "upstream_failed"
+    assert scalar(engine, "SELECT status FROM batches WHERE batch_id = 'only-rejects'") == "failed"
+    assert scalar(engine, "SELECT error FROM batches") == "no article loaded: all 1 inputs were rejected"
+    assert scalar(engine, "SELECT reason FROM rejected_inputs").startswith("unsupported file type")
+
+
+def test_a_failed_check_fails_at_once(airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path) -> None:
+    gallery = " ".join(
+        f"Combined Shape Caption Boats in the harbor at dawn, picture {n}. (AP Photo/Erik Lund) Credit: Erik Lund"
+        for n in range(12)
+    )
+    for n in range(3):
+        (tmp_path / f"page{n}.txt").write_text(f"Story {n} of the harbor.\n\n{gallery}", encoding="utf-8")
+    dag = load_dag(airflow_env)
+    dag_run = dag.test(run_conf={"batch": "broken", "input_dir": str(tmp_path)})
+    check = next(ti for ti in dag_run.get_task_instances() if ti.task_id == "check_removal_ratio")
+    assert check.state == "failed" and check.try_number == 1  # not retried like a transient fault
