@@ -650,12 +650,13 @@ def _captions(article: ArticleView) -> str:
     return f'<h3>Captions ({len(article.captions)})</h3><ul class="captions">{items}</ul>'
 
 
-def _article(article: ArticleView, palette: Palette) -> str:
+def _article(article: ArticleView, palette: Palette, opened: bool = False) -> str:
     title = article.title or "(no title)"
     filter_text = " ".join(x for x in (title, article.source or "", article.source_file, article.status)).lower()
     ratio = article.ratio or 0.0
     return (
-        f'<details class="article" id="article-{article.article_id}" data-status="{esc(article.status)}" '
+        f'<details class="article" id="article-{article.article_id}"{" open" if opened else ""} '
+        f'data-status="{esc(article.status)}" '
         f'data-filter="{esc(filter_text)}"><summary>'
         f'<meter min="0" max="1" low="0.3" high="0.6" optimum="0" value="{ratio:.3f}"></meter>'
         f'<span class="ratio">{percent(article.ratio)}</span><span class="title">{esc(title)}</span>'
@@ -668,14 +669,15 @@ def _article(article: ArticleView, palette: Palette) -> str:
 
 def _articles_section(data: PageData, palette: Palette) -> str:
     shown_quarantined = len(data.quarantined)
-    scope = (
-        f"All {data.batch_articles:,} articles of the batch"
-        if len(data.articles) == data.batch_articles
-        else f"{len(data.articles):,} of the batch's {data.batch_articles:,} articles: the {data.top:,} with the "
-        f"highest removal ratio and the {shown_quarantined:,} quarantined"
-        + (f" (the {MAX_QUARANTINED:,} with the highest ratio of {data.batch_quarantined:,})"
-           if data.batch_quarantined > shown_quarantined else "")
-    )  # fmt: skip
+    if len(data.articles) == data.batch_articles:
+        scope = f"All {plural(data.batch_articles, 'article')} of the batch"
+    else:
+        scope = (
+            f"{len(data.articles):,} of the batch's {data.batch_articles:,} articles: the {data.top:,} with the "
+            f"highest removal ratio plus the quarantined ones ({data.batch_quarantined:,})"
+        )
+        if data.batch_quarantined > shown_quarantined:
+            scope += f", of which the {shown_quarantined:,} with the highest ratio"
     key = (
         '<div class="key"><span>¶n: the paragraph\'s index in the input</span>'
         '<span>kept text plain</span><span><del class="removed">removed text</del>'
@@ -687,10 +689,12 @@ def _articles_section(data: PageData, palette: Palette) -> str:
         'aria-label="filter articles"><label><input type="checkbox" id="article-quarantined-only"> '
         f'quarantined only</label><span id="article-shown" class="note">{len(data.articles):,} shown</span></div>'
     )
-    body = "".join(_article(a, palette) for a in data.articles) or '<p class="empty">no articles</p>'
+    body = (
+        "".join(_article(a, palette, i == 0) for i, a in enumerate(data.articles)) or '<p class="empty">no articles</p>'
+    )
     return (
         f'<section id="articles"><h2>Articles</h2><p class="note">{esc(scope)}, highest ratio first. '
-        f"Open one to see its input in order.</p>{key}{tools}{body}</section>"
+        f"Open one to see its input in order (the first is open).</p>{key}{tools}{body}</section>"
     )
 
 
