@@ -535,8 +535,8 @@ def _rejected_table(data: PageData) -> str:
     more = data.rejected_total - len(data.rejected)
     return (
         f'<section id="rejected"><h2>Rejected inputs ({data.rejected_total:,})</h2>'
-        '<table><thead><tr><th>file</th><th class="num">line</th><th>reason</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        '<div class="scroll"><table><thead><tr><th>file</th><th class="num">line</th><th>reason</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
         + (f'<p class="note">and {more:,} more (table rejected_inputs)</p>' if more > 0 else "")
         + "</section>"
     )
@@ -547,7 +547,7 @@ def _quarantine_table(data: PageData) -> str:
     if not quarantined:
         return '<section id="quarantined"><h2>Quarantined articles</h2><p class="empty">none</p></section>'
     rows = "".join(
-        f'<tr><td><a href="#article-{a.article_id}">{esc(a.title or "(no title)")}</a></td>'
+        f'<tr><td><a href="#article-{a.article_id}">{_title(a)}</a></td>'
         f'<td>{esc(a.source or "(unknown)")}</td><td class="num">{percent(a.ratio)}</td>'
         f'<td class="reason">{esc(a.quarantine_reason or "")}</td></tr>'
         for a in quarantined
@@ -556,11 +556,17 @@ def _quarantine_table(data: PageData) -> str:
     return (
         f'<section id="quarantined"><h2>Quarantined articles ({data.batch_quarantined:,})</h2>'
         '<p class="note">Stored but left out of clean_articles until a person releases or drops them.</p>'
-        '<table><thead><tr><th>title</th><th>source</th><th class="num">ratio</th><th>reason</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        '<div class="scroll"><table><thead><tr><th>title</th><th>source</th><th class="num">ratio</th>'
+        "<th>reason</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
         + (f'<p class="note">and {more:,} more with lower ratios (view quarantined_articles)</p>' if more > 0 else "")
         + "</section>"
     )
+
+
+def _title(article: ArticleView) -> str:
+    """The headline, else the input file in italics (an article without a headline)."""
+    return esc(article.title) if article.title else f'<i class="untitled">{esc(article.source_file)}</i>'
 
 
 def _tag(piece: Piece, palette: Palette) -> str:
@@ -651,7 +657,7 @@ def _captions(article: ArticleView) -> str:
 
 
 def _article(article: ArticleView, palette: Palette, opened: bool = False) -> str:
-    title = article.title or "(no title)"
+    title = article.title or ""
     filter_text = " ".join(x for x in (title, article.source or "", article.source_file, article.status)).lower()
     ratio = article.ratio or 0.0
     return (
@@ -659,7 +665,7 @@ def _article(article: ArticleView, palette: Palette, opened: bool = False) -> st
         f'data-status="{esc(article.status)}" '
         f'data-filter="{esc(filter_text)}"><summary>'
         f'<meter min="0" max="1" low="0.3" high="0.6" optimum="0" value="{ratio:.3f}"></meter>'
-        f'<span class="ratio">{percent(article.ratio)}</span><span class="title">{esc(title)}</span>'
+        f'<span class="ratio">{percent(article.ratio)}</span><span class="title">{_title(article)}</span>'
         f'<span class="source">{esc(article.source or "(unknown)")}</span>'
         f'<span class="status {esc(article.status)}">{esc(article.status)}</span></summary>'
         f'<div class="article-body">{_article_meta(article)}{_article_text(article, palette)}'
