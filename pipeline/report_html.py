@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import math
 import os
 import zlib
 from collections import defaultdict
@@ -369,6 +370,7 @@ def vbar_chart(chart_id: str, title: str, bars: Sequence[Bar], width: int = 580,
     step = (width - left * 2) / len(bars)
     bar_w = max(min(step * 0.7, 46), 2)
     scale = max(b.value for b in bars) or 1.0
+    every = math.ceil(36 / step)  # labels ~36 px apart at least: every n-th batch's, and this one's
     parts = [
         f'<svg class="chart vbar" id="{esc(chart_id)}" role="img" aria-label="{esc(title)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
@@ -380,13 +382,15 @@ def vbar_chart(chart_id: str, title: str, bars: Sequence[Bar], width: int = 580,
         cx = left + step * i + step / 2
         y = top + plot_h - h
         label_class = ' class="current"' if bar.current else ""
+        shown = bar.current or (len(bars) - 1 - i) % every == 0
+        label, value = (esc(_clip(bar.label, 14)), esc(bar.text)) if shown else ("", "")
         parts.append(
             f'<g class="row"><title>{esc(bar.tooltip or bar.label + ": " + bar.text)}</title>'
             f'<rect class="bar" x="{cx - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" rx="1.5" '
             f'fill="{CURRENT_COLOR if bar.current else BAR_COLOR}"/>'
-            f'<text class="value" x="{cx:.1f}" y="{y - 4:.1f}" text-anchor="middle">{esc(bar.text)}</text>'
+            f'<text class="value" x="{cx:.1f}" y="{y - 4:.1f}" text-anchor="middle">{value}</text>'
             f'<text{label_class} x="{cx:.1f}" y="{top + plot_h + 12}" text-anchor="end" '
-            f'transform="rotate(-40 {cx:.1f} {top + plot_h + 12})">{esc(_clip(bar.label, 14))}</text></g>'
+            f'transform="rotate(-40 {cx:.1f} {top + plot_h + 12})">{label}</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)
