@@ -30,6 +30,7 @@ from pipeline.report_html import (
     input_layout,
     load_page_data,
     render_page,
+    vbar_chart,
     write_html_report,
 )
 from pipeline.runner import run_batch
@@ -270,6 +271,14 @@ def test_input_layout_puts_kept_and_removed_text_in_input_order() -> None:
 def test_chart_labels_are_escaped() -> None:
     svg = hbar_chart("c", "t", [Bar('<b onload="x">', 3, "3 & more")])
     assert "&lt;b onload=&quot;x&quot;&gt;" in svg and "3 &amp; more" in svg and "<b " not in svg
+
+
+def test_a_long_trend_labels_every_nth_batch_and_this_one() -> None:
+    bars = [Bar(f"2024-10-{i:02d}", i, str(i), current=i == 20) for i in range(1, 61)]
+    labels = re.findall(r'rotate\([^)]*\)">([^<]*)</text>', vbar_chart("t", "t", bars))
+    shown = [label for label in labels if label]
+    assert len(labels) == 60 and 10 <= len(shown) <= 30
+    assert "2024-10-20" in shown and "2024-10-60" in shown
 
 
 # ---------------------------------------------------------------- in a real browser
