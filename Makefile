@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 LOCK   := $(firstword $(wildcard constraints/py$(PYVER).txt) constraints/py3.11.txt)
 
-.PHONY: install test lint bench demo airflow
+.PHONY: install test lint browser bench demo airflow
 
 install: $(STAMP)
 
@@ -17,8 +17,15 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev]'
 	touch $(STAMP)
 
-test: install lint
+test: install lint browser
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium for the HTML report's browser test (tests/test_report_html.py). Never fails:
+# without root or apt the browser checks skip with a message.
+browser:
+	@command -v chromium >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
+		|| echo "chromium not installed: browser tests will skip"
 
 lint: install
 	$(BIN)/ruff check .

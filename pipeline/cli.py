@@ -57,6 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="print the report of a published batch from the database")
     report.add_argument("--batch", required=True, metavar="ID")
+    report.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the report as one self-contained HTML page (charts, trend, articles) instead of printing it",
+    )
+    report.add_argument(
+        "--last", type=positive_int, default=14, metavar="N", help="batches in the HTML page's trend (default: 14)"
+    )
+    report.add_argument(
+        "--articles",
+        type=positive_int,
+        default=200,
+        metavar="N",
+        help="articles with the highest removal ratio shown in the HTML page, besides the quarantined (default: 200)",
+    )
     report.set_defaults(handler=cmd_report)
 
     query = commands.add_parser("query", help="run a named query of sql/queries/ (or a .sql file) and print it")
@@ -273,11 +290,24 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import load_report
 
     try:
-        print(load_report(_engine(), args.batch).render())
+        if args.html is not None:
+            from .report_html import write_html_report
+
+            path = write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles)
+            print(f"wrote {path}")
+        else:
+            print(load_report(_engine(), args.batch).render())
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
