@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, TriggerRule, dag, task
 
 ARTICLES_ASSET = Asset(name="clean_articles", uri="postgres://articles-db:5432/articles/public/articles")
 CONNECTION_ID = "articles_db"
@@ -179,9 +179,29 @@ def clean_articles() -> None:
 
         return check
 
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def write_report(**context: Any) -> str:
+        """The batch's HTML report page, written whether the checks passed or not (that is when a
+        person needs it most): ${ARTICLES_REPORTS_DIR:-$AIRFLOW_HOME/reports}/<batch>.html."""
+        import os
+
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from pipeline import tasks
+
+        home = os.environ.get("AIRFLOW_HOME") or os.path.expanduser("~/airflow")
+        reports = os.environ.get("ARTICLES_REPORTS_DIR") or os.path.join(home, "reports")
+        try:
+            return tasks.write_report(_batch_id(context), reports, db_url=_db_url())
+        except LookupError as exc:  # the run never opened the batch (no input): nothing to report
+            raise AirflowSkipException(str(exc)) from exc
+
     @task(outlets=[ARTICLES_ASSET])
-    def announce(counts: dict[str, Any], *, outlet_events: Any = None, **context: Any) -> dict[str, Any]:
-        extra = {"batch_id": _batch_id(context), **{k: v for k, v in counts.items() if isinstance(v, int)}}
+    def announce(
+        counts: dict[str, Any], report: str, *, outlet_events: Any = None, **context: Any
+    ) -> dict[str, Any]:
+        extra = {"batch_id": _batch_id(context), "report": report,
+                 **{k: v for k, v in counts.items() if isinstance(v, int)}}  # fmt: skip
         outlet_events[ARTICLES_ASSET].extra = extra
         return extra
 
@@ -189,7 +209,9 @@ def clean_articles() -> None:
     wait_for_input() >> shards
     learn.expand(work=shards) >> merge_learned(shards) >> clean.expand(work=shards) >> (counts := publish(shards))
     checks = [quality_check(name)(counts) for name in ("no_empty_bodies", "counts_agree", "removal_ratio")]
-    checks >> announce(counts)
+    report = write_report()
+    checks >> report
+    checks >> announce(counts, report)
 
 
 clean_articles()

@@ -173,6 +173,15 @@ def join(root: str | Path, *parts: str) -> str:
     return "/".join([str(root).rstrip("/"), *(p.strip("/") for p in parts if p.strip("/"))])
 
 
+def put_file(local: Path, url: str) -> None:
+    """Upload a local file to a URL (a report page beside the dumps)."""
+    fs, path = _filesystem(url)
+    try:
+        fs.put_file(str(local), path)
+    except Exception as exc:
+        raise storage_error(url, exc) from None
+
+
 def open_binary(location: str) -> IO[bytes]:
     """A buffered binary stream over a remote object, fetched in BLOCK_SIZE ranges as it is read.
 

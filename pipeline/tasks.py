@@ -122,5 +122,23 @@ def check(name: str, batch_id: str, db_url: str | None = None, **bounds: Any) ->
     return checks[name](engine, batch_id, **bounds).describe()
 
 
+def write_report(batch_id: str, reports_dir: str, db_url: str | None = None) -> str:
+    """Write the batch's HTML report page to reports_dir/<batch>.html (a folder or an fsspec URL,
+    so that it can live beside the dumps in object storage); returns where."""
+    import tempfile
+    from pathlib import Path
+
+    from .report_html import write_html_report
+
+    engine = engine_for(db_url, migrated=False)
+    target = storage.join(reports_dir, f"{validate_batch_id(batch_id)}.html")
+    if not storage.is_remote(target):
+        return str(write_html_report(engine, batch_id, Path(target)))
+    with tempfile.TemporaryDirectory() as tmp:
+        page = write_html_report(engine, batch_id, Path(tmp) / "report.html")
+        storage.put_file(page, target)
+    return storage.redact_url(target)
+
+
 def report_text(batch_id: str, db_url: str | None = None) -> str:
     return load_report(engine_for(db_url, migrated=False), batch_id).render()

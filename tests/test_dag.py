@@ -81,6 +81,7 @@ def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> No
         "clean",
         "publish",
         *NOT_RETRIED,
+        "write_report",
         "announce",
     } == {t.task_id for t in dag.tasks}
 
@@ -119,6 +120,8 @@ def test_dag_run_loads_a_day_and_a_second_run_changes_nothing(airflow_env: dict[
     assert scalar(engine, "SELECT count(*) FROM rejected_inputs") == 1
     assert scalar(engine, "SELECT files_seen FROM batches") == 3
     assert scalar(engine, "SELECT count(*) FROM paragraphs") == 15
+    page = Path(airflow_env["AIRFLOW_HOME"]) / "reports" / "2024-11-04.html"
+    assert "<title>Batch 2024-11-04" in page.read_text(encoding="utf-8")  # the report page, linked from the Asset
     first = snapshot(engine)
     ok, states = run_dag(airflow_env, conf)
     assert ok, states
