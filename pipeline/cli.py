@@ -46,13 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     backfill.add_argument(
         "--raw-dir",
-        type=Path,
         default=None,
-        metavar="DIR",
-        help="folder holding one sub-folder per date (default: $ARTICLES_RAW_DIR)",
+        metavar="DIR_OR_URL",
+        help="folder or fsspec URL (s3://bucket/raw) with one sub-folder per date (default: $ARTICLES_RAW_DIR)",
     )
     add_rules_option(backfill)
     add_workers_option(backfill)
+    backfill.add_argument("--json", action="store_true", help="each day's batch report as one JSON object per line")
     backfill.set_defaults(handler=cmd_backfill)
 
     report = commands.add_parser("report", help="print the report of a published batch from the database")
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="articles with the highest removal ratio shown in the HTML page, besides the quarantined (default: 200)",
     )
+    add_output_options(report, csv=True)
     report.set_defaults(handler=cmd_report)
 
     query = commands.add_parser("query", help="run a named query of sql/queries/ (or a .sql file) and print it")
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="value for a psql-style :'NAME' variable in the query; repeatable",
     )
+    add_output_options(query, csv=True)
     query.set_defaults(handler=cmd_query)
 
     evaluate = commands.add_parser("eval", help="score the cleaner on labelled pages (gold bodies or snippets)")
@@ -110,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     learned_commands = learned.add_subparsers(dest="learned_command", required=True, metavar="LEARNED_COMMAND")
     learned_list = learned_commands.add_parser("list", help="learned lines with their counts")
     learned_list.add_argument("--source", default=None)
+    add_output_options(learned_list, csv=True)
     learned_list.set_defaults(handler=cmd_learned_list)
     learned_veto = learned_commands.add_parser("veto", help="never remove this learned line again")
     learned_veto.add_argument("--source", required=True)
@@ -121,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine_commands = quarantine.add_subparsers(dest="quarantine_command", required=True, metavar="COMMAND")
     quarantine_list = quarantine_commands.add_parser("list", help="quarantined articles with their reasons")
     quarantine_list.add_argument("--batch", default=None, metavar="ID")
-    quarantine_list.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    add_output_options(quarantine_list, csv=True)
     quarantine_list.set_defaults(handler=cmd_quarantine_list)
     for name, help_text in (
         ("release", "publish a quarantined article (kept published on reruns while unchanged)"),
@@ -134,16 +137,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
-    db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations").set_defaults(
-        handler=cmd_db_migrate
-    )
+    db_migrate = db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations")
+    add_output_options(db_migrate)
+    db_migrate.set_defaults(handler=cmd_db_migrate)
     db_url = db_commands.add_parser("url", help="print the database URL (password hidden unless --show-password)")
     db_url.add_argument("--show-password", action="store_true")
+    add_output_options(db_url)
     db_url.set_defaults(handler=cmd_db_url)
-    db_psql = db_commands.add_parser("psql", help="open psql on the database; extra arguments go to psql")
-    db_psql.add_argument("psql_args", nargs=argparse.REMAINDER)
-    db_psql.set_defaults(handler=cmd_db_psql)
+    db_psql = db_commands.add_parser(
+        "psql", help="open psql on the database; every argument after 'psql' goes to psql (e.g. -c 'select 1')"
+    )
+    db_psql.set_defaults(handler=cmd_db_psql, psql_args=[])
     return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser, csv: bool = False) -> None:
+    """--json (one JSON object per line) and, for tables, --csv (a header row, then the rows)."""
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="one JSON object per line")
+    if csv:
+        formats.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+
+def emit(columns: list[str], rows: list[tuple[Any, ...]], args: argparse.Namespace) -> None:
+    """Rows as a psql-like table, JSON lines (--json) or CSV (--csv) on stdout."""
+    if getattr(args, "json", False):
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+    elif getattr(args, "csv", False):
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    else:
+        from .queries import render_table
+
+        print(render_table(columns, rows))
 
 
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -175,7 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     file that could not be read by `clean`); 2 a usage error (bad arguments, batch id, rules file,
     unknown query). Errors are one line on stderr; NEWSCLEAN_DEBUG=1 adds the traceback."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    passthrough: list[str] = []
+    if argv[:2] == ["db", "psql"]:  # psql's own options (-c, -f, -A ...) are not ours to parse
+        argv, passthrough = argv[:2], argv[2:]
     args = parser.parse_args(argv)
+    if passthrough:
+        args.psql_args = passthrough
     try:
         return int(args.handler(args))
     except (RulesError, ValueError, LookupError) as exc:  # BatchIdError is a ValueError
@@ -274,20 +310,23 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from .runner import backfill
     from .tasks import ENV_RAW_DIR
 
-    raw_dir = args.raw_dir or (Path(os.environ[ENV_RAW_DIR]) if os.environ.get(ENV_RAW_DIR) else None)
+    raw_dir = args.raw_dir or os.environ.get(ENV_RAW_DIR)
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
         return 2
-    try:
-        Cleaner.from_files(args.rules)
-        for outcome in backfill(
-            _engine(), raw_dir, args.first, args.last, args.rules, args.workers or default_workers()
-        ):
-            print(outcome if isinstance(outcome, str) else outcome.render())
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    Cleaner.from_files(args.rules)
+    failed = 0
+    outcomes = backfill(
+        _engine(), raw_dir, args.first, args.last, args.rules, args.workers or default_workers(),
+        progress=sys.stderr.isatty(),
+    )  # fmt: skip
+    for day, outcome in outcomes:
+        failed += isinstance(outcome, str) and "failed" in outcome
+        if args.json:
+            print(json.dumps({"batch_id": day, "outcome": outcome} if isinstance(outcome, str) else outcome.to_json()))
+        else:
+            print(f"{day}: {outcome}" if isinstance(outcome, str) else outcome.render())
+    return 1 if failed else 0
 
 
 def positive_int(text: str) -> int:
@@ -300,31 +339,34 @@ def positive_int(text: str) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import load_report
 
-    try:
-        if args.html is not None:
-            from .report_html import write_html_report
+    if args.html is not None:
+        from .report_html import write_html_report
 
-            path = write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles)
-            print(f"wrote {path}")
-        else:
-            print(load_report(_engine(), args.batch).render())
-    except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        path = write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles)
+        print(f"wrote {path}")
+        return 0
+    report = load_report(_engine(), args.batch)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    elif args.csv:
+        row = report.to_row()
+        emit(list(row), [tuple(row.values())], args)
+    else:
+        print(report.render())
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .queries import render_table, resolve, run_query
+    from .queries import resolve, run_query
 
     variables = dict(v.split("=", 1) for v in args.var if "=" in v)
     try:
         path = resolve(args.query)
-        columns, rows = run_query(_engine(), path, variables)
-    except (FileNotFoundError, ValueError) as exc:
+    except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(render_table(columns, rows))
+    columns, rows = run_query(_engine(), path, variables)
+    emit(columns, rows, args)
     return 0
 
 
@@ -355,11 +397,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_learned_list(args: argparse.Namespace) -> int:
-    from .queries import render_table
     from .store.line_stats import learned_rules
 
     rows = learned_rules(_engine(), source=args.source)
-    print(render_table(["source", "hash", "articles", "of", "line"], [tuple(r) for r in rows]))
+    emit(["source", "hash", "articles", "of", "line"], [tuple(r) for r in rows], args)
     return 0
 
 
@@ -372,15 +413,9 @@ def cmd_learned_veto(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    from .queries import render_table
     from .store.quarantine import COLUMNS, list_quarantined
 
-    rows = list_quarantined(_engine(), args.batch)
-    if args.json:
-        for row in rows:
-            print(json.dumps(dict(zip(COLUMNS, row, strict=True)), default=str, ensure_ascii=False))
-    else:
-        print(render_table(COLUMNS, rows))
+    emit(COLUMNS, list_quarantined(_engine(), args.batch), args)
     return 0
 
 
@@ -404,7 +439,10 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
     url = database_url()
     applied = migrate(create_engine(url))
-    print(f"{redact(url)}: " + (f"applied {', '.join(applied)}" if applied else "schema up to date"))
+    if args.json:
+        print(json.dumps({"url": redact(url), "applied": applied}))
+    else:
+        print(f"{redact(url)}: " + (f"applied {', '.join(applied)}" if applied else "schema up to date"))
     return 0
 
 
@@ -412,7 +450,8 @@ def cmd_db_url(args: argparse.Namespace) -> int:
     from .db import database_url, redact
 
     url = database_url()
-    print(url.render_as_string(hide_password=False) if args.show_password else redact(url))
+    shown = url.render_as_string(hide_password=False) if args.show_password else redact(url)
+    print(json.dumps({"url": shown}) if args.json else shown)
     return 0
 
 

@@ -60,8 +60,11 @@ def migrate(engine: sa.Engine, directory: Path = MIGRATIONS_DIR) -> list[str]:
                 continue
             if migration.path.suffix == ".py":
                 _run_python(migration, connection)
-            else:
-                connection.exec_driver_sql(migration.path.read_text(encoding="utf-8"))
+            else:  # through the driver's cursor with no parameters: '%' in SQL (format('%I')) stays as it is
+                driver = connection.connection.driver_connection
+                assert driver is not None
+                with driver.cursor() as cursor:
+                    cursor.execute(migration.path.read_text(encoding="utf-8"))
             connection.execute(
                 sa.text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
                 {"v": migration.version, "n": migration.name},

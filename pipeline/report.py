@@ -43,6 +43,12 @@ class BatchReport:
             **({"timings": self.timings} if self.timings else {}),
         }  # fmt: skip
 
+    def to_row(self) -> dict[str, Any]:
+        """The report as one flat row (for CSV): figures, then pieces removed per category."""
+        row = {k: v for k, v in self.to_json().items() if not isinstance(v, (dict, list))}
+        row.update({f"removed_{category}": count for category, count in sorted(self.removed_by_category.items())})
+        return row
+
     def render(self) -> str:
         removed = sum(self.removed_by_category.values())
         written = f" ({self.articles_written} new or changed rows written)" if self.articles_written is not None else ""

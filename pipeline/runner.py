@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from . import flow
+from . import flow, storage
 from .batch_ids import validate_batch_id
 from .db import create_engine
 from .report import BatchReport, load_report
@@ -176,14 +176,20 @@ def backfill(
     rules_files: Sequence[Path | str] = (),
     workers: int = 1,
     progress: bool = False,
-) -> Iterator[BatchReport | str]:
-    """Run each day's batch (raw_dir/<day>/) in date order; a day without a folder is reported, not run."""
-    for day in days(first, last):
-        folder = Path(raw_dir) / day
-        if not folder.is_dir():
-            yield f"{day}: no folder {folder}, skipped"
-            continue
-        try:
-            yield run_batch(engine, folder, day, rules_files, progress=progress, workers=workers)
-        except flow.BatchError as exc:
-            yield f"{day}: failed: {exc}"
+) -> Iterator[tuple[str, BatchReport | str]]:
+    """Run each day's batch (raw_dir/<day>/, a folder or a URL) in date order: (day, its report),
+    or (day, why it was skipped or failed)."""
+    every_day = days(first, last)
+    bar = _Progress(progress).bar(len(every_day), "backfill", "day")
+    for day in every_day:
+        bar.set_postfix_str(day)
+        folder = storage.join(raw_dir, day)
+        if not storage.is_dir(folder):
+            yield day, f"skipped: no folder {storage.redact_url(folder)}"
+        else:
+            try:
+                yield day, run_batch(engine, folder, day, rules_files, progress=progress, workers=workers)
+            except flow.BatchError as exc:
+                yield day, f"failed: {exc}"
+        bar.update()
+    bar.close()
