@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,37 @@ def s3_server():  # type: ignore[no-untyped-def]
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+# ---------------------------------------------------------------- Airflow
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory, db_url: Any) -> Iterator[dict[str, str]]:
+    """A throwaway AIRFLOW_HOME (SQLite metadata) whose articles_db connection is the test database:
+    one per session, since Airflow binds its metadata database when first configured."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    conn = {
+        "conn_type": "postgres",
+        "login": db_url.username,
+        "password": db_url.password,
+        "host": db_url.host or db_url.query.get("host"),
+        "port": db_url.port,
+        "schema": db_url.database,
+    }
+    env = {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+        "AIRFLOW_CONN_ARTICLES_DB": json.dumps(conn),
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    from airflow.utils import db as airflow_db
+
+    airflow_db.resetdb()
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pipeline.runner import run_batch
 
 from .conftest import FIXTURES, ROOT, reset_schema, snapshot
-from .test_dag import airflow_env, run_dag  # noqa: F401  (airflow_env is a fixture)
+from .test_dag import run_dag
 
 DAY = "2024-11-05"
 # Every column users see, with the object URL of an input cut back to its name in the batch.
@@ -89,7 +89,7 @@ def test_a_batch_from_a_bucket_loads_the_rows_of_the_same_folder(
 
 
 def test_the_dag_reads_a_bucket_with_the_connections_credentials(
-    airflow_env: dict[str, str],  # noqa: F811
+    airflow_env: dict[str, str],
     engine: sa.Engine,
     s3_server: Any,
     bucket_batch: tuple[Path, str],

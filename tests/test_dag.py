@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,38 +16,6 @@ from .conftest import ROOT, reset_schema, scalar, snapshot
 
 DAGS = ROOT / "dags"
 SAMPLES = ROOT / "samples" / "raw"
-
-
-@pytest.fixture(scope="module")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory, db_url: sa.URL) -> Iterator[dict[str, str]]:
-    """A throwaway AIRFLOW_HOME (SQLite metadata) whose articles_db connection is the test database."""
-    home = tmp_path_factory.mktemp("airflow_home")
-    conn = {
-        "conn_type": "postgres",
-        "login": db_url.username,
-        "password": db_url.password,
-        "host": db_url.host or db_url.query.get("host"),
-        "port": db_url.port,
-        "schema": db_url.database,
-    }
-    env = {
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-        "AIRFLOW_CONN_ARTICLES_DB": json.dumps(conn),
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from airflow.utils import db as airflow_db
-
-    airflow_db.resetdb()
-    yield env
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 def load_dag(airflow_env: dict[str, str]) -> Any:
