@@ -14,7 +14,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev,embedded]'
 	touch $(STAMP)
 
 test: install lint

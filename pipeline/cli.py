@@ -16,10 +16,14 @@ from .rules import RulesError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        # the installed console script is `newsclean`; `python -m pipeline` runs the same main()
+        prog="newsclean" if Path(sys.argv[0]).name == "newsclean" else "python -m pipeline",
         description="Clean raw news-article dumps (.txt, .html, .jsonl and .gz of each) into audited articles.",
     )
+    parser.add_argument("--version", action="version", version=f"newsclean-pipeline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     clean = commands.add_parser("clean", help="clean files or folders and print the articles")
@@ -136,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except RulesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        from .db import EmbeddedServerMissing  # already imported when it was raised
+
+        if not isinstance(exc, EmbeddedServerMissing):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
