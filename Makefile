@@ -34,5 +34,7 @@ demo: install
 
 # Airflow standalone (api-server, scheduler, dag-processor, triggerer) against the embedded
 # Postgres, DAG unpaused: `airflow backfill create --dag-id clean_articles ...` then works.
+# No venv to activate (its bin/ goes first on PATH); Ctrl-C stops every process it started
+# (scripts/supervise.py). AIRFLOW__API__PORT=8081 make airflow: another port.
 airflow: install
-	bash -c 'source scripts/airflow_env.sh && $(BIN)/airflow db migrate >/dev/null && exec $(BIN)/airflow standalone' 
+	PATH="$(abspath $(BIN)):$$PATH" exec bash scripts/airflow_standalone.sh
