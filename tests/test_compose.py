@@ -168,10 +168,15 @@ def test_raw_dumps_come_from_a_minio_bucket(config: dict[str, Any]) -> None:
     assert re.search(r"RELEASE\.\d{4}-", services["minio-init"]["image"])
     init = " ".join(services["minio-init"]["command"]).replace("$$", "$")  # compose's escape of $
     assert 'mc mb --ignore-existing "local/$ARTICLES_BUCKET"' in init
-    assert "mc admin policy attach local readonly" in init  # the workers' key only reads
+    # the workers' key reads the bucket and writes only the report pages
+    assert 'mc admin policy attach local newsclean-workers --user "$ARTICLES_S3_ACCESS_KEY"' in init
+    policy = json.loads(init[init.index("<<EOF") + 5 : init.index("EOF", init.index("<<EOF") + 5)])
+    writes = [s["Resource"] for s in policy["Statement"] if any(a.startswith("s3:Put") for a in s["Action"])]
+    assert writes == [["arn:aws:s3:::$ARTICLES_BUCKET/reports/*"]]
     for name in AIRFLOW_SERVICES:
         env = services[name]["environment"]
         assert env["ARTICLES_RAW_DIR"] == "s3://articles/raw"
+        assert env["ARTICLES_REPORTS_DIR"] == "s3://articles/reports"
         assert env["AWS_ENDPOINT_URL"] == "http://minio:9000"
         assert env["AWS_ACCESS_KEY_ID"] == services["minio-init"]["environment"]["ARTICLES_S3_ACCESS_KEY"]
         assert env["AWS_SECRET_ACCESS_KEY"] == SECRETS["ARTICLES_S3_SECRET_KEY"]
@@ -272,3 +277,34 @@ def test_api_server_script_writes_the_admin_password_file(tmp_path: Path) -> Non
     assert done.stdout.strip() == "airflow api-server admin=unset"  # the server does not see the password
     assert json.loads(passwords_file.read_text(encoding="utf-8")) == {"admin": password}
     assert passwords_file.stat().st_mode & 0o077 == 0
+
+
+def test_minio_init_script_runs_and_writes_a_valid_policy(tmp_path: Path) -> None:
+    """The one-shot's shell script as the mc image runs it, with a stand-in `mc` recording its calls."""
+    fake = tmp_path / "mc"
+    fake.write_text('#!/bin/sh\necho "$*" >> "$MC_LOG"\n'
+                    'case "$*" in "admin policy create"*) cp "$6" "$MC_LOG.policy";; esac\n')  # fmt: skip
+    fake.chmod(0o755)
+    log = tmp_path / "calls"
+    script = load()["services"]["minio-init"]["command"][0].replace("$$", "$")  # compose's escape of $
+    env = {
+        **os.environ,
+        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "MC_LOG": str(log),
+        "MINIO_ROOT_USER": "root",
+        "MINIO_ROOT_PASSWORD": "rootpw",
+        "ARTICLES_BUCKET": "dumps",
+        "ARTICLES_S3_ACCESS_KEY": "worker",
+        "ARTICLES_S3_SECRET_KEY": "workerpw",
+    }
+    done = subprocess.run(["/bin/sh", "-euc", script], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert calls[:2] == ["alias set local http://minio:9000 root rootpw", "mb --ignore-existing local/dumps"]
+    assert "admin user add local worker workerpw" in calls
+    assert calls[-1] == "mirror --overwrite /samples local/dumps/raw"
+    policy = json.loads(Path(f"{log}.policy").read_text())
+    resources = {action: s["Resource"] for s in policy["Statement"] for action in s["Action"]}
+    assert resources["s3:GetObject"] == ["arn:aws:s3:::dumps/*"]
+    assert resources["s3:PutObject"] == ["arn:aws:s3:::dumps/reports/*"]
+    assert resources["s3:ListBucket"] == ["arn:aws:s3:::dumps"]
