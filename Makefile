@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 LOCK   := $(firstword $(wildcard constraints/py$(PYVER).txt) constraints/py3.11.txt)
 
-.PHONY: install test lint bench demo airflow compose-cli
+.PHONY: install test lint bench demo airflow
 
 install: $(STAMP)
 
@@ -17,17 +17,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev,embedded]'
 	touch $(STAMP)
 
-test: install lint compose-cli
+test: install lint
 	$(BIN)/python -m pytest -q
-
-# A compose client for tests/test_compose.py (`docker compose config`): Debian's docker-compose when
-# neither it nor the docker compose plugin is there. Never fails the build: the check skips instead.
-compose-cli:
-	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || \
-	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	    apt-get update -qq >/dev/null 2>&1 && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1; } || \
-	  echo "docker-compose could not be installed: tests/test_compose.py skips its compose check"
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,3 +38,14 @@ demo: install
 # (scripts/supervise.py). AIRFLOW__API__PORT=8081 make airflow: another port.
 airflow: install
 	PATH="$(abspath $(BIN)):$$PATH" exec bash scripts/airflow_standalone.sh
+
+# A compose client for tests/test_compose.py (`docker compose config`): Debian's docker-compose when
+# neither it nor the docker compose plugin is there. Never fails the build: the check skips instead.
+.PHONY: compose-cli
+test: compose-cli
+compose-cli:
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1; } || \
+	  echo "docker-compose could not be installed: tests/test_compose.py skips its compose check"

@@ -112,8 +112,8 @@ def test_installed_wheel_runs_from_outside_the_repository(venv: Path, db_url: sa
     # the runtime install has no embedded server: without DATABASE_URL the error says what to do
     no_url = outside_env(NEWSCLEAN_PGDATA=str(tmp_path / "pg"))
     done = subprocess.run([newsclean, "db", "url"], cwd=cwd, env=no_url, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2, done.stderr
-    assert "install newsclean-pipeline[embedded] or set DATABASE_URL" in done.stderr
+    assert done.returncode != 0, done.stderr
+    assert "error: " in done.stderr and "install newsclean-pipeline[embedded] or set DATABASE_URL" in done.stderr
     assert "Traceback" not in done.stderr
 
     # an empty database: every migration of sql/migrations comes from the installed package
