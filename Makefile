@@ -14,7 +14,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev,embedded]'
 	touch $(STAMP)
 
 test: install lint browser
@@ -41,5 +41,18 @@ demo: install
 
 # Airflow standalone (api-server, scheduler, dag-processor, triggerer) against the embedded
 # Postgres, DAG unpaused: `airflow backfill create --dag-id clean_articles ...` then works.
+# No venv to activate (its bin/ goes first on PATH); Ctrl-C stops every process it started
+# (scripts/supervise.py). AIRFLOW__API__PORT=8081 make airflow: another port.
 airflow: install
-	bash -c 'source scripts/airflow_env.sh && $(BIN)/airflow db migrate >/dev/null && exec $(BIN)/airflow standalone' 
+	PATH="$(abspath $(BIN)):$$PATH" exec bash scripts/airflow_standalone.sh
+
+# A compose client for tests/test_compose.py (`docker compose config`): Debian's docker-compose when
+# neither it nor the docker compose plugin is there. Never fails the build: the check skips instead.
+.PHONY: compose-cli
+test: compose-cli
+compose-cli:
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1; } || \
+	  echo "docker-compose could not be installed: tests/test_compose.py skips its compose check"

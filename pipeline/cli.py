@@ -15,11 +15,27 @@ from .readers import ReadError, read_file
 from .rules import RulesError
 
 
+class _VersionAction(argparse.Action):
+    """--version: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        from . import __version__
+
+        print(f"newsclean-pipeline {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        # the installed console script is `newsclean`; `python -m pipeline` runs the same main()
+        prog="newsclean" if Path(sys.argv[0]).name == "newsclean" else "python -m pipeline",
         description="Clean raw news-article dumps (.txt, .html, .jsonl and .gz of each) into audited articles.",
     )
+    parser.add_argument("--version", action=_VersionAction, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     clean = commands.add_parser("clean", help="clean files or folders and print the articles")

@@ -24,6 +24,10 @@ ENV_URL = "DATABASE_URL"
 ENV_DATA_DIR = "NEWSCLEAN_PGDATA"
 
 
+class EmbeddedServerMissing(RuntimeError):
+    """No DATABASE_URL, and the embedded server's package (the `embedded` extra) is not installed."""
+
+
 def normalize_url(url: str | URL) -> URL:
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.drivername in ("postgresql", "postgres"):
@@ -54,12 +58,17 @@ def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
     (pgserver starts it in under a second when it is not running).
     """
     logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit hook logs to closed streams
-    data_dir = embedded_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root)
-        import pgserver  # imported lazily: only the embedded path needs it
-
+        try:
+            import pgserver  # imported lazily: only the embedded path needs it (the `embedded` extra)
+        except ImportError as exc:
+            raise EmbeddedServerMissing(
+                "the embedded PostgreSQL needs pgserver, which is not installed: "
+                f"install newsclean-pipeline[embedded] or set {ENV_URL}"
+            ) from exc
+        data_dir = embedded_data_dir()
+        data_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(str(data_dir), cleanup_mode=None)  # type: ignore[attr-defined]
     url = normalize_url(server.get_uri())
     if database != "postgres":
