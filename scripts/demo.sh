@@ -32,5 +32,8 @@ $PY -m pipeline query removals_by_rule_in_batch --var batch=2024-11-05
 step "example query: full-text search for 'ferry' (sql/queries/full_text_search.sql)"
 $PY -m pipeline query full_text_search --var q=ferry
 
+step "batch report pages (one self-contained HTML file per batch, written by the DAG's write_report task)"
+ls -1 "$AIRFLOW_HOME"/reports/*.html
+
 echo
 echo "Open psql on the articles database: .venv/bin/python -m pipeline db psql"
