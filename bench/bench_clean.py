@@ -1,41 +1,76 @@
-"""Articles/s of text cleaning on one core over a generated corpus of noisy articles.
+"""Text cleaning against its floor, side by side in one run, on one core.
 
-Usage: python bench/bench_clean.py [--articles 20000]
-Generation happens outside the timed region; only Cleaner.clean is timed.
+Usage: python bench/bench_clean.py [--articles 20000] [--rounds 3]
+
+The same generated noisy articles (galleries, furniture, repeats, headers), written as .txt files
+(outside the timed region), are timed two ways, alternating, --rounds times:
+- floor: read each file (plain UTF-8 read_text), split it into paragraphs, write it as JSON (what
+  any tool must do);
+- clean: read each file, clean it (`Cleaner.clean`: every rule, header, repetition, language),
+  write the clean article as JSON (what `pipeline clean --json` does).
+Prints articles/s of each and clean as a ratio of the floor (range over the rounds).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from corpus import noisy_articles  # noqa: E402
 
-from pipeline import Cleaner, RawArticle  # noqa: E402
+from pipeline import Cleaner, read_file  # noqa: E402
+from pipeline.readers import ReadError  # noqa: E402
+from pipeline.structure import split_paragraphs  # noqa: E402
+
+
+def floor(files: list[Path]) -> float:
+    out = io.StringIO()
+    started = time.perf_counter()
+    for path in files:
+        paragraphs = [p.text for p in split_paragraphs(path.read_text(encoding="utf-8"))]
+        out.write(json.dumps({"source_file": path.name, "paragraphs": paragraphs}) + "\n")
+    return time.perf_counter() - started
+
+
+def clean(files: list[Path], cleaner: Cleaner) -> float:
+    out = io.StringIO()
+    started = time.perf_counter()
+    for path in files:
+        for raw in read_file(path, path.name):
+            if not isinstance(raw, ReadError):
+                out.write(json.dumps(cleaner.clean(raw).to_json(), ensure_ascii=False) + "\n")
+    return time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     cleaner = Cleaner.from_files()
-    raws = [RawArticle(source_file=f"{i}.txt", text=t) for i, t in enumerate(noisy_articles(args.articles))]
-    chars = sum(len(r.text or "") for r in raws)
-    kept = removed = 0
-    started = time.perf_counter()
-    for raw in raws:
-        article = cleaner.clean(raw)
-        kept += len(article.paragraphs)
-        removed += len(article.removed)
-    elapsed = time.perf_counter() - started
-    print(f"articles:        {len(raws):,} ({chars / len(raws):,.0f} chars each on average)")
-    print(f"paragraphs kept: {kept:,}; removals recorded: {removed:,}")
-    print(f"elapsed:         {elapsed:.2f} s on one core")
-    print(f"throughput:      {len(raws) / elapsed:,.0f} articles/s ({chars / elapsed / 1e6:.1f} MB/s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for number, text in enumerate(noisy_articles(args.articles)):
+            files.append(Path(tmp) / f"{number:06d}.txt")
+            files[-1].write_text(text, encoding="utf-8")
+        megabytes = sum(f.stat().st_size for f in files) / 1e6
+        rates: list[tuple[float, float]] = []
+        for _ in range(args.rounds):
+            floor_s, clean_s = floor(files), clean(files, cleaner)
+            rates.append((len(files) / floor_s, len(files) / clean_s))
+    print(f"articles: {len(files):,} ({megabytes / len(files) * 1e3:,.1f} kB each), {args.rounds} rounds, one core")
+    for name, values in (("floor (read, split, JSON)", [f for f, _ in rates]), ("clean", [c for _, c in rates])):
+        print(f"{name:<26} {min(values):>8,.0f} - {max(values):>8,.0f} articles/s")
+    ratios = [c / f for f, c in rates]
+    print(f"clean / floor              {min(ratios):>8.3f} - {max(ratios):>8.3f}")
 
 
 if __name__ == "__main__":
