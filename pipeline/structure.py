@@ -76,7 +76,7 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     removal (rule repeat.title). The rest of a partly consumed paragraph stays as body.
     """
     patterns = rules.header
-    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules))
+    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules, article.language))
     consumed: dict[int, set[int]] = {}  # paragraph index -> numbers of its lines taken as header
     seen_byline = False
     kind = ""
@@ -96,9 +96,9 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     _inline_dateline(article, patterns)
 
 
-def _is_noise(line: str, rules: RuleSet) -> bool:
+def _is_noise(line: str, rules: RuleSet, language: str | None) -> bool:
     """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it."""
-    return rules.noise_rule(line, word_count(line)) is not None
+    return rules.noise_rule(line, word_count(line), language) is not None
 
 
 def _classify(

@@ -184,7 +184,7 @@ def test_comment_heading_after_the_article_removes_the_thread(cleaner: Cleaner) 
     thread = ["Comments", "Karl", "About time they fixed the bridges.", "Mila", "Typical council."]
     article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([*LONG, *thread])))
     assert [p.text for p in article.paragraphs] == LONG
-    assert {r.rule for r in article.removed} == {"comments.prompt"}
+    assert {r.rule for r in article.removed} == {"comments.heading"}
 
 
 def test_comment_count_under_the_byline_cuts_nothing(cleaner: Cleaner) -> None:
