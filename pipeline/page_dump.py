@@ -101,7 +101,8 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
         gap = 0
     if not runs:
         return None
-    best = max(range(len(runs)), key=lambda k: runs[k].prose_chars)
+    most = max(run.prose_chars for run in runs)
+    best = next(k for k, run in enumerate(runs) if run.prose_chars >= settings.first_share * most)
     headline = headline_index(lines)
     if headline is not None:
         # The article starts under its headline: prefer the first substantial run right after it
@@ -112,7 +113,7 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
             if headline < run.first <= headline + settings.anchor_window
             and run.prose_chars >= settings.anchor_min_chars
         ]
-        if near and runs[near[0]].prose_chars >= settings.anchor_share * runs[best].prose_chars:
+        if near and runs[near[0]].prose_chars >= settings.anchor_share * most:
             best = near[0]
     low = high = best
     grown = True
@@ -125,6 +126,26 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
         ):
             high, grown = high + 1, True
     return runs[low].first, runs[high].last
+
+
+def article_lines(lines: list[str], region: tuple[int, int], settings: PageDumpSettings) -> set[int]:
+    """Indexes of the lines kept as the article: the prose region, then, above it up to the
+    headline (when the page repeats its title just above) and over a few lines at each edge, the
+    lines that are sentences (a lead or last paragraph shorter than the prose threshold). Bylines,
+    dates, share buttons and caption stubs there are not sentences and stay out."""
+    first, last = region
+    keep = set(range(first, last + 1))
+    headline = headline_index(lines)
+    top = first - settings.edge_lines
+    if headline is not None and headline < first <= headline + settings.anchor_window:
+        top = min(top, headline + 1)
+    below = range(last + 1, min(last + 1 + settings.edge_lines, len(lines)))
+    keep.update(i for i in [*range(max(top, 0), first), *below] if _sentence_line(lines[i], settings))
+    return keep
+
+
+def _sentence_line(line: str, settings: PageDumpSettings) -> bool:
+    return word_count(line) >= settings.edge_min_words and bool(_SENTENCE_END.search(line))
 
 
 @dataclass(frozen=True)
@@ -144,8 +165,8 @@ class KeepArticleRegion:
             return
         article.page_dump = True
         article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
-        first, last = region
+        keep = article_lines(texts, region, self.settings)
         for index, paragraph in enumerate(article.paragraphs):
-            if not first <= index <= last:
+            if index not in keep:
                 article.remove(paragraph, "page.outside_article", "page")
-        article.paragraphs = article.paragraphs[first : last + 1]
+        article.paragraphs = [p for index, p in enumerate(article.paragraphs) if index in keep]

@@ -153,7 +153,7 @@ class ApplyRules:
                 and (
                     rule.heads_thread
                     or _only_form_lines_follow(lengths, index)
-                    or comment_thread_follows([p.text for p in paragraphs[index + 1 : index + 7]], thread)  # next six
+                    or comment_thread_follows([p.text for p in paragraphs[index + 1 : index + 7]], thread)
                 )
             ):
                 for rest in range(index + 1, count):
@@ -187,19 +187,27 @@ def _only_form_lines_follow(lengths: list[int], index: int) -> bool:
 
 
 def comment_thread_follows(texts: list[str], thread: CommentThreadPatterns) -> bool:
-    """Whether the paragraphs after a comment marker read as a comment thread, not as more article:
-    a reply/like button or a "Name says:" signature line, or two commenter names, or a name and a
-    timestamp. Short paragraphs alone are no evidence (news paragraphs are short), nor are
-    timestamps alone (a live blog's updates carry times)."""
+    """Whether the next (up to six) paragraphs after a comment marker read as a comment thread, not
+    as more article: a reply/like button or a "Name says:" signature line, or two commenters (a
+    name line followed by a sentence), or a name and a timestamp. Short paragraphs alone are no
+    evidence (news paragraphs are short), nor are timestamps alone (a live blog's updates carry
+    times), nor a linked name that a page dump cut out of its sentence ("Helmut Kohl" above
+    "emotional wurde, ...")."""
     names = timestamps = 0
-    for text in texts:
+    for number, text in enumerate(texts):
         if any(p.fullmatch(text) for p in (*thread.buttons, *thread.signatures)):
             return True
         if any(p.fullmatch(text) for p in thread.timestamps):
             timestamps += 1
-        elif _is_name_line(text):
+        elif _is_name_line(text) and (
+            number + 1 < len(texts) and _is_sentence(texts[number + 1]) or timestamps
+        ):
             names += 1
     return names >= 2 or (names >= 1 and timestamps >= 1)
+
+
+def _is_sentence(text: str) -> bool:
+    return text[:1].isupper() and text.rstrip().endswith((".", "!", "?", "…", "”", '"', ")"))
 
 
 def _is_name_line(text: str) -> bool:
