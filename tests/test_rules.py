@@ -203,3 +203,44 @@ def test_wordpress_comment_heading_ends_the_article(cleaner: Cleaner) -> None:
     text = "\n\n".join([*LONG, "6 thoughts on “How the council saved its bridges”", "Karl", "Great read."])
     article = cleaner.clean(RawArticle(source_file="c.txt", text=text))
     assert [p.text for p in article.paragraphs] == LONG
+
+
+NEWS = [
+    "The port authority said on Tuesday that the new crane would arrive in March.",
+    "It will double the number of containers the terminal can unload in a day.",
+    "Dock workers welcomed the news but asked for more training on the new equipment.",
+    "The crane was built in Finland and will travel by barge for the last part of its trip.",
+]
+
+
+def test_comment_count_before_ordinary_news_paragraphs_ends_nothing(cleaner: Cleaner) -> None:
+    # A "12 Comments" link after the lead, then normal short news paragraphs: no thread follows.
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], "12 Comments", *NEWS])))
+    assert [p.text for p in article.paragraphs] == [LONG[0], *NEWS]
+    assert [r.rule for r in article.removed] == ["comments.count"]
+
+
+def test_comment_count_before_a_thread_ends_it_and_footers_keep_their_own_rules(cleaner: Cleaner) -> None:
+    thread = [
+        "12 Comments",
+        "Karl Berg",
+        "3 hours ago",
+        "About time they fixed the bridges.",
+        "Reply",
+        "Advertisement",
+        "Mila",
+        "Typical council.",
+        "© 2024 Example Daily News Ltd",
+    ]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([*LONG, *thread])))
+    assert [p.text for p in article.paragraphs] == LONG
+    credited = {r.text: r.rule for r in article.removed}
+    assert credited["Karl Berg"] == credited["Typical council."] == "comments.count"
+    assert credited["Advertisement"] == "ad.marker"
+    assert credited["© 2024 Example Daily News Ltd"] == "agency.copyright_line"
+
+
+def test_comment_count_before_timestamped_live_updates_ends_nothing(cleaner: Cleaner) -> None:
+    updates = ["14:05", "The crane has left the harbour in Turku.", "13:40", "Loading is complete."]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], "12 Comments", *updates])))
+    assert [p.text for p in article.paragraphs] == [LONG[0], *updates]
