@@ -10,6 +10,7 @@ as accurate (487/488) but ~11x slower, which would have halved the cleaner's thr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pycld2
@@ -42,25 +43,35 @@ def detect_language(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class DetectLanguage:
-    """Sets Article.language from the body's prose paragraphs (menus and labels say little about a
-    language and are often English on any site); all paragraphs when there is little prose."""
+    """Sets Article.language from the body's first prose paragraphs (menus and labels say little
+    about a language and are often English on any site), or from all of the text when it has
+    little prose. Reads at most sample_chars: on the multilingual set 1,500 characters name all but
+    three languages the whole text names (483 vs 486 of 488 pages), at half the time (the step runs
+    on every article)."""
 
-    sample_chars: int = 3000
+    sample_chars: int = 1500
     prose_words: int = 5
     min_prose_chars: int = 200
 
     def __call__(self, article: Article) -> None:
-        sample = self._sample([p.text for p in article.paragraphs if word_count(p.text) >= self.prose_words])
+        texts = [p.text for p in article.paragraphs]
+        sample = _take(t for t in texts if word_count(t) >= self.prose_words)(self.sample_chars)
         if len(sample) < self.min_prose_chars:
-            sample = self._sample([p.text for p in article.paragraphs] + ([article.title] if article.title else []))
+            sample = _take(iter([*texts, article.title or ""]))(self.sample_chars)
         article.language = detect_language(sample)
 
-    def _sample(self, texts: list[str]) -> str:
+
+def _take(texts: Iterator[str]) -> Callable[[int], str]:
+    """Texts joined by newlines until `limit` characters (lazily: a dump may have thousands of lines)."""
+
+    def up_to(limit: int) -> str:
         picked: list[str] = []
         size = 0
         for text in texts:
-            if size >= self.sample_chars:
-                break
             picked.append(text)
             size += len(text) + 1
-        return "\n".join(picked)[: self.sample_chars]
+            if size >= limit:
+                break
+        return "\n".join(picked)[:limit]
+
+    return up_to

@@ -113,19 +113,13 @@ class ApplyRules:
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
         by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
-
-        def match_at(index: int) -> tuple[Rule | None, re.Match[str] | None]:
-            if lengths[index] not in by_length:
-                by_length[lengths[index]] = tuple(
-                    r for r in rules if r.max_words is None or lengths[index] <= r.max_words
-                )
-            return _first_match(paragraphs[index].text, by_length[lengths[index]], index, count, lengths[index])
-
+        for n in set(lengths):
+            by_length[n] = tuple(r for r in rules if r.max_words is None or n <= r.max_words)
         dropped: dict[int, Rule] = {}
         for index in range(count):
             if index in dropped:
                 continue
-            rule, match = match_at(index)
+            rule, match = _first_match(paragraphs[index].text, by_length[lengths[index]], index, count, lengths[index])
             if rule is None or match is None:
                 continue
             dropped[index] = rule
@@ -159,7 +153,8 @@ class ApplyRules:
                 for rest in range(index + 1, count):
                     # The thread goes; an ad or agency line inside it is credited to its own rule.
                     if rest not in dropped:
-                        dropped[rest] = match_at(rest)[0] or rule
+                        own = _first_match(paragraphs[rest].text, by_length[lengths[rest]], rest, count, lengths[rest])
+                        dropped[rest] = own[0] or rule
                 if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
                     before = index - 1
                     while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text)):
