@@ -128,26 +128,6 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
     return runs[low].first, runs[high].last
 
 
-def article_lines(lines: list[str], region: tuple[int, int], settings: PageDumpSettings) -> set[int]:
-    """Indexes of the lines kept as the article: the prose region, then, above it up to the
-    headline (when the page repeats its title just above) and over a few lines at each edge, the
-    lines that are sentences (a lead or last paragraph shorter than the prose threshold). Bylines,
-    dates, share buttons and caption stubs there are not sentences and stay out."""
-    first, last = region
-    keep = set(range(first, last + 1))
-    headline = headline_index(lines)
-    top = first - settings.edge_lines
-    if headline is not None and headline < first <= headline + settings.anchor_window:
-        top = min(top, headline + 1)
-    below = range(last + 1, min(last + 1 + settings.edge_lines, len(lines)))
-    keep.update(i for i in [*range(max(top, 0), first), *below] if _sentence_line(lines[i], settings))
-    return keep
-
-
-def _sentence_line(line: str, settings: PageDumpSettings) -> bool:
-    return word_count(line) >= settings.edge_min_words and bool(_SENTENCE_END.search(line))
-
-
 @dataclass(frozen=True)
 class KeepArticleRegion:
     """For a full-page dump, remove every paragraph outside the article region (audited)."""
@@ -165,8 +145,8 @@ class KeepArticleRegion:
             return
         article.page_dump = True
         article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
-        keep = article_lines(texts, region, self.settings)
+        first, last = region
         for index, paragraph in enumerate(article.paragraphs):
-            if index not in keep:
+            if not first <= index <= last:
                 article.remove(paragraph, "page.outside_article", "page")
-        article.paragraphs = [p for index, p in enumerate(article.paragraphs) if index in keep]
+        article.paragraphs = article.paragraphs[first : last + 1]

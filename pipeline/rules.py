@@ -86,9 +86,7 @@ class PageDumpSettings:
     anchor_share: float = 0.25
     furniture_run: int = 3
     furniture_total: int = 12
-    edge_lines: int = 2
     first_share: float = 0.6
-    edge_min_words: int = 8
 
 
 @dataclass(frozen=True)

@@ -99,23 +99,34 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     headline into one block. Lines taken as metadata leave the body; a repeated headline is a
     removal (rule repeat.title). The rest of a partly consumed paragraph stays as body.
 
-    In plain text without given metadata, a section label or a dek is only taken when a byline or
-    dateline closes the header: without one, "Chorgeschichte" above a heading, or a standfirst
-    that the labellers of real pages count as body, would leave the body on a guess.
+    In plain text without given metadata, a dek longer than one short sentence is only taken
+    when a byline or dateline closes the header: without one, an opening paragraph that lacks its
+    final full stop would leave the body on a guess. A one-sentence dek of up to 25 words under
+    the headline is taken without (its shape alone says standfirst).
     """
     saved = (article.title, article.subtitle, article.section, list(article.authors), article.published,
              article.updated, article.dateline, len(article.removed))  # fmt: skip
-    consumed, kinds = _scan_header(article, rules, guess_section_and_dek=True)
-    if not article.metadata_given and kinds & {"section", "dek"} and not kinds & {"byline", "dateline"}:
+    consumed, kinds = _scan_header(article, rules, guess_dek=True)
+    confirmed = bool(kinds & {"byline", "dateline"}) or _short_dek(article)
+    if not article.metadata_given and "dek" in kinds and not confirmed:
         (article.title, article.subtitle, article.section, article.authors, article.published, article.updated,
          article.dateline, removed) = saved  # fmt: skip
         del article.removed[removed:]
-        consumed, kinds = _scan_header(article, rules, guess_section_and_dek=False)
+        consumed, kinds = _scan_header(article, rules, guess_dek=False)
     _drop_consumed_lines(article, consumed)
     _inline_dateline(article, rules.header)
 
 
-def _scan_header(article: Article, rules: RuleSet, guess_section_and_dek: bool) -> tuple[dict[int, set[int]], set[str]]:
+SHORT_DEK_WORDS = 25
+_INNER_SENTENCE_END = re.compile(r"[.!?…]\s+[A-ZÀ-Þ]")
+
+
+def _short_dek(article: Article) -> bool:
+    dek = article.subtitle or ""
+    return word_count(dek) <= SHORT_DEK_WORDS and not _INNER_SENTENCE_END.search(dek)
+
+
+def _scan_header(article: Article, rules: RuleSet, guess_dek: bool) -> tuple[dict[int, set[int]], set[str]]:
     """The header lines (paragraph index -> line numbers) and the kinds found; fills the fields."""
     patterns = rules.header
     lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules, article.language))
@@ -134,7 +145,7 @@ def _scan_header(article: Article, rules: RuleSet, guess_section_and_dek: bool) 
             patterns,
             seen_byline,
             after_title,
-            guess_section_and_dek,
+            guess_dek,
         )
         if kind == "body":
             break
@@ -159,7 +170,7 @@ def _classify(
     patterns: HeaderPatterns,
     seen_byline: bool,
     after_title: bool,
-    guess_section_and_dek: bool = True,
+    guess_dek: bool = True,
 ) -> str:
     if article.title and normalize_key(line) == normalize_key(article.title):
         return "title_repeat"
@@ -177,20 +188,14 @@ def _classify(
     if article.metadata_given or seen_byline:
         return "body"
     if article.title is None:
-        if (
-            guess_section_and_dek
-            and article.section is None
-            and _section_like(line)
-            and following is not None
-            and _headline_like(following)
-        ):
+        if article.section is None and _section_like(line) and following is not None and _headline_like(following):
             article.section = line
             return "section"
         if _headline_like(line):
             article.title = line
             return "title"
         return "body"
-    if guess_section_and_dek and article.subtitle is None and _dek_like(line):
+    if guess_dek and article.subtitle is None and _dek_like(line):
         article.subtitle = line
         return "dek"
     return "body"
