@@ -274,6 +274,28 @@ CASES = [
         "Ten artykuł jest dostępny tylko dla subskrybentów.",
         "Gazeta zyskała w zeszłym roku ponad tysiąc nowych subskrybentów.",
     ),
+    # follow-us lines, update stamps, tag headings, disclosures and embed placeholders
+    ("de", "share", "Folgen Sie uns auf Facebook und Instagram!", "Folgen Sie dem Fluss, sagte der Förster."),
+    ("de", "furniture", "Aktualisiert am 17.01.2021.", "Aktualisiert wurde der Plan zuletzt im Januar 2021."),
+    ("de", "related", "Mehr zum Thema auf example.de", "Mehr zum Thema wollte der Sprecher nicht sagen."),
+    (
+        "de",
+        "ad",
+        "*Werbung. Dieser Beitrag enthält Werbung für eine Kaffeerösterei.",
+        "Werbung für die Kaffeerösterei machte vor allem die Nachbarschaft.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Klicken Sie auf den unteren Button, um den Inhalt von example.com zu laden.",
+        "Klicken Sie sich durch die Bilder, empfahl die Kuratorin den Besuchern der Ausstellung.",
+    ),
+    ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
+    ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
+    ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),
+    ("pt", "furniture", "Atualizado em 03/04/2022 às 10h30", "Atualizado o plano, a câmara votará em junho."),
+    ("nl", "share", "Volg ons op Twitter en Instagram", "Volgens de burgemeester is het plan betaalbaar."),
+    ("pl", "share", "Obserwuj nas na Facebooku", "Obserwujemy sytuację na moście, powiedział burmistrz."),
     # English furniture beyond the shared rules (tests/test_rules.py covers those)
     ("en", "paywall", "Subscribe to continue reading.", "The paper gained more than a thousand subscribers last year."),
     ("en", "caption", "Source: Office for National Statistics", "A source at city hall confirmed the plan on Tuesday."),

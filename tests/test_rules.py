@@ -87,6 +87,22 @@ CASES = [
         "Click here to subscribe to The Paradigm Newsletter",
         "Readers who subscribe to the paper's newsletter got the results first, the editor said.",
     ),
+    ("caption", "© Jan Novak", "The © sign on the old bridge plaque was restored in May, the council said."),
+    ("caption", "(Credit: Jan Novak / Agency)", "(The credit line was added later, the editor said.)"),
+    (
+        "ad",
+        "This post contains affiliate links, and we may earn a commission when you buy through them.",
+        "The post office contains a small library that residents run on weekends.",
+    ),
+    ("furniture", "Table of contents", "The table of contents of the report lists twelve bridges."),
+    ("comments", "Reply", "The minister did not reply to questions about the budget."),
+    ("share", "Like this story? Share it with a friend!", "Like the story of the bridge, the budget took years."),
+    (
+        "newsletter",
+        "If you enjoyed reading this article, please consider supporting our journalism.",
+        "If you enjoyed the old bridge, the new one will disappoint you, critics said.",
+    ),
+    ("related", "Popular on Example News", "Popular opinion is split on the plan, a poll found."),
     (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
