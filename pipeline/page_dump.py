@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .document import Article, Paragraph
@@ -90,6 +91,9 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
     """(first, last) line index of the article, or None when there is no prose at all."""
     runs: list[_Run] = []
     gap = 0
+    # Prose said twice on a page is template (tabs, teasers, form messages), not the article: it
+    # still joins a run but adds no weight to it.
+    seen = Counter(lines) if settings.unique_prose else Counter[str]()
     for index, line in enumerate(lines):
         if not is_prose(line, settings):
             gap += 1
@@ -97,7 +101,7 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
         if not runs or gap > settings.gap_lines:
             runs.append(_Run(index, index, 0))
         runs[-1].last = index
-        runs[-1].prose_chars += len(line)
+        runs[-1].prose_chars += len(line) if seen[line] <= 1 else 0
         gap = 0
     if not runs:
         return None

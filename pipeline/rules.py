@@ -83,10 +83,11 @@ class PageDumpSettings:
     merge_chars: int = 40
     anchor_window: int = 30
     anchor_min_chars: int = 200
-    anchor_share: float = 0.25
+    anchor_share: float = 0.15
     furniture_run: int = 3
     furniture_total: int = 12
     first_share: float = 0.6
+    unique_prose: bool = True
 
 
 @dataclass(frozen=True)
