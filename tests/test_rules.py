@@ -103,6 +103,19 @@ CASES = [
         "If you enjoyed the old bridge, the new one will disappoint you, critics said.",
     ),
     ("related", "Popular on Example News", "Popular opinion is split on the plan, a poll found."),
+    ("share", "Click to share on Twitter (Opens in new window)", "Click beetles were found in the bridge timber."),
+    (
+        "newsletter",
+        "Enter your email address to subscribe to this blog and receive notifications of new posts.",
+        "Residents can enter their email address on the council website to report potholes.",
+    ),
+    (
+        "comments",
+        "Your email address will not be published. Required fields are marked *",
+        "The email address of the bridge office will be published next week, the mayor said.",
+    ),
+    ("furniture", "Search this blog", "Search teams checked the river below the bridge on Sunday."),
+    ("caption", "Thinkstock", "Think tanks in the capital praised the budget plan."),
     (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
@@ -260,3 +273,13 @@ def test_comment_count_before_timestamped_live_updates_ends_nothing(cleaner: Cle
     updates = ["14:05", "The crane has left the harbour in Turku.", "13:40", "Loading is complete."]
     article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], "12 Comments", *updates])))
     assert [p.text for p in article.paragraphs] == [LONG[0], *updates]
+
+
+def test_a_credit_at_the_end_of_a_caption_paragraph_is_cut(cleaner: Cleaner) -> None:
+    for last, credit in [
+        ("The old bridge at dawn on Tuesday. | © Example Agency/Jane Roe", "| © Example Agency/Jane Roe"),
+        ("The old bridge at dawn on Tuesday, photo: Example Agency", ", photo: Example Agency"),
+    ]:
+        article = clean_with_last(cleaner, last)
+        assert article.paragraphs[-1].text.rstrip(".") == "The old bridge at dawn on Tuesday"
+        assert [(r.category, r.text, r.scope) for r in article.removed] == [("caption", credit, "span")]
