@@ -218,6 +218,8 @@ def _is_name_line(text: str) -> bool:
 def _first_match(
     text: str, rules: tuple[Rule, ...], index: int, count: int, words: int
 ) -> tuple[Rule | None, re.Match[str] | None]:
+    if text[:1] == "|" or text[-1:] == "|":
+        text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
     for rule in rules:
         if rule.requires is not None and rule.requires not in text:
             continue

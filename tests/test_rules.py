@@ -116,6 +116,17 @@ CASES = [
     ),
     ("furniture", "Search this blog", "Search teams checked the river below the bridge on Sunday."),
     ("caption", "Thinkstock", "Think tanks in the capital praised the budget plan."),
+    ("related", "| Related articles |", "| The council | 19 votes | approved |"),
+    (
+        "comments",
+        "Comment by Jane Roe — 17.07.2011 @ 13:04",
+        "Comment by comment, the council rewrote the plan over the summer.",
+    ),
+    (
+        "ad",
+        "Disclaimer: The responses below are not provided or commissioned by the bank advertiser.",
+        "The disclaimer on the bridge sign warns drivers of heavy trucks.",
+    ),
     (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
