@@ -10,6 +10,7 @@ from .corpus import DropLearnedBoilerplate
 from .dates import to_iso
 from .document import Article, Paragraph, RawArticle
 from .html_extract import extract_html
+from .language import DetectLanguage
 from .page_dump import KeepArticleRegion
 from .readers import ReadError, ReadResult, url_host
 from .rules import RuleSet, load_rules
@@ -41,6 +42,7 @@ class Cleaner:
         CollapseRepeatedSpan()(article)  # a doubled headline must read as one before the header step
         if not article.html_source:
             KeepArticleRegion(self.rules.page_dump)(article)  # full-page text dumps only
+        DetectLanguage()(article)  # once, on the body; the rules for that language apply
         extract_header(article, self.rules)
         for step in self.steps:
             step(article)

@@ -395,21 +395,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for result in results:
             print(json.dumps(result.to_json()))
         return 0
-    print(f"{'input':<12} {'pages':>5} {'F1':>7} {'P':>7} {'R':>7} {'pages/s':>8}  snippets kept/dropped")
+    print("each figure: the cleaner's, then (in brackets) the input file as is, uncleaned")
+    print(f"{'input':<12} {'pages':>5}  {'F1':<15} {'P':<15} {'R':<15} {'keep':<17} {'drop':<17} {'pages/s':>8}")
     for r in results:
-        snippets = f"{r.snippets_kept if r.snippets_kept is not None else '-'} / " + (
-            f"{r.snippets_dropped if r.snippets_dropped is not None else '-'}"
-        )
+        cells = [
+            _figure(r.f1, r.as_is, "f1"),
+            _figure(r.precision, r.as_is, "precision"),
+            _figure(r.recall, r.as_is, "recall"),
+            _figure(r.snippets_kept, r.as_is, "snippets_kept"),
+            _figure(r.snippets_dropped, r.as_is, "snippets_dropped"),
+        ]
         print(
-            f"{r.input:<12} {r.pages:>5} {r.f1:>7.3f} {r.precision:>7.3f} {r.recall:>7.3f} {r.pages_per_s:>8.1f}  "
-            f"{snippets}"
+            f"{r.input:<12} {r.pages:>5}  {cells[0]:<15} {cells[1]:<15} {cells[2]:<15} {cells[3]:<17} "
+            f"{cells[4]:<17} {r.pages_per_s:>8.1f}"
         )
         for page in r.worst:
             print(
                 f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
                 f"R {page['recall']:.3f}"
             )
+        for page in r.worst_snippets:
+            print(
+                f"{'':12}   worst: {page['page'][:24]}  keep snippets missed {page['keep_missed']}, "
+                f"drop snippets left {page['drop_missed']}"
+            )
     return 0
+
+
+def _figure(value: float | None, as_is: dict[str, float | None] | None, key: str) -> str:
+    if value is None:
+        return "-"
+    raw = as_is.get(key) if as_is else None
+    return f"{value:.3f}" + (f" ({raw:.3f})" if raw is not None else "")
 
 
 def cmd_learned_list(args: argparse.Namespace) -> int:

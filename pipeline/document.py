@@ -77,6 +77,7 @@ class Article:
     url: str | None = None
     source: str | None = None
     external_id: str | None = None
+    language: str | None = None  # ISO 639-1 code of the body text; None when detection was unsure
     captions: list[Caption] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
@@ -116,6 +117,7 @@ class Article:
             "published": self.published,
             "updated": self.updated,
             "dateline": self.dateline,
+            "language": self.language,
             "paragraphs": [p.text for p in self.paragraphs],
             "captions": [c.to_json() for c in self.captions],
             "removed": [r.to_json() for r in self.removed],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .document import Article, Paragraph
@@ -12,11 +13,54 @@ from .text import normalize_key, squash_spaces, word_count
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)]$")
 
 
-def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
+def many_short_lines(lines: list[str], settings: PageDumpSettings) -> bool:
+    """The cheap first screen: enough lines, and many of them short. Recipes, lists, Q&A and live
+    blogs pass it too, so it never decides alone."""
     if len(lines) < settings.min_lines:
         return False
     short = sum(word_count(line) <= settings.short_words for line in lines)
     return short >= settings.short_share * len(lines)
+
+
+_DIGIT = re.compile(r"\d")
+_NOT_NAVIGATION_END = re.compile(r"[.!?…:;,\"”’'»)]$")
+
+
+def is_navigation_line(line: str, settings: PageDumpSettings) -> bool:
+    """A menu item, footer link or button label: a few words, starting with a letter, with no digit
+    (not a quantity, bullet, date or time), not ending like a sentence or a clause."""
+    return (
+        word_count(line) <= settings.short_words
+        and line[:1].isalpha()
+        and not _NOT_NAVIGATION_END.search(line)
+        and not _DIGIT.search(line)
+    )
+
+
+def _longest_run(flags: list[bool]) -> int:
+    best = current = 0
+    for flag in flags:
+        current = current + 1 if flag else 0
+        best = max(best, current)
+    return best
+
+
+def has_page_furniture(lines: list[str], region: tuple[int, int], settings: PageDumpSettings) -> bool:
+    """Evidence that the text is a whole page and not an article with short lines: runs of
+    navigation lines (menus, link lists, footers) stand around the prose region, on both sides.
+    An article's ingredient list, list items, interview questions or timestamps sit inside its
+    prose instead, and are numbers, bullets or sentences more than bare labels."""
+    first, last = region
+    before = _longest_run([is_navigation_line(line, settings) for line in lines[:first]])
+    after = _longest_run([is_navigation_line(line, settings) for line in lines[last + 1 :]])
+    return min(before, after) >= settings.furniture_run or before + after >= settings.furniture_total
+
+
+def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
+    if not many_short_lines(lines, settings):
+        return False
+    region = article_region(lines, settings)
+    return region is not None and has_page_furniture(lines, region, settings)
 
 
 def is_prose(line: str, settings: PageDumpSettings) -> bool:
@@ -47,6 +91,9 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
     """(first, last) line index of the article, or None when there is no prose at all."""
     runs: list[_Run] = []
     gap = 0
+    # Prose said twice on a page is template (tabs, teasers, form messages), not the article: it
+    # still joins a run but adds no weight to it.
+    seen = Counter(lines) if settings.unique_prose else Counter[str]()
     for index, line in enumerate(lines):
         if not is_prose(line, settings):
             gap += 1
@@ -54,11 +101,12 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
         if not runs or gap > settings.gap_lines:
             runs.append(_Run(index, index, 0))
         runs[-1].last = index
-        runs[-1].prose_chars += len(line)
+        runs[-1].prose_chars += len(line) if seen[line] <= 1 else 0
         gap = 0
     if not runs:
         return None
-    best = max(range(len(runs)), key=lambda k: runs[k].prose_chars)
+    most = max(run.prose_chars for run in runs)
+    best = next(k for k, run in enumerate(runs) if run.prose_chars >= settings.first_share * most)
     headline = headline_index(lines)
     if headline is not None:
         # The article starts under its headline: prefer the first substantial run right after it
@@ -69,7 +117,7 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
             if headline < run.first <= headline + settings.anchor_window
             and run.prose_chars >= settings.anchor_min_chars
         ]
-        if near and runs[near[0]].prose_chars >= settings.anchor_share * runs[best].prose_chars:
+        if near and runs[near[0]].prose_chars >= settings.anchor_share * most:
             best = near[0]
     low = high = best
     grown = True
@@ -94,13 +142,13 @@ class KeepArticleRegion:
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
         texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
         texts = [t for t in texts if t]
-        if not is_page_dump(texts, self.settings):
+        if not many_short_lines(texts, self.settings):
+            return
+        region = article_region(texts, self.settings)
+        if region is None or not has_page_furniture(texts, region, self.settings):
             return
         article.page_dump = True
         article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
-        region = article_region(texts, self.settings)
-        if region is None:
-            return
         first, last = region
         for index, paragraph in enumerate(article.paragraphs):
             if not first <= index <= last:

@@ -12,14 +12,15 @@ from difflib import SequenceMatcher
 from typing import Protocol
 
 from .document import Article, Paragraph
-from .rules import Rule, RuleSet
+from .rules import CommentThreadPatterns, Rule, RuleSet
 from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
 ARTICLE_PROSE_WORDS = 25
-RESUMED_PROSE_WORDS = 60
 LINK_LINE_WORDS = 16
 FURNITURE_LINE_WORDS = 6
+FORM_LINES, FORM_LINE_WORDS = 3, 12  # what may follow a comment prompt that ends the text
+_NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
 
 
 class Step(Protocol):
@@ -77,14 +78,14 @@ class ApplyRules:
     windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
 
     def __call__(self, article: Article) -> None:
-        span_rules, paragraph_rules = self.rules.span_rules, self.rules.paragraph_rules
+        span_rules, paragraph_rules = self.rules.for_language(article.language)
         if self.windowed_only:
             span_rules = tuple(r for r in span_rules if r.windowed)
             paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
         if span_rules:
             self._apply_span_rules(article, span_rules)
         if paragraph_rules:
-            self._apply_paragraph_rules(article, paragraph_rules)
+            self._apply_paragraph_rules(article, paragraph_rules, self.rules.comment_thread)
 
     @staticmethod
     def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
@@ -107,20 +108,18 @@ class ApplyRules:
         article.paragraphs = kept
 
     @staticmethod
-    def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...]) -> None:
+    def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...], thread: CommentThreadPatterns) -> None:
         paragraphs = article.paragraphs
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
         by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
+        for n in set(lengths):
+            by_length[n] = tuple(r for r in rules if r.max_words is None or n <= r.max_words)
         dropped: dict[int, Rule] = {}
-        for index, paragraph in enumerate(paragraphs):
+        for index in range(count):
             if index in dropped:
                 continue
-            if lengths[index] not in by_length:
-                by_length[lengths[index]] = tuple(
-                    r for r in rules if r.max_words is None or lengths[index] <= r.max_words
-                )
-            rule, match = _first_match(paragraph.text, by_length[lengths[index]], index, count, lengths[index])
+            rule, match = _first_match(paragraphs[index].text, by_length[lengths[index]], index, count, lengths[index])
             if rule is None or match is None:
                 continue
             dropped[index] = rule
@@ -142,9 +141,20 @@ class ApplyRules:
             while following < min(count, index + 1 + rule.takes_next) and _is_link_line(paragraphs[following].text):
                 dropped[following] = rule
                 following += 1
-            if rule.ends_article and _closes_article(lengths, index):
+            if (
+                rule.ends_article
+                and any(n >= ARTICLE_PROSE_WORDS for n in lengths[:index])  # the article has begun
+                and (
+                    rule.heads_thread
+                    or _only_form_lines_follow(lengths, index)
+                    or comment_thread_follows([p.text for p in paragraphs[index + 1 : index + 7]], thread)
+                )
+            ):
                 for rest in range(index + 1, count):
-                    dropped.setdefault(rest, rule)  # the comment thread that follows
+                    # The thread goes; an ad or agency line inside it is credited to its own rule.
+                    if rest not in dropped:
+                        own = _first_match(paragraphs[rest].text, by_length[lengths[rest]], rest, count, lengths[rest])
+                        dropped[rest] = own[0] or rule
                 if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
                     before = index - 1
                     while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text)):
@@ -164,17 +174,52 @@ def _is_furniture_line(text: str) -> bool:
     return word_count(text) <= FURNITURE_LINE_WORDS and _is_link_line(text)
 
 
-def _closes_article(lengths: list[int], index: int) -> bool:
-    """A comment-section marker ends the article once the article has begun (a paragraph of 25+
-    words stands before it) and article prose does not resume right after it (no 60+ word
-    paragraph among the next two): a "12 Comments" link under the byline cuts nothing."""
-    started = any(n >= ARTICLE_PROSE_WORDS for n in lengths[:index])
-    return started and all(n < RESUMED_PROSE_WORDS for n in lengths[index + 1 : index + 3])
+def _only_form_lines_follow(lengths: list[int], index: int) -> bool:
+    """A "Leave a reply" at the very end, with at most a few short form prompts after it: the
+    text ends there, so nothing of the article can follow."""
+    rest = lengths[index + 1 :]
+    return len(rest) <= FORM_LINES and all(n <= FORM_LINE_WORDS for n in rest)
+
+
+def comment_thread_follows(texts: list[str], thread: CommentThreadPatterns) -> bool:
+    """Whether the next (up to six) paragraphs after a comment marker read as a comment thread, not
+    as more article: a reply/like button or a "Name says:" signature line, or two commenters (a
+    name line followed by a sentence), or a name and a timestamp. Short paragraphs alone are no
+    evidence (news paragraphs are short), nor are timestamps alone (a live blog's updates carry
+    times), nor a linked name that a page dump cut out of its sentence ("Helmut Kohl" above
+    "emotional wurde, ...")."""
+    names = timestamps = 0
+    for number, text in enumerate(texts):
+        if any(p.fullmatch(text) for p in (*thread.buttons, *thread.signatures)):
+            return True
+        if any(p.fullmatch(text) for p in thread.timestamps):
+            timestamps += 1
+        elif _is_name_line(text) and (
+            number + 1 < len(texts) and _is_sentence(texts[number + 1]) or timestamps
+        ):
+            names += 1
+    return names >= 2 or (names >= 1 and timestamps >= 1)
+
+
+def _is_sentence(text: str) -> bool:
+    return text[:1].isupper() and text.rstrip().endswith((".", "!", "?", "…", "”", '"', ")"))
+
+
+def _is_name_line(text: str) -> bool:
+    """A commenter's name or handle: one to three capitalized words, nothing else."""
+    tokens = text.split()
+    return (
+        1 <= len(tokens) <= 3
+        and len(text) <= 32
+        and all(_NAME_WORD.fullmatch(t) and t.lstrip("@")[:1].isupper() for t in tokens)
+    )
 
 
 def _first_match(
     text: str, rules: tuple[Rule, ...], index: int, count: int, words: int
 ) -> tuple[Rule | None, re.Match[str] | None]:
+    if text[:1] == "|" or text[-1:] == "|":
+        text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
     for rule in rules:
         if rule.requires is not None and rule.requires not in text:
             continue

@@ -41,10 +41,18 @@ _TERMINAL = (".", ",", ";", ":", "”", '"', "'", "’", "»")
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """Blank-line separated paragraphs; one paragraph per line when the text has no blank line."""
+    """Blank-line separated paragraphs; one paragraph per line when the text has no blank line.
+
+    Decided per block, not per file: a block whose lines read as one hard-wrapped paragraph is
+    joined, a block of whole paragraphs one per line (a text written one paragraph per line with
+    one blank line before its footer) is split, so the body is not merged into one paragraph.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     if _BLANK_LINE.search(text):
-        blocks = [[line.strip() for line in block.split("\n")] for block in _BLANK_LINE.split(text)]
+        blocks: list[list[str]] = []
+        for block in _BLANK_LINE.split(text):
+            lines = [line.strip() for line in block.split("\n") if line.strip()]
+            blocks.extend([lines] if _hard_wrapped(lines) else [[line] for line in lines])
     else:
         blocks = [[line.strip()] for line in text.split("\n")]
     paragraphs: list[Paragraph] = []
@@ -53,6 +61,22 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         if lines:
             paragraphs.append(Paragraph(squash_spaces(" ".join(lines)), len(paragraphs), lines))
     return paragraphs
+
+
+WRAP_MAX_CHARS = 100  # editors and mailers wrap at 72-80 columns; a longer line is a whole paragraph
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", ":")
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines that are one paragraph broken by width: no line but the last is longer than a wrap
+    column, and most of them stop mid-sentence. A block of whole paragraphs has long lines or
+    lines that each end a sentence."""
+    inner = lines[:-1]
+    if not inner:
+        return True
+    if any(len(line) > WRAP_MAX_CHARS for line in inner):
+        return False
+    return 2 * sum(line.rstrip().endswith(_SENTENCE_END) for line in inner) <= len(inner)
 
 
 @dataclass
@@ -74,35 +98,79 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     Lines of a paragraph are looked at one by one, because dumps glue a byline and a repeated
     headline into one block. Lines taken as metadata leave the body; a repeated headline is a
     removal (rule repeat.title). The rest of a partly consumed paragraph stays as body.
+
+    In plain text without given metadata, a dek longer than one short sentence is only taken
+    when a byline or dateline closes the header: without one, an opening paragraph that lacks its
+    final full stop would leave the body on a guess. A one-sentence dek of up to 25 words under
+    the headline is taken without (its shape alone says standfirst).
     """
+    saved = (article.title, article.subtitle, article.section, list(article.authors), article.published,
+             article.updated, article.dateline, len(article.removed))  # fmt: skip
+    consumed, kinds = _scan_header(article, rules, guess_dek=True)
+    confirmed = bool(kinds & {"byline", "dateline"}) or _short_dek(article)
+    if not article.metadata_given and "dek" in kinds and not confirmed:
+        (article.title, article.subtitle, article.section, article.authors, article.published, article.updated,
+         article.dateline, removed) = saved  # fmt: skip
+        del article.removed[removed:]
+        consumed, kinds = _scan_header(article, rules, guess_dek=False)
+    _drop_consumed_lines(article, consumed)
+    _inline_dateline(article, rules.header)
+
+
+SHORT_DEK_WORDS = 25
+_INNER_SENTENCE_END = re.compile(r"[.!?…]\s+[A-ZÀ-Þ]")
+
+
+def _short_dek(article: Article) -> bool:
+    dek = article.subtitle or ""
+    return word_count(dek) <= SHORT_DEK_WORDS and not _INNER_SENTENCE_END.search(dek)
+
+
+def _scan_header(article: Article, rules: RuleSet, guess_dek: bool) -> tuple[dict[int, set[int]], set[str]]:
+    """The header lines (paragraph index -> line numbers) and the kinds found; fills the fields."""
     patterns = rules.header
-    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules))
-    consumed: dict[int, set[int]] = {}  # paragraph index -> numbers of its lines taken as header
+    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules, article.language))
+    consumed: dict[int, set[int]] = {}
+    kinds: set[str] = set()
     seen_byline = False
     kind = ""
     line = next(lines, None)
     while line is not None:
         following = next(lines, None)
         after_title = kind in ("title", "title_repeat")
-        kind = _classify(article, line.text, following.text if following else None, patterns, seen_byline, after_title)
+        kind = _classify(
+            article,
+            line.text,
+            following.text if following else None,
+            patterns,
+            seen_byline,
+            after_title,
+            guess_dek,
+        )
         if kind == "body":
             break
         if kind == "title_repeat":
             article.remove(article.paragraphs[line.paragraph], "repeat.title", "repetition", line.text, "line")
+        kinds.add(kind)
         seen_byline = seen_byline or kind in ("byline", "dateline")
         consumed.setdefault(line.paragraph, set()).add(line.number)
         line = following
-    _drop_consumed_lines(article, consumed)
-    _inline_dateline(article, patterns)
+    return consumed, kinds
 
 
-def _is_noise(line: str, rules: RuleSet) -> bool:
+def _is_noise(line: str, rules: RuleSet, language: str | None) -> bool:
     """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it."""
-    return rules.noise_rule(line, word_count(line)) is not None
+    return rules.noise_rule(line, word_count(line), language) is not None
 
 
 def _classify(
-    article: Article, line: str, following: str | None, patterns: HeaderPatterns, seen_byline: bool, after_title: bool
+    article: Article,
+    line: str,
+    following: str | None,
+    patterns: HeaderPatterns,
+    seen_byline: bool,
+    after_title: bool,
+    guess_dek: bool = True,
 ) -> str:
     if article.title and normalize_key(line) == normalize_key(article.title):
         return "title_repeat"
@@ -127,7 +195,7 @@ def _classify(
             article.title = line
             return "title"
         return "body"
-    if article.subtitle is None and _dek_like(line):
+    if guess_dek and article.subtitle is None and _dek_like(line):
         article.subtitle = line
         return "dek"
     return "body"
@@ -182,7 +250,14 @@ def _section_like(line: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
-    return 3 <= word_count(line) <= 30 and len(line) <= 250 and _starts_upper(line) and not _ends_like_sentence(line)
+    # "Ihr kennt es sicher auch!" opens a text; a headline rarely shouts.
+    return (
+        3 <= word_count(line) <= 30
+        and len(line) <= 250
+        and _starts_upper(line)
+        and not _ends_like_sentence(line)
+        and not line.rstrip().endswith("!")
+    )
 
 
 def _dek_like(line: str) -> bool:

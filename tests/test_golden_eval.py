@@ -1,7 +1,8 @@
 """The golden gate: cleaning quality may not fall below pinned floors (trafilatura-style).
 
-Our own labelled pages (tests/fixtures/golden, built by build.py) always run; the 181 real pages
-of ../shared/eval/scrapinghub run when that folder is present.
+Our own labelled pages (tests/fixtures/golden, built by build.py) always run; the real sets of
+../shared/eval run when that folder is present: the 181 pages of scrapinghub (shingle F1/P/R) and
+the 489 pages of multilingual (must-keep / must-drop snippet rates), each input form.
 """
 
 from __future__ import annotations
@@ -26,13 +27,34 @@ def test_golden_pages_meet_their_floors(kind: str) -> None:
         assert result[metric] >= floor, f"{kind} {metric} {result[metric]} fell below its floor {floor}"
 
 
-@pytest.mark.parametrize("kind", sorted(FLOORS["scrapinghub"]))
-def test_real_pages_meet_their_floors(kind: str) -> None:
-    pages = shared_path("eval", "scrapinghub")
+REAL_SETS = {"scrapinghub": 181, "multilingual": 489}
+
+
+@pytest.mark.parametrize(("name", "kind"), [(name, kind) for name in REAL_SETS for kind in sorted(FLOORS[name])])
+def test_real_pages_meet_their_floors(name: str, kind: str) -> None:
+    pages = shared_path("eval", name)
     result = evaluate(pages, kind).to_json()
-    assert result["pages"] == 181
-    for metric, floor in FLOORS["scrapinghub"][kind].items():
-        assert result[metric] >= floor, f"{kind} {metric} {result[metric]} fell below its floor {floor}"
+    assert result["pages"] == REAL_SETS[name]
+    for metric, floor in FLOORS[name][kind].items():
+        assert result[metric] >= floor, f"{name} {kind} {metric} {result[metric]} fell below its floor {floor}"
+
+
+def test_text_forms_are_also_scored_as_is() -> None:
+    result = evaluate(GOLDEN, "extracted").to_json()
+    assert result["as_is"]["snippets_dropped"] < result["snippets_dropped"]  # the raw file keeps its noise
+    assert result["as_is"]["snippets_kept"] == 1.0
+    assert evaluate(GOLDEN, "html").as_is is None
+
+
+def test_snippets_are_compared_after_nfc_and_space_squashing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # "é" composed in the snippet, decomposed (e + combining accent) in the page; spacing differs too.
+    (tmp_path / "p.extracted.txt").write_text(
+        "The caf\u0065\u0301 on the  corner reopened on Monday after a year of repairs to its roof.\n", encoding="utf-8"
+    )
+    labels = {"with": ["caf\u00e9 on the corner reopened"], "without": ["Sign up"]}
+    (tmp_path / "p.snippets.json").write_text(json.dumps(labels), encoding="utf-8")
+    result = evaluate(tmp_path, "extracted")
+    assert (result.snippets_kept, result.snippets_dropped) == (1.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -68,4 +90,6 @@ def test_eval_command_prints_json_per_input() -> None:
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["input"] for r in lines] == ["extracted", "dump"]
-    assert all({"f1", "precision", "recall", "pages_per_s"} <= set(r) for r in lines)
+    keys = {"f1", "precision", "recall", "pages_per_s", "snippets_kept", "snippets_dropped"}
+    assert all(keys <= set(r) for r in lines)
+    assert all({"f1", "snippets_kept", "snippets_dropped"} <= set(r["as_is"]) for r in lines)

@@ -78,7 +78,7 @@ def test_the_run_under_the_headline_beats_a_longer_thread_elsewhere(clean_text) 
         *BODY,
         *FOOTER,
         "Reader comments",
-        *[f"{comment} ({n})" for n in range(8)],
+        *[line for n in range(8) for line in (f"Reader{n} Smith", f"{n + 2} hours ago", f"{comment} ({n})", "Reply")],
         *FOOTER,
     ]
     assert [p.text for p in clean_text("\n".join(lines)).paragraphs] == BODY

@@ -87,6 +87,46 @@ CASES = [
         "Click here to subscribe to The Paradigm Newsletter",
         "Readers who subscribe to the paper's newsletter got the results first, the editor said.",
     ),
+    ("caption", "© Jan Novak", "The © sign on the old bridge plaque was restored in May, the council said."),
+    ("caption", "(Credit: Jan Novak / Agency)", "(The credit line was added later, the editor said.)"),
+    (
+        "ad",
+        "This post contains affiliate links, and we may earn a commission when you buy through them.",
+        "The post office contains a small library that residents run on weekends.",
+    ),
+    ("furniture", "Table of contents", "The table of contents of the report lists twelve bridges."),
+    ("comments", "Reply", "The minister did not reply to questions about the budget."),
+    ("share", "Like this story? Share it with a friend!", "Like the story of the bridge, the budget took years."),
+    (
+        "newsletter",
+        "If you enjoyed reading this article, please consider supporting our journalism.",
+        "If you enjoyed the old bridge, the new one will disappoint you, critics said.",
+    ),
+    ("related", "Popular on Example News", "Popular opinion is split on the plan, a poll found."),
+    ("share", "Click to share on Twitter (Opens in new window)", "Click beetles were found in the bridge timber."),
+    (
+        "newsletter",
+        "Enter your email address to subscribe to this blog and receive notifications of new posts.",
+        "Residents can enter their email address on the council website to report potholes.",
+    ),
+    (
+        "comments",
+        "Your email address will not be published. Required fields are marked *",
+        "The email address of the bridge office will be published next week, the mayor said.",
+    ),
+    ("furniture", "Search this blog", "Search teams checked the river below the bridge on Sunday."),
+    ("caption", "Thinkstock", "Think tanks in the capital praised the budget plan."),
+    ("related", "| Related articles |", "| The council | 19 votes | approved |"),
+    (
+        "comments",
+        "Comment by Jane Roe — 17.07.2011 @ 13:04",
+        "Comment by comment, the council rewrote the plan over the summer.",
+    ),
+    (
+        "ad",
+        "Disclaimer: The responses below are not provided or commissioned by the bank advertiser.",
+        "The disclaimer on the bridge sign warns drivers of heavy trucks.",
+    ),
     (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
@@ -184,7 +224,7 @@ def test_comment_heading_after_the_article_removes_the_thread(cleaner: Cleaner) 
     thread = ["Comments", "Karl", "About time they fixed the bridges.", "Mila", "Typical council."]
     article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([*LONG, *thread])))
     assert [p.text for p in article.paragraphs] == LONG
-    assert {r.rule for r in article.removed} == {"comments.prompt"}
+    assert {r.rule for r in article.removed} == {"comments.heading"}
 
 
 def test_comment_count_under_the_byline_cuts_nothing(cleaner: Cleaner) -> None:
@@ -203,3 +243,54 @@ def test_wordpress_comment_heading_ends_the_article(cleaner: Cleaner) -> None:
     text = "\n\n".join([*LONG, "6 thoughts on “How the council saved its bridges”", "Karl", "Great read."])
     article = cleaner.clean(RawArticle(source_file="c.txt", text=text))
     assert [p.text for p in article.paragraphs] == LONG
+
+
+NEWS = [
+    "The port authority said on Tuesday that the new crane would arrive in March.",
+    "It will double the number of containers the terminal can unload in a day.",
+    "Dock workers welcomed the news but asked for more training on the new equipment.",
+    "The crane was built in Finland and will travel by barge for the last part of its trip.",
+]
+
+
+def test_comment_count_before_ordinary_news_paragraphs_ends_nothing(cleaner: Cleaner) -> None:
+    # A "12 Comments" link after the lead, then normal short news paragraphs: no thread follows.
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], "12 Comments", *NEWS])))
+    assert [p.text for p in article.paragraphs] == [LONG[0], *NEWS]
+    assert [r.rule for r in article.removed] == ["comments.count"]
+
+
+def test_comment_count_before_a_thread_ends_it_and_footers_keep_their_own_rules(cleaner: Cleaner) -> None:
+    thread = [
+        "12 Comments",
+        "Karl Berg",
+        "3 hours ago",
+        "About time they fixed the bridges.",
+        "Reply",
+        "Advertisement",
+        "Mila",
+        "Typical council.",
+        "© 2024 Example Daily News Ltd",
+    ]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([*LONG, *thread])))
+    assert [p.text for p in article.paragraphs] == LONG
+    credited = {r.text: r.rule for r in article.removed}
+    assert credited["Karl Berg"] == credited["Typical council."] == "comments.count"
+    assert credited["Advertisement"] == "ad.marker"
+    assert credited["© 2024 Example Daily News Ltd"] == "agency.copyright_line"
+
+
+def test_comment_count_before_timestamped_live_updates_ends_nothing(cleaner: Cleaner) -> None:
+    updates = ["14:05", "The crane has left the harbour in Turku.", "13:40", "Loading is complete."]
+    article = cleaner.clean(RawArticle(source_file="c.txt", text="\n\n".join([LONG[0], "12 Comments", *updates])))
+    assert [p.text for p in article.paragraphs] == [LONG[0], *updates]
+
+
+def test_a_credit_at_the_end_of_a_caption_paragraph_is_cut(cleaner: Cleaner) -> None:
+    for last, credit in [
+        ("The old bridge at dawn on Tuesday. | © Example Agency/Jane Roe", "| © Example Agency/Jane Roe"),
+        ("The old bridge at dawn on Tuesday, photo: Example Agency", ", photo: Example Agency"),
+    ]:
+        article = clean_with_last(cleaner, last)
+        assert article.paragraphs[-1].text.rstrip(".") == "The old bridge at dawn on Tuesday"
+        assert [(r.category, r.text, r.scope) for r in article.removed] == [("caption", credit, "span")]

@@ -89,3 +89,28 @@ def test_given_title_no_dek_guessed_without_the_repeated_headline(clean_text) ->
     article = clean_text(f"Short kicker line here\n\n{BODY}", title="Council passes the city budget")
     assert article.subtitle is None
     assert [p.text for p in article.paragraphs] == ["Short kicker line here", BODY]
+
+
+def test_paragraph_per_line_text_with_one_blank_line_before_its_footer_keeps_its_paragraphs() -> None:
+    body = [
+        "The ferry between the two islands will run every hour from May, the regional transport office said on "
+        "Tuesday, after a year in which it ran only four times a day.",
+        "The operator has leased a second boat from a company on the mainland for the summer season.",
+        "Islanders had collected more than two thousand signatures asking for the change last winter.",
+    ]
+    text = "\n".join(body) + "\n\nCopyright 2024 Island Courier. All rights reserved.\n"
+    assert [p.text for p in split_paragraphs(text)] == [*body, "Copyright 2024 Island Courier. All rights reserved."]
+
+
+def test_hard_wrapped_block_still_joins_beside_one_line_blocks() -> None:
+    text = (
+        "The harbour wall will be raised by half a metre, the council\n"
+        "said on Monday, after two winters of flooding in the old town.\n\n"
+        "Work starts in June.\nIt will take two years.\n"
+    )
+    assert [p.text for p in split_paragraphs(text)] == [
+        "The harbour wall will be raised by half a metre, the council said on Monday, after two winters of "
+        "flooding in the old town.",
+        "Work starts in June.",
+        "It will take two years.",
+    ]
