@@ -316,3 +316,37 @@ def test_source_is_the_record_field_else_url_host_else_sub_folder(engine: sa.Eng
         "wire/ferry.txt": "wire",
         "wire/feed.jsonl": "Agency X",
     }
+
+
+def test_full_text_search_stems_each_article_in_its_own_language(engine: sa.Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "hafen.txt").write_text(
+        "Neue Fähren für die Häfen der Stadt\n\n"
+        "Die Stadt hat am Montag beschlossen, zwei neue Fähren für ihre Häfen zu kaufen. Die Schiffe sollen "
+        "ab dem nächsten Frühjahr zwischen der Altstadt und dem Industriegebiet verkehren, sagte die "
+        "Bürgermeisterin nach der Sitzung des Stadtrats.\n\n"
+        "Die alten Boote seien mehr als vierzig Jahre alt und müssten ersetzt werden, hieß es weiter.",
+        encoding="utf-8",
+    )
+    (folder / "harbour.txt").write_text(
+        "New ferries for the city's harbours\n\n"
+        "The city council decided on Monday to buy two new ferries for its harbours. The boats will sail "
+        "between the old town and the industrial district from next spring, the mayor said after the meeting.",
+        encoding="utf-8",
+    )
+    run_batch(engine, folder, "b")
+    with engine.connect() as connection:
+        languages = dict(connection.execute(sa.text("SELECT source_file, language FROM articles")).all())
+        assert languages == {"hafen.txt": "de", "harbour.txt": "en"}
+
+        def found(words: str) -> list[str]:
+            return list(connection.execute(
+                sa.text("SELECT source_file FROM articles WHERE search @@ newsclean_search_query(:q) ORDER BY 1"),
+                {"q": words},
+            ).scalars())  # fmt: skip
+
+        assert found("Hafen") == ["hafen.txt"]  # German stems: Hafen ~ Häfen
+        assert found("Fähre") == ["hafen.txt"]  # Fähre ~ Fähren
+        assert found("harbour") == ["harbour.txt"]  # English stems: harbour ~ harbours
+        assert found("ferry") == ["harbour.txt"]  # ferry ~ ferries
