@@ -97,15 +97,17 @@ def _fail_fast(error: Exception) -> Exception:
         "wait_for_marker": Param(
             None, type=["null", "string"], description="scheduled runs wait for this file in the folder, e.g. _SUCCESS"
         ),
-        "wait_hours": Param(6, type="number", minimum=0, description="how long a scheduled run waits for its folder"),
+        "wait_hours": Param(6, type="number", minimum=0, maximum=24,
+                            description="how long a scheduled run waits for its folder (and marker)"),
     },  # fmt: skip
     doc_md=__doc__,
 )
 def clean_articles() -> None:
-    @task.sensor(poke_interval=300, timeout=6 * 3600, mode="reschedule", **NO_RETRY)
+    @task.sensor(poke_interval=300, timeout=24 * 3600, mode="reschedule", **NO_RETRY)
     def wait_for_input(**context: Any) -> bool:
-        """Scheduled runs wait for their day's folder (and marker); other runs check it once and
-        fail with the reason when it is missing."""
+        """Scheduled runs wait for their day's folder (and marker) up to `wait_hours`, freeing their
+        worker slot between pokes; other runs check it once. Either way a missing folder ends in a
+        failure that says which folder."""
         from pipeline import tasks
 
         _use_raw_storage_connection()
@@ -115,13 +117,14 @@ def clean_articles() -> None:
         if tasks.input_ready(batch, params.get("input_dir"), marker):
             return True
         where = tasks.batch_input_dir(batch, params.get("input_dir"))
-        if str(context["dag_run"].run_type).endswith("scheduled"):
-            return False  # poke again later, up to the timeout
-        raise _fail_fast(
-            ValueError(
-                f"batch {batch}: input folder {where} does not exist" + (f" or has no {marker}" if marker else "")
-            )
-        )
+        missing = f"batch {batch}: input folder {where} does not exist" + (f" or has no {marker}" if marker else "")
+        dag_run = context["dag_run"]
+        if str(dag_run.run_type).endswith("scheduled"):
+            waited = pendulum.now("UTC") - (dag_run.start_date or pendulum.now("UTC"))
+            if waited < timedelta(hours=params["wait_hours"]):
+                return False  # poke again later
+            missing += f" after waiting {params['wait_hours']} h"
+        raise _fail_fast(ValueError(missing))
 
     @task(**NO_RETRY)
     def plan(**context: Any) -> list[dict[str, Any]]:

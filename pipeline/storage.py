@@ -284,7 +284,9 @@ def _filesystem(url: str) -> tuple[Any, str]:
 
 
 def _hidden(name: str) -> bool:
-    return any(part.startswith(".") for part in name.split("/"))
+    """Hidden files, and metadata files named like _SUCCESS (Hadoop/Spark style markers that a
+    producer writes when a day's dumps are complete), are not inputs."""
+    return any(part.startswith((".", "_")) for part in name.split("/"))
 
 
 def _sorted(files: Any) -> list[InputFile]:

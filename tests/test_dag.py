@@ -261,3 +261,32 @@ def test_a_failed_check_fails_at_once(airflow_env: dict[str, str], engine: sa.En
     dag_run = dag.test(run_conf={"batch": "broken", "input_dir": str(tmp_path)})
     check = next(ti for ti in dag_run.get_task_instances() if ti.task_id == "check_removal_ratio")
     assert check.state == "failed" and check.try_number == 1  # not retried like a transient fault
+
+
+def test_a_scheduled_run_waits_for_its_folder_and_marker_then_fails_saying_why(
+    airflow_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    import pendulum
+    from airflow.sdk.exceptions import AirflowFailException
+
+    monkeypatch.setenv("ARTICLES_RAW_DIR", str(tmp_path))
+    wait = load_dag(airflow_env).get_task("wait_for_input").python_callable
+    params = {"batch": None, "input_dir": None, "wait_for_marker": "_SUCCESS", "wait_hours": 6}
+
+    def poke(started_hours_ago: float, run_type: str = "scheduled") -> bool:
+        started = pendulum.now("UTC").subtract(hours=started_hours_ago)
+        context = {"params": params, "logical_date": pendulum.datetime(2024, 11, 5, tz="UTC"),
+                   "dag_run": SimpleNamespace(run_type=run_type, start_date=started)}  # fmt: skip
+        return bool(wait(**context))
+
+    assert poke(1) is False  # no folder yet: poke again later
+    day_folder(tmp_path, "2024-11-05")
+    assert poke(1) is False  # the folder, but not its marker: the producer is still writing
+    with pytest.raises(AirflowFailException, match="2024-11-05 does not exist or has no _SUCCESS after waiting 6 h"):
+        poke(7)
+    with pytest.raises(AirflowFailException, match="has no _SUCCESS$"):
+        poke(0, run_type="manual")  # a manual run or a backfill does not wait
+    (tmp_path / "2024-11-05" / "_SUCCESS").write_text("")
+    assert poke(1) is True

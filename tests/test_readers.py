@@ -242,3 +242,11 @@ def test_a_storage_failure_mid_read_raises_not_rejects(monkeypatch: pytest.Monke
     assert isinstance(next(results), RawArticle)
     with pytest.raises(storage.StorageError, match=r"^s3://bucket/feed.jsonl: storage error: ConnectionResetError"):
         list(results)
+
+
+def test_marker_files_are_not_inputs(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Story.")
+    (tmp_path / "_SUCCESS").write_text("")
+    (tmp_path / "_tmp").mkdir()
+    (tmp_path / "_tmp" / "part.txt").write_text("half written")
+    assert [f.name for f in storage.list_inputs(tmp_path)] == ["story.txt"]
