@@ -212,10 +212,32 @@ class PageText:
             words += len(split)
         self.text = "".join(parts)
         self.words = words
+        # element -> (element, parent, ..., root); the dict also keeps the proxies alive, so lxml
+        # hands out the same objects for the same nodes and `is` / `in` compare nodes.
+        self._chains: dict[HtmlElement, tuple[HtmlElement, ...]] = {}
         self.headlines = headlines
         self._starts = starts
         self._owners = owners
         self._in_link = links
+
+    def chain(self, element: HtmlElement) -> tuple[HtmlElement, ...]:
+        """The element and its ancestors, innermost first (remembered)."""
+        chain = self._chains.get(element)
+        if chain is None:
+            missing = [element]
+            parent = element.getparent()
+            while parent is not None and parent not in self._chains:
+                missing.append(parent)
+                parent = parent.getparent()
+            chain = self._chains[parent] if parent is not None else ()
+            for node in reversed(missing):
+                chain = (node, *chain)
+                self._chains[node] = chain
+        return chain
+
+    def block_of(self, element: HtmlElement) -> HtmlElement:
+        """The nearest block element around (or at) an element."""
+        return next((node for node in self.chain(element) if node.tag in BLOCK_TAGS), element)
 
     def find(self, text: str, start: int = 0) -> tuple[int, int] | None:
         key = compact(text)
@@ -241,12 +263,10 @@ class BlockEvidence:
     start: int = 0  # offset in PageText.text
     link_share: float = 0.0  # share of the block's characters that are link text
     words: int = 0
+    chain: tuple[HtmlElement, ...] = ()  # the element and its ancestors
 
     def inside(self, container: HtmlElement | None) -> bool:
-        element = self.element
-        if element is None or container is None:
-            return False
-        return element is container or any(ancestor is container for ancestor in element.iterancestors())
+        return container is not None and container in self.chain
 
 
 @dataclass
@@ -272,31 +292,25 @@ def locate(page: PageText, blocks: Iterable[str], cursor: int = 0) -> list[Block
                 if not owners or owners[-1] is not owner:
                     owners.append(owner)
                 link_chars += chars if is_link else 0
-            item.element = _block_element(_common_ancestor(owners))
+            item.element = page.block_of(_common_ancestor(page, owners))
+            item.chain = page.chain(item.element)
             item.start = span[0]
             item.link_share = link_chars / max(1, span[1] - span[0])
         evidence.append(item)
     return evidence
 
 
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
-    first = elements[0]
-    # The dict holds the proxies: lxml hands out the same proxy object for a node while one is alive.
-    path = {element: index for index, element in enumerate((first, *first.iterancestors()))}
+def _common_ancestor(page: PageText, elements: list[HtmlElement]) -> HtmlElement:
+    if len(elements) == 1:
+        return elements[0]
+    path = page.chain(elements[0])
     deepest = 0
     for element in elements[1:]:
-        for ancestor in (element, *element.iterancestors()):
-            index = path.get(ancestor)
-            if index is not None:
-                deepest = max(deepest, index)
+        for ancestor in page.chain(element):
+            if ancestor in path:
+                deepest = max(deepest, path.index(ancestor))
                 break
-    return next(element for element, index in path.items() if index == deepest)
-
-
-def _block_element(element: HtmlElement) -> HtmlElement:
-    return next(
-        (candidate for candidate in (element, *element.iterancestors()) if candidate.tag in BLOCK_TAGS), element
-    )
+    return path[deepest]
 
 
 def main_element(evidence: list[BlockEvidence]) -> HtmlElement | None:
@@ -310,8 +324,7 @@ def main_element(evidence: list[BlockEvidence]) -> HtmlElement | None:
         if item.element is None or item.words < PROSE_WORDS:
             continue
         total += len(item.text)
-        chain = [item.element, *item.element.iterancestors()]
-        for level, ancestor in enumerate(reversed(chain)):
+        for level, ancestor in enumerate(reversed(item.chain)):
             weight[ancestor] = weight.get(ancestor, 0) + len(item.text)
             count[ancestor] = count.get(ancestor, 0) + 1
             depth[ancestor] = level
@@ -322,7 +335,7 @@ def main_element(evidence: list[BlockEvidence]) -> HtmlElement | None:
 def select_blocks(page: PageText, blocks: list[str]) -> Selection:
     """The extractor's blocks without page furniture, after the article's lead if it was left out."""
     evidence = _split_runs(page, locate(page, blocks))
-    rules = _Rules(main_element(evidence))
+    rules = _Rules(page, main_element(evidence))
     inside = [item.inside(rules.main) for item in evidence]
     main_end = max((item.start for item, within in zip(evidence, inside, strict=True) if within), default=0)
     reasons = [rules.drop_reason(item, within, main_end) for item, within in zip(evidence, inside, strict=True)]
@@ -344,23 +357,25 @@ def _split_runs(page: PageText, evidence: list[BlockEvidence]) -> list[BlockEvid
     cleaning steps see them one by one (and a figure caption or headline inside it drops out):
     when the paragraphs of its element all lie inside it and make up half of it or more."""
     result: list[BlockEvidence] = []
-    paragraphs: dict[HtmlElement, list[str]] = {}  # per container (the dict also holds the proxies)
+    paragraphs: dict[HtmlElement, tuple[list[str], int]] = {}  # container -> (paragraphs, their size)
     for item in evidence:
         element = item.element
-        if element is not None and element.tag in _CONTAINER_TAGS:
-            if element not in paragraphs:
-                paragraphs[element] = list(container_blocks(element, lines=False))
-            end = item.start + len(compact(item.text))
-            if len(paragraphs[element]) < 2 or sum(map(len, paragraphs[element])) < 0.5 * (end - item.start):
-                result.append(item)
-                continue
-            parts = locate(page, paragraphs[element], item.start)
-            inside = sum(part.element is not None and item.start <= part.start < end for part in parts)
-            size = sum(len(compact(part.text)) for part in parts)
-            if len(parts) >= 2 and inside == len(parts) and size >= 0.5 * (end - item.start):
-                result.extend(parts)
-                continue
-        result.append(item)
+        if element is None or element.tag not in _CONTAINER_TAGS:
+            result.append(item)
+            continue
+        if element not in paragraphs:
+            parts = list(container_blocks(element, lines=False))
+            paragraphs[element] = (parts, sum(len(compact(part)) for part in parts))
+        parts, size = paragraphs[element]
+        end = item.start + len(compact(item.text))
+        if len(parts) < 2 or not 0.5 * (end - item.start) <= size <= end - item.start:
+            result.append(item)  # too few paragraphs, or they cannot all lie inside this block
+            continue
+        located = locate(page, parts, item.start)
+        if all(part.element is not None and item.start <= part.start < end for part in located):
+            result.extend(located)
+        else:
+            result.append(item)
     return result
 
 
@@ -381,8 +396,10 @@ class _Rules:
     """The furniture rules for one page, with what they learn about containers remembered (the
     dicts also hold the element proxies, which keeps them the same objects)."""
 
-    def __init__(self, main: HtmlElement | None) -> None:
+    def __init__(self, page: PageText, main: HtmlElement | None) -> None:
+        self.page = page
         self.main = main
+        self.main_chain = page.chain(main) if main is not None else ()
         self._lists: dict[HtmlElement, tuple[bool, bool]] = {}  # list -> (link list, teaser list)
         self._names: dict[HtmlElement, bool] = {}  # element -> a class/id names furniture
 
@@ -397,15 +414,15 @@ class _Rules:
                 return "link_paragraph"  # one teaser link standing as a paragraph ("related story" in the text)
         if element.tag == "li" and item.link_share >= 0.9 and self._list_kind(element)[0]:
             return "link_list"  # an item of a list of links (menus, "more stories")
-        if self._furniture_container(element, self.main if inside else None):
+        if self._furniture_container(item.chain, self.main if inside else None):
             return "furniture_container"
         if self.main is not None and not inside:
             if item.start > main_end and item.words < AFTER_MAIN_WORDS:
                 return "after_main"
-            list_item = next((a for a in (element, *element.iterancestors()) if a.tag == "li"), None)
+            list_item = next((a for a in item.chain if a.tag == "li"), None)
             if list_item is not None and self._list_kind(list_item)[1]:
                 return "teaser_list"
-        if element.tag in HEADINGS and item.link_share >= 0.9 and _in_card(element, self.main):
+        if element.tag in HEADINGS and item.link_share >= 0.9 and self._in_card(item.chain):
             return "teaser_heading"  # a linked headline in a story card (an <article> apart from the main one)
         return None
 
@@ -428,10 +445,15 @@ class _Rules:
             self._lists[parent] = kind
         return kind
 
-    def _furniture_container(self, element: HtmlElement, main: HtmlElement | None) -> bool:
+    def _in_card(self, chain: tuple[HtmlElement, ...]) -> bool:
+        """Inside an <article> that neither is the main container nor holds it: a story card."""
+        card = next((node for node in chain[1:] if node.tag == "article"), None)
+        return card is not None and card not in self.main_chain
+
+    def _furniture_container(self, chain: tuple[HtmlElement, ...], main: HtmlElement | None) -> bool:
         """The block or a container around it (below `main`) has a class or id whose first or last
         word names page furniture."""
-        for ancestor in (element, *element.iterancestors()):
+        for ancestor in chain:
             if ancestor is main or ancestor.tag == "body":
                 return False
             named = self._names.get(ancestor)
@@ -448,14 +470,6 @@ class _Rules:
 
 def _link_texts(element: HtmlElement) -> list[str]:
     return [" ".join(" ".join(link.itertext()).split()) for link in element.iter("a")]
-
-
-def _in_card(element: HtmlElement, main: HtmlElement | None) -> bool:
-    """Inside an <article> that neither is the main container nor holds it: a story card."""
-    card = next(element.iterancestors("article"), None)
-    if card is None:
-        return False
-    return main is None or not (card is main or any(ancestor is card for ancestor in main.iterancestors()))
 
 
 def _names(element: HtmlElement) -> str:
@@ -498,11 +512,11 @@ def lead_blocks(page: PageText, evidence: list[BlockEvidence]) -> list[str]:
     seen: list[HtmlElement] = []  # holds the elements, so their proxies stay the same objects
     leads = []
     for owner, _is_link, _chars in page.runs(start, first.start):
-        block = _block_element(owner)
+        block = page.block_of(owner)
         if any(block is other for other in seen):
             continue
         seen.append(block)
-        chain = (block, *block.iterancestors())
+        chain = page.chain(block)
         if any(
             a.tag in _NOT_LEAD_TAGS or _NOT_LEAD_NAMES.search(f"{a.get('class', '')} {a.get('id', '')}") for a in chain
         ):
