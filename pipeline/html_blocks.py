@@ -409,7 +409,9 @@ class _Rules:
         if element is None:
             return None  # not found again: no evidence either way
         if element.tag in _PARAGRAPH_TAGS and item.link_share >= 0.9 and item.words >= 3:
-            links = [text for text in _link_texts(element) if text]
+            # the links inside the block, or the block itself when a link holds it
+            in_link = any(node.tag == "a" for node in item.chain[1:])
+            links = [item.text] if in_link else [text for text in _link_texts(element) if text]
             if links and not all(_URL.match(text) for text in links):
                 return "link_paragraph"  # one teaser link standing as a paragraph ("related story" in the text)
         if element.tag == "li" and item.link_share >= 0.9 and self._list_kind(element)[0]:
