@@ -74,9 +74,6 @@ _SENTENCE_END = (".", "!", "?", "…", '"', "”", "“", "»", "«", ")")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”»)]?\s+[\"„«(]?[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f]")
 
 
-_TEXT_NODES = XPath("descendant::text()")
-
-
 def _members(root: HtmlElement, *tags: str) -> set[HtmlElement]:
     """The elements with one of these tags under root, and everything inside them."""
     members: set[HtmlElement] = set()
@@ -172,6 +169,9 @@ def container_blocks(container: HtmlElement, lines: bool = True) -> Iterator[str
                 yield line
 
 
+_TEXT_NODES = XPath("descendant::text()")
+
+
 class PageText:
     """Every text node of the page body, whitespace removed, concatenated, with the element that
     holds each run (the element itself for its text, the parent for a tail) and whether the run is
@@ -198,7 +198,7 @@ class PageText:
             if owner in skipped:
                 continue
             split = text.split()
-            run = "".join(split).replace("|", "")
+            run = "".join(split).replace("|", "")  # = compact(text), cheaper per node
             if not run:
                 continue
             h1 = headings.get(owner)
