@@ -53,9 +53,9 @@ AFTER_MAIN_WORDS = 10
 # Blocks above the headline this short are the page header, not the article (kicker, date line).
 HEADER_WORDS = 5
 # Container class/id words that name furniture, matched against the first or last word of a name
-# ("share-bar", "BorlabsCookie", "related_posts"), only on containers below the main container.
+# ("share-bar", "siteCookie", "related_posts"), only on containers below the main container.
 # Not here, measured: sidebar and widget (page builders name content columns so), caption (some
-# sites hold the article in an "item-caption"), comment (live tickers and forums).
+# sites hold the whole article in a container named as a caption), comment (live tickers, forums).
 FURNITURE_WORDS = frozenset(
     {"cookie", "consent", "gdpr", "copyright", "share", "sharing", "sharedaddy", "social", "related",
      "recommended", "newsletter", "subscribe", "signup", "breadcrumb", "breadcrumbs", "toc", "disclaimer",
