@@ -1,4 +1,5 @@
-"""HTML pages: metadata from JSON-LD / OpenGraph / <meta>, body blocks and figure captions via bs4 + lxml."""
+"""HTML pages: one lxml parse; metadata from JSON-LD / OpenGraph / <meta>, figure captions and the
+body (trafilatura on the same tree, else the page's article container)."""
 
 from __future__ import annotations
 
@@ -8,29 +9,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from .dates import to_iso
+from .html_blocks import (
+    FURNITURE_TAGS,
+    HIDDEN_TAGS,
+    PageText,
+    Selection,
+    container_blocks,
+    hidden,
+    hidden_below,
+    select_blocks,
+    text_of,
+)
 from .text import squash_spaces
 
-DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "nav",
-    "footer",
-    "aside",
-    "form",
-    "iframe",
-    "svg",
-    "button",
-    "select",
-    "template",
-    "header",
-    "menu",
-    "dialog",
-)
-BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt")
 ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -45,6 +39,8 @@ ARTICLE_TYPES = {
 }
 _CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
 _CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?|image|picture|credit)s?\s*(?::|by)\s*", re.I)
+# For markup trafilatura's loader refuses (a fragment such as "<p>text</p>" in a JSONL record).
+_FRAGMENT_PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 @dataclass
@@ -60,53 +56,69 @@ class HtmlContent:
 
 
 def extract_html(html: str) -> HtmlContent:
-    """Metadata and figure captions from our own bs4 pass; the body from trafilatura when it finds
-    one (it weighs text density, link density and page structure better than a container guess),
-    else from the page's article container."""
-    soup = BeautifulSoup(html, "lxml")
+    """The page is parsed once and the tree is only read, never changed. Metadata come from our
+    own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
+    same tree (it weighs text density, link density and page structure better than a container
+    guess): a quick recall-first pass whose furniture blocks html_blocks drops by their place in
+    the page, trafilatura's full cascade when that pass under-delivered, the page's article
+    container when trafilatura finds nothing."""
+    tree, whole_page = parse_html(html)
     content = HtmlContent()
-    _read_metadata(soup, content)
-    body = _trafilatura_blocks(html)
-    for tag in soup.find_all(DROP_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    for figure in soup.find_all("figure"):
-        if figure.decomposed:
-            continue
-        caption = figure.find("figcaption")
-        if caption is not None:
-            credit_tag = caption.find(class_=_CREDIT_CLASS)
-            credit = _CREDIT_LABEL.sub("", squash_spaces(credit_tag.get_text(" "))) if credit_tag else None
-            if credit_tag:
-                credit_tag.decompose()
-            text = squash_spaces(caption.get_text(" "))
-            if text:
-                content.captions.append((text, credit or None))
-        figure.decompose()
-    container = _main_container(soup)
-    fallback = list(_blocks(container)) if container is not None else []
-    content.blocks = body if _trust_trafilatura(body, fallback) else fallback
+    if tree is None:
+        return content
+    _read_metadata(tree, content)
+    content.captions = _captions(tree)
+    if whole_page:
+        page = PageText(tree)
+        body = select_blocks(page, _trafilatura_blocks(tree, quick=True))
+        if _needs_full_cascade(body, page, tree):
+            body = select_blocks(page, _trafilatura_blocks(tree, quick=False))
+        content.blocks = body.kept
+    content.blocks = content.blocks or list(container_blocks(_main_container(tree)))
     return content
 
 
-def _trust_trafilatura(body: list[str], fallback: list[str]) -> bool:
-    """trafilatura's body unless it is empty, or it caught a stray block while the article
-    container holds 4x more prose (sentences of 9+ words) and over 150 words of it. On the 181
-    pages of ../shared/eval this lifts F1 from 0.965 to 0.968; a 0.4 ratio gains recall and
-    loses more precision."""
-    if not body:
-        return False
-    prose = sum(len(block.split()) for block in fallback if len(block.split()) > 8)
-    return not (prose > 150 and sum(len(block.split()) for block in body) < 0.25 * prose)
+def _needs_full_cascade(body: Selection, page: PageText, tree: HtmlElement) -> bool:
+    """Whether the quick pass under-delivered: no body; mostly furniture (more than half of its
+    words dropped); or a stray block while the article container holds 4x more prose (blocks of
+    9+ words) and over 150 words of it. Then trafilatura's full cascade decides: on 13 of the 654
+    readable pages of ../shared/eval, so the quick pass sets the pace."""
+    if not body.kept or body.dropped_words > body.words - body.dropped_words:
+        return True
+    kept = sum(len(block.split()) for block in body.kept)
+    if page.words <= max(150, 4 * kept):
+        return False  # the container cannot hold that much prose: spare the container pass
+    prose = sum(words for block in container_blocks(_main_container(tree)) if (words := len(block.split())) > 8)
+    return prose > 150 and kept < 0.25 * prose
 
 
-def _trafilatura_blocks(html: str) -> list[str]:
-    import trafilatura  # imported lazily: only HTML input needs it
+def parse_html(html: str) -> tuple[HtmlElement | None, bool]:
+    """The one parse of a page: trafilatura's own loader (its parser settings, encoding and doctype
+    repairs), so the tree handed to it is the tree it would have built. Markup it refuses as not
+    a page (a bare fragment) is parsed as a document body; the flag says whether it was a page."""
+    from trafilatura import load_html  # imported lazily: only HTML input needs it
+
+    tree = load_html(html)
+    if tree is not None:
+        return tree, True
+    try:
+        return document_fromstring(html, parser=_FRAGMENT_PARSER), False
+    except (ValueError, TypeError):  # lxml.etree.ParserError is a ValueError: nothing to parse
+        return None, False
+
+
+def _trafilatura_blocks(tree: HtmlElement, quick: bool) -> list[str]:
+    """trafilatura's body blocks. The quick pass is its recall mode without fallback extractors
+    (it keeps more text, and furniture with it, which select_blocks then drops by structure); the
+    full pass is its default balanced cascade (readability and jusText comparisons, a recall
+    retry for short results), as a peer runs it."""
+    import trafilatura
 
     # deduplicate=False: trafilatura's dedup cache is process-global, which would make one
     # article's output depend on the articles cleaned before it. Repetition is our own step.
+    # Given a tree, trafilatura works on a copy of it.
     text = trafilatura.extract(
-        html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False,
+        tree, include_comments=False, include_tables=True, fast=quick, favor_recall=quick, deduplicate=False,
         output_format="txt",
     )  # fmt: skip
     lines = (squash_spaces(line) for line in (text or "").split("\n"))
@@ -114,38 +126,55 @@ def _trafilatura_blocks(html: str) -> list[str]:
     return [line[2:] if line.startswith("- ") else line for line in lines if line and line != "-"]
 
 
-def _main_container(soup: BeautifulSoup) -> Tag | None:
-    candidates = soup.select("[itemprop=articleBody]") or soup.find_all("article")
-    if candidates:
-        return max(candidates, key=lambda tag: sum(len(p.get_text()) for p in tag.find_all("p")))
-    return soup.find("main") or soup.body or soup
-
-
-def _blocks(container: Tag) -> Iterator[str]:
-    found = False
-    for tag in container.find_all(BLOCK_TAGS):
-        if tag.find(BLOCK_TAGS) is not None:
-            continue  # the inner blocks are yielded themselves
-        text = squash_spaces(tag.get_text(" "))
+def _captions(tree: HtmlElement) -> list[tuple[str, str | None]]:
+    """Each <figure>'s <figcaption> as (text, credit), the credit from an element whose class
+    says credit/byline/copyright/source."""
+    captions: list[tuple[str, str | None]] = []
+    for figure in tree.iter("figure"):
+        if any(ancestor.tag in HIDDEN_TAGS for ancestor in figure.iterancestors()):
+            continue  # goes with the figure around it, or sits in page furniture
+        caption = next(
+            (tag for tag in figure.iterdescendants("figcaption") if not hidden_below(tag, figure, FURNITURE_TAGS)), None
+        )
+        if caption is None:
+            continue
+        credits = (
+            tag
+            for tag in caption.iterdescendants()
+            if isinstance(tag.tag, str)
+            and _CREDIT_CLASS.search(tag.get("class", ""))
+            and not hidden_below(tag, caption, FURNITURE_TAGS)
+        )
+        credit_tag = next(credits, None)
+        credit = _CREDIT_LABEL.sub("", squash_spaces(text_of(credit_tag))) if credit_tag is not None else None
+        text = squash_spaces(text_of(caption, skip=credit_tag))
         if text:
-            found = True
-            yield text
-    if not found:
-        for raw_line in container.get_text("\n").split("\n"):
-            line = squash_spaces(raw_line)
-            if line:
-                yield line
+            captions.append((text, credit or None))
+    return captions
 
 
-def _read_metadata(soup: BeautifulSoup, content: HtmlContent) -> None:
-    for node in _json_ld_articles(soup):
-        content.title = content.title or _text(node.get("headline") or node.get("name"))
-        content.published = content.published or to_iso(_text(node.get("datePublished")))
-        content.updated = content.updated or to_iso(_text(node.get("dateModified")))
+def _main_container(tree: HtmlElement) -> HtmlElement:
+    candidates = [tag for tag in tree.xpath('//*[@itemprop="articleBody"]') or tree.iter("article") if not hidden(tag)]
+    if candidates:
+        return max(
+            candidates, key=lambda tag: sum(len(text_of(p, "")) for p in tag.iterdescendants("p") if not hidden(p))
+        )
+    main = next((tag for tag in tree.iter("main") if not hidden(tag)), None)
+    if main is not None:
+        return main
+    body = tree.find("body")
+    return body if body is not None else tree
+
+
+def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
+    for node in _json_ld_articles(tree):
+        content.title = content.title or _value(node.get("headline") or node.get("name"))
+        content.published = content.published or to_iso(_value(node.get("datePublished")))
+        content.updated = content.updated or to_iso(_value(node.get("dateModified")))
         content.authors = content.authors or _authors(node.get("author"))
-        content.section = content.section or _text(node.get("articleSection"))
-        content.url = content.url or _text(node.get("url"))
-    meta = _meta_map(soup)
+        content.section = content.section or _value(node.get("articleSection"))
+        content.url = content.url or _value(node.get("url"))
+    meta = _meta_map(tree)
     content.title = content.title or meta.get("og:title") or meta.get("twitter:title")
     content.published = content.published or to_iso(
         meta.get("article:published_time") or meta.get("date") or meta.get("pubdate") or meta.get("publishdate")
@@ -154,32 +183,35 @@ def _read_metadata(soup: BeautifulSoup, content: HtmlContent) -> None:
     content.section = content.section or meta.get("article:section")
     if not content.authors and meta.get("author") and not meta["author"].startswith("http"):
         content.authors = [meta["author"]]
-    canonical = soup.find("link", rel="canonical")
-    canonical_href = canonical.get("href") if isinstance(canonical, Tag) else None
-    content.url = content.url or meta.get("og:url") or (str(canonical_href) if canonical_href else None)
+    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
+    canonical = next(canonicals, None)
+    content.url = content.url or meta.get("og:url") or canonical
     if not content.title:
-        heading = soup.find("h1") or soup.find("title")
-        content.title = squash_spaces(heading.get_text(" ")) if heading else None
+        heading = next(tree.iter("h1"), None)
+        heading = heading if heading is not None else next(tree.iter("title"), None)
+        content.title = squash_spaces(text_of(heading)) if heading is not None else None
     if not content.published:
-        time_tag = soup.find("time", attrs={"datetime": True})
-        if isinstance(time_tag, Tag):
-            content.published = to_iso(str(time_tag.get("datetime")))
+        time_tag = next((tag for tag in tree.iter("time") if tag.get("datetime") is not None), None)
+        if time_tag is not None:
+            content.published = to_iso(time_tag.get("datetime"))
 
 
-def _meta_map(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_map(tree: HtmlElement) -> dict[str, str]:
     values: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in tree.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         value = tag.get("content")
-        if key and value and str(key).lower() not in values:
-            values[str(key).lower()] = squash_spaces(str(value))
+        if key and value and key.lower() not in values:
+            values[key.lower()] = squash_spaces(value)
     return values
 
 
-def _json_ld_articles(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
-    for script in soup.find_all("script", type="application/ld+json"):
+def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
             continue
         yield from _article_nodes(data)
@@ -198,7 +230,7 @@ def _article_nodes(data: Any) -> Iterator[dict[str, Any]]:
             yield from _article_nodes(data["@graph"])
 
 
-def _text(value: Any) -> str | None:
+def _value(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, str):
