@@ -84,7 +84,12 @@ def parse(raw: RawArticle) -> Article:
     if raw.html is not None and raw.text is None:
         article.html_source = True
         page = extract_html(raw.html)
-        article.paragraphs = [Paragraph(text, i, [text]) for i, text in enumerate(page.blocks)]
+        for position, (text, dropped_by) in enumerate(page.in_order):
+            paragraph = Paragraph(text, position, [text])
+            if dropped_by is None:
+                article.paragraphs.append(paragraph)
+            else:  # page furniture the extractor returned, dropped by its place in the page
+                article.remove(paragraph, f"html.{dropped_by}", "furniture")
         article.title = article.title or page.title
         article.published = article.published or page.published
         article.updated = page.updated

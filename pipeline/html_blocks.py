@@ -275,6 +275,7 @@ class Selection:
     words: int = 0  # words of the blocks given
     dropped_words: int = 0  # of those, in blocks dropped as furniture
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule, text)
+    in_order: list[tuple[str, str | None]] = field(default_factory=list)  # (text, rule or None if kept)
 
 
 def locate(page: PageText, blocks: Iterable[str], cursor: int = 0) -> list[BlockEvidence]:
@@ -342,7 +343,9 @@ def select_blocks(page: PageText, blocks: list[str]) -> Selection:
     _drop_empty_sections(evidence, reasons)
     _drop_before_headline(evidence, reasons)
     selection = Selection(kept=lead_blocks(page, evidence), words=sum(item.words for item in evidence))
+    selection.in_order = [(text, None) for text in selection.kept]
     for item, reason in zip(evidence, reasons, strict=True):
+        selection.in_order.append((item.text, reason))
         if reason is None:
             selection.kept.append(item.text)
         else:

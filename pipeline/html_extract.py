@@ -46,6 +46,9 @@ _FRAGMENT_PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids
 @dataclass
 class HtmlContent:
     blocks: list[str] = field(default_factory=list)
+    # every block the extractor returned, in page order, with the structural rule that dropped it
+    # (None: kept), so the cleaner audits those drops like any other removal
+    in_order: list[tuple[str, str | None]] = field(default_factory=list)
     captions: list[tuple[str, str | None]] = field(default_factory=list)
     title: str | None = None
     published: str | None = None
@@ -74,7 +77,10 @@ def extract_html(html: str) -> HtmlContent:
         if _needs_full_cascade(body, page, tree):
             body = select_blocks(page, _trafilatura_blocks(tree, quick=False))
         content.blocks = body.kept
-    content.blocks = content.blocks or list(container_blocks(_main_container(tree)))
+        content.in_order = body.in_order
+    if not content.blocks:
+        content.blocks = list(container_blocks(_main_container(tree)))
+        content.in_order = [(block, None) for block in content.blocks]
     return content
 
 

@@ -139,6 +139,17 @@ def test_furniture_dropped_by_structure() -> None:
     assert reasons["More from the coast"] in ("after_main", "empty_section")
 
 
+def test_structural_drops_are_audited_like_any_removal() -> None:
+    """What the extractor returned and the structure dropped is in `removed`, with its rule, at its
+    place among the kept paragraphs (one coordinate system)."""
+    article = Cleaner.from_files().clean(RawArticle(source_file="page.html", html=PAGE))
+    structural = [r for r in article.removed if r.rule.startswith("html.")]
+    assert structural and all(r.category == "furniture" and r.scope == "paragraph" for r in structural)
+    kept = {p.position for p in article.paragraphs}
+    gone = {r.position for r in article.removed if r.scope == "paragraph"}
+    assert not kept & gone and sorted(kept | gone) == list(range(len(kept) + len(gone)))
+
+
 def test_a_link_that_is_a_url_stays() -> None:
     page = PAGE.replace('<a href="/news/bridge-plan">Council weighs a bridge to the mainland once again</a>',
                         '<a href="https://example.org/report.pdf">https://example.org/report.pdf</a>')  # fmt: skip
