@@ -139,25 +139,23 @@ def list_inputs(root: str | Path) -> list[InputFile]:
 
 
 def exists(location: str | Path) -> bool:
-    if not is_remote(location):
-        return local_path(location).exists()
-    url = str(location)
-    fs, path = _filesystem(url)
-    try:
-        fs.invalidate_cache(path)
-        return bool(fs.exists(path))
-    except Exception as exc:
-        raise storage_error(url, exc) from None
+    return _check(location, "exists")
 
 
 def is_dir(location: str | Path) -> bool:
+    return _check(location, "isdir")
+
+
+def _check(location: str | Path, question: str) -> bool:
+    """Path.exists()/is_dir() for a local path, fs.exists()/isdir() (fresh, not cached) for a URL."""
     if not is_remote(location):
-        return local_path(location).is_dir()
+        local = local_path(location)
+        return local.exists() if question == "exists" else local.is_dir()
     url = str(location)
     fs, path = _filesystem(url)
     try:
         fs.invalidate_cache(path)
-        return bool(fs.isdir(path))
+        return bool(getattr(fs, question)(path))
     except Exception as exc:
         raise storage_error(url, exc) from None
 
