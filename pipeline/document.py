@@ -83,7 +83,6 @@ class Article:
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
     page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
-    language: str | None = None  # ISO 639-1 code of the body's language, None when unsure
     encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
