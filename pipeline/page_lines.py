@@ -166,7 +166,10 @@ def line_features(
     seen = Counter(lines)
     headline = headline_line(lines)
     chars = np.array([len(line) for line in lines], dtype=float)
-    shares = np.array([stop_share(line, stops) for line in lines]) if stops else np.zeros(count)
+    tokens = [_TOKEN.findall(line.lower()) for line in lines] if stops else [[] for _ in lines]
+    token_counts = [len(found) for found in tokens]
+    stop_counts = [sum(token in stops for token in found) for found in tokens]
+    shares = np.array([stop / total if total else 0.0 for stop, total in zip(stop_counts, token_counts, strict=True)])
     prose = np.array([is_prose(line, settings) for line in lines], dtype=float)
     navigation = np.array([is_navigation_line(line, settings) for line in lines], dtype=float)
     paragraph_of = [0] * count
@@ -175,7 +178,10 @@ def line_features(
         for index in range(first, last + 1):
             paragraph_of[index] = number
     joined = [" ".join(lines[first : last + 1]) for first, last in spans]
-    paragraph_shares = [stop_share(text, stops) if stops else 0.0 for text in joined]
+    paragraph_shares = [  # = stop_share of the joined text: joining with a space merges no tokens
+        sum(stop_counts[first : last + 1]) / total if (total := sum(token_counts[first : last + 1])) else 0.0
+        for first, last in spans
+    ]
 
     def sums(values: np.ndarray) -> np.ndarray:
         return np.concatenate([[0.0], np.cumsum(values)])
@@ -183,17 +189,22 @@ def line_features(
     prose_sums, navigation_sums = sums(chars * prose), sums(navigation)
     share_sums, char_sums = sums(shares * chars), sums(chars)
 
-    def window(total: np.ndarray, index: int, radius: int) -> tuple[float, int]:
-        low, high = max(0, index - radius), min(count, index + radius + 1)
-        return float(total[high] - total[low]), high - low
+    positions = np.arange(count)
 
+    def window(total: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per line: the sum of a value over the lines within `radius`, and how many lines that is."""
+        low, high = np.maximum(0, positions - radius), np.minimum(count, positions + radius + 1)
+        return total[high] - total[low], high - low
+
+    prose_near3, _ = window(prose_sums, 3)
+    prose_near10, _ = window(prose_sums, 10)
+    navigation_near, near = window(navigation_sums, 5)
+    share_near, _ = window(share_sums, 5)
+    chars_near, _ = window(char_sums, 5)
     rows = np.zeros((count, len(FEATURES)))
     for index, line in enumerate(lines):
         words = word_count(line)
         paragraph = joined[paragraph_of[index]]
-        navigation_near, near = window(navigation_sums, index, 5)
-        share_near, _ = window(share_sums, index, 5)
-        chars_near, _ = window(char_sums, index, 5)
         below = headline is not None and index > headline
         inside = region is not None and region[0] <= index <= region[1]
         rows[index] = (
@@ -210,10 +221,10 @@ def line_features(
             math.log1p(len(paragraph)),
             paragraph_shares[paragraph_of[index]],
             1.0 if _SENTENCE_END.search(paragraph) else 0.0,
-            math.log1p(window(prose_sums, index, 3)[0]),
-            math.log1p(window(prose_sums, index, 10)[0]),
-            navigation_near / near,
-            share_near / chars_near if chars_near else 0.0,
+            math.log1p(prose_near3[index]),
+            math.log1p(prose_near10[index]),
+            navigation_near[index] / near[index],
+            share_near[index] / chars_near[index] if chars_near[index] else 0.0,
             index / count,
             1.0 if below else 0.0,
             math.log1p(index - headline) if below and headline is not None else 0.0,
