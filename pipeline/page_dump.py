@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .document import Article, Paragraph
+from .page_lines import article_lines
 from .rules import PageDumpSettings
 from .text import normalize_key, squash_spaces, word_count
 
@@ -134,7 +135,10 @@ def article_region(lines: list[str], settings: PageDumpSettings) -> tuple[int, i
 
 @dataclass(frozen=True)
 class KeepArticleRegion:
-    """For a full-page dump, remove every paragraph outside the article region (audited)."""
+    """For a full-page dump, keep the lines the line model takes for article text (page_lines.py)
+    and remove the rest, audited: lines before the first kept line and after the last one as
+    page.outside_article, lines between them (a menu, a teaser box, a share bar inside the
+    article's span) as page.boilerplate_line."""
 
     settings: PageDumpSettings
 
@@ -148,9 +152,12 @@ class KeepArticleRegion:
         if region is None or not has_page_furniture(texts, region, self.settings):
             return
         article.page_dump = True
-        article.paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
-        first, last = region
-        for index, paragraph in enumerate(article.paragraphs):
-            if not first <= index <= last:
-                article.remove(paragraph, "page.outside_article", "page")
-        article.paragraphs = article.paragraphs[first : last + 1]
+        keep = article_lines(texts, self.settings, region)
+        kept = [index for index, flag in enumerate(keep) if flag]
+        first, last = (kept[0], kept[-1]) if kept else (len(texts), -1)
+        paragraphs = [Paragraph(text, index, [text]) for index, text in enumerate(texts)]
+        for index, paragraph in enumerate(paragraphs):
+            if not keep[index]:
+                rule = "page.boilerplate_line" if first < index < last else "page.outside_article"
+                article.remove(paragraph, rule, "page")
+        article.paragraphs = [paragraph for index, paragraph in enumerate(paragraphs) if keep[index]]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.page_dump import is_page_dump
+from pipeline import page_dump
+from pipeline.page_dump import article_region, is_page_dump
+from pipeline.page_lines import article_scores, continues, headline_line, paragraphs_of, stop_words
 from pipeline.rules import PageDumpSettings
 
 from .conftest import FIXTURES
@@ -82,3 +84,43 @@ def test_the_run_under_the_headline_beats_a_longer_thread_elsewhere(clean_text) 
         *FOOTER,
     ]
     assert [p.text for p in clean_text("\n".join(lines)).paragraphs] == BODY
+
+
+def test_inline_fragments_are_read_as_one_paragraph() -> None:
+    lines = ["Trains run via", "Austria", "or via", "Switzerland", ", with delays.", "Contact", "us"]
+    # A line that starts lower-case or with punctuation continues the one above unless that one
+    # ended a sentence; a capitalized line (a linked name, a menu item) starts its own.
+    assert paragraphs_of(lines) == [(0, 0), (1, 2), (3, 4), (5, 6)]
+    assert continues("the mayor said", "on Monday") and not continues("He left.", "on Monday")
+
+
+def test_the_headline_is_found_when_the_title_carries_the_site_name() -> None:
+    lines = ["Council approves budget - Riverside Post", *MENU, "Council approves budget", *BODY]
+    assert headline_line(lines) == len(MENU) + 1
+    assert headline_line(["Riverside Post", *MENU]) is None
+
+
+def test_lines_dropped_inside_the_kept_span_are_audited_apart(clean_text, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    box = ["Shop now", "Gift cards", "Store finder", "Sale", "New in", "Brands", "Outlet"]
+    lines = ["Council approves budget | Riverside Post", *MENU * 2, BODY[0], *box, *BODY[1:], *FOOTER]
+    wanted = set(BODY)
+    monkeypatch.setattr(page_dump, "article_lines", lambda texts, settings, region: [t in wanted for t in texts])
+    article = clean_text("\n".join(lines))
+    assert [p.text for p in article.paragraphs] == BODY
+    rules = {r.text: r.rule for r in article.removed}
+    assert {rules[line] for line in box} == {"page.boilerplate_line"}
+    assert {rules[line] for line in MENU + FOOTER} == {"page.outside_article"}
+
+
+def test_stop_words_come_from_the_page_language() -> None:
+    assert "und" in stop_words("de") and "the" in stop_words("en")
+    assert stop_words(None) == frozenset() and stop_words("xx") == frozenset()
+
+
+def test_scores_are_probabilities_per_line() -> None:
+    lines = ["Council approves budget | Riverside Post", *MENU * 2, "Council approves budget", *BODY, *FOOTER]
+    settings = PageDumpSettings()
+    scores = article_scores(lines, settings, article_region(lines, settings))
+    assert len(scores) == len(lines) and all(0.0 <= s <= 1.0 for s in scores)
+    body = [scores[lines.index(line)] for line in BODY]
+    assert min(body) > max(scores[lines.index(line)] for line in FOOTER)
