@@ -128,6 +128,16 @@ CASES = [
         "The disclaimer on the bridge sign warns drivers of heavy trucks.",
     ),
     (
+        "furniture",
+        "Warning: Creating default object from empty value in /var/www/site/wp-includes/functions.php on line 212",
+        "Warning: the bridge on line 4 of the tram network will close in June, the operator said.",
+    ),
+    (
+        "furniture",
+        "Permalink: https://example.com/p/4711",
+        "Permalink structures confused the council's web team for weeks, the clerk said.",
+    ),
+    (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
         "Follow-up coverage of the vote will continue next week, the station said.",
