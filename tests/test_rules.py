@@ -133,6 +133,41 @@ CASES = [
         "Warning: the bridge on line 4 of the tram network will close in June, the operator said.",
     ),
     (
+        "newsletter",
+        "Keep an eye on your inbox for the latest city news.",
+        "Keep an eye on the river level this week, the flood office told residents.",
+    ),
+    (
+        "furniture",
+        "Write to Jane Roe at jane.roe@example.com",
+        "Write to the council at its main office before Friday, the clerk said.",
+    ),
+    (
+        "furniture",
+        "Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @jroe.",
+        "Residents who have a tip about the bridge may call the city hotline, the mayor said.",
+    ),
+    (
+        "comments",
+        "By submitting this form you agree to the Gazette using your data for the purposes of publishing your comment.",
+        "By submitting this form, the residents agreed to let the council keep their addresses on file.",
+    ),
+    (
+        "comments",
+        "You must log in to post a comment.",
+        "You must log in to the council's website to file a complaint about the bridge, the clerk said.",
+    ),
+    (
+        "comments",
+        "comments powered by Disqus",
+        "The comments powered a long debate about the bridge at the council meeting, the clerk said.",
+    ),
+    (
+        "furniture",
+        "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
+        "The button on the new tram ticket machine confused many riders on the first day.",
+    ),
+    (
         "furniture",
         "Permalink: https://example.com/p/4711",
         "Permalink structures confused the council's web team for weeks, the clerk said.",
@@ -304,3 +339,11 @@ def test_a_credit_at_the_end_of_a_caption_paragraph_is_cut(cleaner: Cleaner) -> 
         article = clean_with_last(cleaner, last)
         assert article.paragraphs[-1].text.rstrip(".") == "The old bridge at dawn on Tuesday"
         assert [(r.category, r.text, r.scope) for r in article.removed] == [("caption", credit, "span")]
+
+
+def test_a_php_warning_printed_into_a_paragraph_is_cut_and_the_sentence_kept(cleaner: Cleaner) -> None:
+    sentence = "The mayor said the bridge would reopen in June after the repairs."
+    warning = "Warning: Creating default object from empty value in /srv/www/wp-includes/classes.php on line 407"
+    article = clean_with_last(cleaner, f"{warning} {sentence}")
+    assert [p.text for p in article.paragraphs][-1] == sentence
+    assert [r.rule for r in article.removed] == ["furniture.php_warning"]
