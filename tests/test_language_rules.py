@@ -354,6 +354,13 @@ CASES = [
         "Anzeige, enthält Affiliate Links",
         "Die Anzeige enthält nach Angaben des Verlags keine Links zu Händlern.",
     ),
+    (
+        "de",
+        "furniture",
+        "Zurück zur vorherigen Seite",
+        "Zurück zur vorherigen Regelung will die Stadt nicht, sagte der Kämmerer.",
+    ),
+    ("pl", "related", "Dowiedz się więcej", "Dowiedz się więcej o moście, zanim zagłosujesz, apelował burmistrz."),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),

@@ -164,6 +164,12 @@ CASES = [
     ),
     (
         "furniture",
+        "Published by Jane Roe Writer and cyclist in the valley. View all posts by Jane Roe",
+        "Published by the city in March, the report was viewed by more than ten thousand residents.",
+    ),
+    ("related", "Explore further", "Explore further options for the bridge, the council told its engineers."),
+    (
+        "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
     ),
