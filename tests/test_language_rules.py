@@ -361,6 +361,12 @@ CASES = [
         "Zurück zur vorherigen Regelung will die Stadt nicht, sagte der Kämmerer.",
     ),
     ("pl", "related", "Dowiedz się więcej", "Dowiedz się więcej o moście, zanim zagłosujesz, apelował burmistrz."),
+    (
+        "de",
+        "comments",
+        "3 Kommentare zu „Stadtrat streitet über Brückensanierung“",
+        "Eine Antwort auf die Frage nach den Kosten blieb der Bürgermeister schuldig.",
+    ),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),
@@ -460,3 +466,15 @@ def test_bad_languages_are_refused(tmp_path: Path, languages: str) -> None:
     )
     with pytest.raises(RulesError, match="languages"):
         load_rules([path])
+
+
+def test_german_wordpress_replies_heading_ends_the_article_with_its_thread(cleaner: Cleaner) -> None:
+    body = [
+        *BODIES["de"],
+        "Die Bauarbeiten an der ersten Brücke sollen im Frühjahr beginnen und nach Angaben der Stadtverwaltung "
+        "rund zwei Jahre dauern, in dieser Zeit werden die Busse über die Umgehungsstraße umgeleitet.",
+    ]
+    thread = ["Eine Antwort auf „Stadtrat streitet über Brückensanierung“", "Anna", "Endlich tut sich etwas!"]
+    article = cleaner.clean(RawArticle(source_file="case.txt", text="\n\n".join([*body, *thread])))
+    assert [p.text for p in article.paragraphs] == body
+    assert {r.rule for r in article.removed} == {"de.replies_on"}
