@@ -170,6 +170,19 @@ CASES = [
     ("related", "Explore further", "Explore further options for the bridge, the council told its engineers."),
     (
         "furniture",
+        "Terms of Service | Privacy Policy | Cookie Settings",
+        "Terms of service for the new tram line were set by the regional authority in May.",
+    ),
+    ("furniture", "updated 15M ago", "The bridge was updated 15 years ago, the engineer said."),
+    (
+        "furniture",
+        "Published 7:07 PM EST Nov 19, 2019",
+        "Published in November, the report found that two bridges needed urgent repairs.",
+    ),
+    ("furniture", "Image copyright", "Image copyright rules kept the council's old photographs out of the archive."),
+    ("related", "Learn more", "Learn more about the bridge plan at the library, the mayor urged residents."),
+    (
+        "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
     ),
