@@ -182,6 +182,18 @@ CASES = [
     ("furniture", "Image copyright", "Image copyright rules kept the council's old photographs out of the archive."),
     ("related", "Learn more", "Learn more about the bridge plan at the library, the mayor urged residents."),
     (
+        "newsletter",
+        "Get Bridge Monthly delivered through your letterbox every month. 12 issues for £20.",
+        "Get the parcels delivered to the town hall by Friday, the clerk told the couriers.",
+    ),
+    (
+        "newsletter",
+        "There's plenty more where that came from. Sign up for the Morning Bridge newsletter today.",
+        "There's more where that came from, the mayor said of the bridge money.",
+    ),
+    ("comments", "Tell us what YOU think...", "Tell us what you think about the bridge, the mayor urged residents."),
+    ("furniture", "Updated at 1:23 p.m.", "Updated at last, the timetable now shows the night trams."),
+    (
         "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
