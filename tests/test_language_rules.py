@@ -380,6 +380,12 @@ CASES = [
         "Diese Artikel könnten dich auch interessieren:",
         "Diese Artikel der Satzung könnten die Pendler auch interessieren, sagte der Sprecher.",
     ),
+    (
+        "pl",
+        "caption",
+        "PAP/ Jan Kowalski",
+        "PAP podała, że most zostanie otwarty w czerwcu, powiedział rzecznik miasta.",
+    ),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),

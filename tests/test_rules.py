@@ -194,6 +194,11 @@ CASES = [
     ("comments", "Tell us what YOU think...", "Tell us what you think about the bridge, the mayor urged residents."),
     ("furniture", "Updated at 1:23 p.m.", "Updated at last, the timetable now shows the night trams."),
     (
+        "caption",
+        "Tram passengers wait on the platform. JaneRoe/Shutterstock.com",
+        "Shutterstock.com said it would license the tram pictures to the city free of charge.",
+    ),
+    (
         "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
