@@ -199,6 +199,16 @@ CASES = [
         "Shutterstock.com said it would license the tram pictures to the city free of charge.",
     ),
     (
+        "agency",
+        "Associated Press writers Jane Roe and John Doe contributed to this report.",
+        "Two engineers contributed to this year's bridge inspection, the council said.",
+    ),
+    (
+        "related",
+        "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+        "More AP coverage of the bridge vote will follow on Tuesday, the editor said.",
+    ),
+    (
         "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
