@@ -386,6 +386,13 @@ CASES = [
         "PAP/ Jan Kowalski",
         "PAP podała, że most zostanie otwarty w czerwcu, powiedział rzecznik miasta.",
     ),
+    (
+        "pt",
+        "furniture",
+        "05/10/2018 - Publicado por: Ana Silva - Categoria: Cidade - Tags: ponte obras",
+        "Publicado por um jornal local, o relatório criticou a câmara pelas obras na ponte.",
+    ),
+    ("pt", "related", "Categorias", "Categorias de trabalhadores protestaram em frente à câmara."),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),
