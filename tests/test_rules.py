@@ -209,6 +209,16 @@ CASES = [
         "More AP coverage of the bridge vote will follow on Tuesday, the editor said.",
     ),
     (
+        "share",
+        "Order Reprints | Print Article | Text size",
+        "Reprints of the bridge photographs sold out within a day.",
+    ),
+    (
+        "furniture",
+        "Listen: https://example.com/podcast/ep12",
+        "Listen to the residents first, the mayor told the engineers.",
+    ),
+    (
         "furniture",
         "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
