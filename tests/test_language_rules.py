@@ -393,6 +393,25 @@ CASES = [
         "Publicado por um jornal local, o relatório criticou a câmara pelas obras na ponte.",
     ),
     ("pt", "related", "Categorias", "Categorias de trabalhadores protestaram em frente à câmara."),
+    (
+        "de",
+        "comments",
+        "Mit dem von dir abgeschickten Kommentar akzeptierst du, dass dein Name und deine E-Mail-Adresse "
+        "gespeichert werden.",
+        "Mit dem abgeschickten Brief akzeptierte die Stadt den Kompromiss zur Brücke.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Wenn Sie inhaltliche Anmerkungen zu diesem Artikel haben, können Sie die Redaktion per E-Mail informieren.",
+        "Wenn Sie Anmerkungen zum Bauplan haben, können Sie diese im Rathaus abgeben, sagte der Sprecher.",
+    ),
+    (
+        "pl",
+        "comments",
+        "Prosimy o zaznaczenie checkboxa przed dodaniem komentarza. Administratorem danych jest wydawca.",
+        "Prosimy o cierpliwość, most zostanie otwarty w czerwcu, powiedział rzecznik.",
+    ),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),
