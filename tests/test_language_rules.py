@@ -315,7 +315,7 @@ CASES = [
     (
         "de",
         "comments",
-        "Bitte registrieren Sie sich und halten Sie sich an unsere Netiquette.",
+        "Bitte melden Sie sich an und beachten Sie unsere Netiquette.",
         "Die Netiquette des Forums wurde nach dem Streit über die Brücke verschärft.",
     ),
     (
@@ -389,27 +389,26 @@ CASES = [
     (
         "pt",
         "furniture",
-        "05/10/2018 - Publicado por: Ana Silva - Categoria: Cidade - Tags: ponte obras",
+        "12/03/2021 - Publicado por: Ana Silva - Categoria: Cidade - Tags: ponte obras",
         "Publicado por um jornal local, o relatório criticou a câmara pelas obras na ponte.",
     ),
     ("pt", "related", "Categorias", "Categorias de trabalhadores protestaram em frente à câmara."),
     (
         "de",
         "comments",
-        "Mit dem von dir abgeschickten Kommentar akzeptierst du, dass dein Name und deine E-Mail-Adresse "
-        "gespeichert werden.",
+        "Mit dem Absenden des Kommentars erklärst du dich einverstanden, dass dein Name gespeichert wird.",
         "Mit dem abgeschickten Brief akzeptierte die Stadt den Kompromiss zur Brücke.",
     ),
     (
         "de",
         "furniture",
-        "Wenn Sie inhaltliche Anmerkungen zu diesem Artikel haben, können Sie die Redaktion per E-Mail informieren.",
+        "Wenn Sie Hinweise zu diesem Artikel haben, schreiben Sie der Redaktion.",
         "Wenn Sie Anmerkungen zum Bauplan haben, können Sie diese im Rathaus abgeben, sagte der Sprecher.",
     ),
     (
         "pl",
         "comments",
-        "Prosimy o zaznaczenie checkboxa przed dodaniem komentarza. Administratorem danych jest wydawca.",
+        "Zaznacz pole zgody przed dodaniem komentarza, aby go opublikować.",
         "Prosimy o cierpliwość, most zostanie otwarty w czerwcu, powiedział rzecznik.",
     ),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),

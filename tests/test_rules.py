@@ -129,12 +129,12 @@ CASES = [
     ),
     (
         "furniture",
-        "Warning: Creating default object from empty value in /var/www/site/wp-includes/functions.php on line 212",
+        "Warning: Undefined variable $post in /var/www/site/wp-content/themes/news/single.php on line 52",
         "Warning: the bridge on line 4 of the tram network will close in June, the operator said.",
     ),
     (
         "newsletter",
-        "Keep an eye on your inbox for the latest city news.",
+        "Keep an eye on your inbox: the first issue arrives on Friday.",
         "Keep an eye on the river level this week, the flood office told residents.",
     ),
     (
@@ -149,7 +149,7 @@ CASES = [
     ),
     (
         "comments",
-        "By submitting this form you agree to the Gazette using your data for the purposes of publishing your comment.",
+        "By submitting this form, you agree that the Gazette may store your name and your comment.",
         "By submitting this form, the residents agreed to let the council keep their addresses on file.",
     ),
     (
@@ -173,26 +173,26 @@ CASES = [
         "Terms of Service | Privacy Policy | Cookie Settings",
         "Terms of service for the new tram line were set by the regional authority in May.",
     ),
-    ("furniture", "updated 15M ago", "The bridge was updated 15 years ago, the engineer said."),
+    ("furniture", "updated 20M ago", "The bridge was updated 15 years ago, the engineer said."),
     (
         "furniture",
-        "Published 7:07 PM EST Nov 19, 2019",
+        "Published 9:41 AM EST Mar 2, 2021",
         "Published in November, the report found that two bridges needed urgent repairs.",
     ),
     ("furniture", "Image copyright", "Image copyright rules kept the council's old photographs out of the archive."),
     ("related", "Learn more", "Learn more about the bridge plan at the library, the mayor urged residents."),
     (
         "newsletter",
-        "Get Bridge Monthly delivered through your letterbox every month. 12 issues for £20.",
+        "Get Tram Weekly delivered to your door every week, six issues for £9.",
         "Get the parcels delivered to the town hall by Friday, the clerk told the couriers.",
     ),
     (
         "newsletter",
-        "There's plenty more where that came from. Sign up for the Morning Bridge newsletter today.",
+        "There's more where that came from. Subscribe to the Morning Bridge newsletter.",
         "There's more where that came from, the mayor said of the bridge money.",
     ),
-    ("comments", "Tell us what YOU think...", "Tell us what you think about the bridge, the mayor urged residents."),
-    ("furniture", "Updated at 1:23 p.m.", "Updated at last, the timetable now shows the night trams."),
+    ("comments", "Tell us what you think!", "Tell us what you think about the bridge, the mayor urged residents."),
+    ("furniture", "Updated at 4:05 p.m.", "Updated at last, the timetable now shows the night trams."),
     (
         "caption",
         "Tram passengers wait on the platform. JaneRoe/Shutterstock.com",
@@ -205,7 +205,7 @@ CASES = [
     ),
     (
         "related",
-        "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+        "More AP soccer: https://apnews.com/hub/soccer",
         "More AP coverage of the bridge vote will follow on Tuesday, the editor said.",
     ),
     (
@@ -220,7 +220,7 @@ CASES = [
     ),
     (
         "furniture",
-        "[button link=”https://example.com/review/” type=”big”] Send us your review[/button]",
+        "[button link=”https://example.com/tickets/”]Buy tickets[/button]",
         "The button on the new tram ticket machine confused many riders on the first day.",
     ),
     (
@@ -399,7 +399,7 @@ def test_a_credit_at_the_end_of_a_caption_paragraph_is_cut(cleaner: Cleaner) -> 
 
 def test_a_php_warning_printed_into_a_paragraph_is_cut_and_the_sentence_kept(cleaner: Cleaner) -> None:
     sentence = "The mayor said the bridge would reopen in June after the repairs."
-    warning = "Warning: Creating default object from empty value in /srv/www/wp-includes/classes.php on line 407"
+    warning = "Notice: Trying to access array offset on value of type null in /srv/www/lib/menu.php on line 88"
     article = clean_with_last(cleaner, f"{warning} {sentence}")
     assert [p.text for p in article.paragraphs][-1] == sentence
     assert [r.rule for r in article.removed] == ["furniture.php_warning"]
