@@ -159,7 +159,11 @@ def _scan_header(article: Article, rules: RuleSet, guess_dek: bool) -> tuple[dic
 
 
 def _is_noise(line: str, rules: RuleSet, language: str | None) -> bool:
-    """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it."""
+    """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it.
+    A line the header reads as a byline ("Published: March 3, 2024") is read, though a rule would
+    remove the same stamp further down the body."""
+    if any(pattern.fullmatch(line) for pattern in rules.header.bylines):
+        return False
     return rules.noise_rule(line, word_count(line), language) is not None
 
 

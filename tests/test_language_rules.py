@@ -304,6 +304,113 @@ CASES = [
     ),
     ("de", "furniture", "Zurück zur Übersicht", "Zurück zur alten Brücke fuhren nur noch die Busse."),
     ("de", "related", "Aktuelle Kommentare", "Aktuelle Zahlen zeigen, dass weniger Autos über die Brücke fahren."),
+    ("de", "related", "Quellenangaben:", "Quellenangaben fehlten in dem Gutachten, kritisierte die Opposition."),
+    ("de", "related", "Kontakt:", "Kontakt zu den Anwohnern hielt die Stadt über eine Bürgersprechstunde."),
+    (
+        "de",
+        "furniture",
+        "Video verfügbar bis 28.02.2025",
+        "Das Video ist bis Ende Februar in der Mediathek verfügbar, sagte eine Sprecherin.",
+    ),
+    (
+        "de",
+        "comments",
+        "Bitte melden Sie sich an und beachten Sie unsere Netiquette.",
+        "Die Netiquette des Forums wurde nach dem Streit über die Brücke verschärft.",
+    ),
+    (
+        "de",
+        "share",
+        "Bewerten: Teilen mit: Twitter Facebook Gefällt mir: Gefällt mir Wird geladen …",
+        "Teilen Sie mit, wie Ihnen die neue Brücke gefällt, bat der Bürgermeister die Leser.",
+    ),
+    (
+        "pl",
+        "related",
+        "Dowiedz się więcej: Nowy most zostanie otwarty w przyszłym roku",
+        "Dowiedz się więcej o planach miasta, zachęcał burmistrz mieszkańców na spotkaniu.",
+    ),
+    (
+        "de",
+        "related",
+        "Weitere Informationen zum Umbau der Brücke:",
+        "Weitere Informationen zum Umbau der Brücke gibt es ab Montag im Rathaus.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Schreibt seit 2012 für die Zeitung. Beschäftigt sich mit Verkehr und Stadtplanung.",
+        "Sie schreibt seit 2012 für die Zeitung über Verkehr und Stadtplanung, sagte der Verleger.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Nächster Artikel: Stadtrat streitet über Brückensanierung",
+        "Nächster Artikel der Serie erscheint am Montag.",
+    ),
+    (
+        "de",
+        "ad",
+        "Anzeige, enthält Affiliate Links",
+        "Die Anzeige enthält nach Angaben des Verlags keine Links zu Händlern.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Zurück zur vorherigen Seite",
+        "Zurück zur vorherigen Regelung will die Stadt nicht, sagte der Kämmerer.",
+    ),
+    ("pl", "related", "Dowiedz się więcej", "Dowiedz się więcej o moście, zanim zagłosujesz, apelował burmistrz."),
+    (
+        "de",
+        "comments",
+        "3 Kommentare zu „Stadtrat streitet über Brückensanierung“",
+        "Eine Antwort auf die Frage nach den Kosten blieb der Bürgermeister schuldig.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Pressesprecher*in Jana Muster",
+        "Pressesprecherin Jana Muster sagte, die Brücke werde im Juni wieder geöffnet.",
+    ),
+    ("de", "share", "%d Bloggern gefällt das:", "Den Bloggern gefällt das neue Rathaus, schrieb die Zeitung."),
+    (
+        "de",
+        "related",
+        "Diese Artikel könnten dich auch interessieren:",
+        "Diese Artikel der Satzung könnten die Pendler auch interessieren, sagte der Sprecher.",
+    ),
+    (
+        "pl",
+        "caption",
+        "PAP/ Jan Kowalski",
+        "PAP podała, że most zostanie otwarty w czerwcu, powiedział rzecznik miasta.",
+    ),
+    (
+        "pt",
+        "furniture",
+        "12/03/2021 - Publicado por: Ana Silva - Categoria: Cidade - Tags: ponte obras",
+        "Publicado por um jornal local, o relatório criticou a câmara pelas obras na ponte.",
+    ),
+    ("pt", "related", "Categorias", "Categorias de trabalhadores protestaram em frente à câmara."),
+    (
+        "de",
+        "comments",
+        "Mit dem Absenden des Kommentars erklärst du dich einverstanden, dass dein Name gespeichert wird.",
+        "Mit dem abgeschickten Brief akzeptierte die Stadt den Kompromiss zur Brücke.",
+    ),
+    (
+        "de",
+        "furniture",
+        "Wenn Sie Hinweise zu diesem Artikel haben, schreiben Sie der Redaktion.",
+        "Wenn Sie Anmerkungen zum Bauplan haben, können Sie diese im Rathaus abgeben, sagte der Sprecher.",
+    ),
+    (
+        "pl",
+        "comments",
+        "Zaznacz pole zgody przed dodaniem komentarza, aby go opublikować.",
+        "Prosimy o cierpliwość, most zostanie otwarty w czerwcu, powiedział rzecznik.",
+    ),
     ("fr", "share", "Suivez-nous sur Twitter et Instagram", "Suivez le guide, dit le maire en riant."),
     ("es", "share", "Síguenos en Twitter e Instagram", "Siguen las obras en el puente del río, dijo el alcalde."),
     ("it", "share", "Seguici su Facebook e Instagram", "Seguirà un incontro con i cittadini, ha detto il sindaco."),
@@ -403,3 +510,15 @@ def test_bad_languages_are_refused(tmp_path: Path, languages: str) -> None:
     )
     with pytest.raises(RulesError, match="languages"):
         load_rules([path])
+
+
+def test_german_wordpress_replies_heading_ends_the_article_with_its_thread(cleaner: Cleaner) -> None:
+    body = [
+        *BODIES["de"],
+        "Die Bauarbeiten an der ersten Brücke sollen im Frühjahr beginnen und nach Angaben der Stadtverwaltung "
+        "rund zwei Jahre dauern, in dieser Zeit werden die Busse über die Umgehungsstraße umgeleitet.",
+    ]
+    thread = ["Eine Antwort auf „Stadtrat streitet über Brückensanierung“", "Anna", "Endlich tut sich etwas!"]
+    article = cleaner.clean(RawArticle(source_file="case.txt", text="\n\n".join([*body, *thread])))
+    assert [p.text for p in article.paragraphs] == body
+    assert {r.rule for r in article.removed} == {"de.replies_on"}

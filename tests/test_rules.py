@@ -128,6 +128,107 @@ CASES = [
         "The disclaimer on the bridge sign warns drivers of heavy trucks.",
     ),
     (
+        "furniture",
+        "Warning: Undefined variable $post in /var/www/site/wp-content/themes/news/single.php on line 52",
+        "Warning: the bridge on line 4 of the tram network will close in June, the operator said.",
+    ),
+    (
+        "newsletter",
+        "Keep an eye on your inbox: the first issue arrives on Friday.",
+        "Keep an eye on the river level this week, the flood office told residents.",
+    ),
+    (
+        "furniture",
+        "Write to Jane Roe at jane.roe@example.com",
+        "Write to the council at its main office before Friday, the clerk said.",
+    ),
+    (
+        "furniture",
+        "Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @jroe.",
+        "Residents who have a tip about the bridge may call the city hotline, the mayor said.",
+    ),
+    (
+        "comments",
+        "By submitting this form, you agree that the Gazette may store your name and your comment.",
+        "By submitting this form, the residents agreed to let the council keep their addresses on file.",
+    ),
+    (
+        "comments",
+        "You must log in to post a comment.",
+        "You must log in to the council's website to file a complaint about the bridge, the clerk said.",
+    ),
+    (
+        "comments",
+        "comments powered by Disqus",
+        "The comments powered a long debate about the bridge at the council meeting, the clerk said.",
+    ),
+    (
+        "furniture",
+        "Published by Jane Roe Writer and cyclist in the valley. View all posts by Jane Roe",
+        "Published by the city in March, the report was viewed by more than ten thousand residents.",
+    ),
+    ("related", "Explore further", "Explore further options for the bridge, the council told its engineers."),
+    (
+        "furniture",
+        "Terms of Service | Privacy Policy | Cookie Settings",
+        "Terms of service for the new tram line were set by the regional authority in May.",
+    ),
+    ("furniture", "updated 20M ago", "The bridge was updated 15 years ago, the engineer said."),
+    (
+        "furniture",
+        "Published 9:41 AM EST Mar 2, 2021",
+        "Published in November, the report found that two bridges needed urgent repairs.",
+    ),
+    ("furniture", "Image copyright", "Image copyright rules kept the council's old photographs out of the archive."),
+    ("related", "Learn more", "Learn more about the bridge plan at the library, the mayor urged residents."),
+    (
+        "newsletter",
+        "Get Tram Weekly delivered to your door every week, six issues for £9.",
+        "Get the parcels delivered to the town hall by Friday, the clerk told the couriers.",
+    ),
+    (
+        "newsletter",
+        "There's more where that came from. Subscribe to the Morning Bridge newsletter.",
+        "There's more where that came from, the mayor said of the bridge money.",
+    ),
+    ("comments", "Tell us what you think!", "Tell us what you think about the bridge, the mayor urged residents."),
+    ("furniture", "Updated at 4:05 p.m.", "Updated at last, the timetable now shows the night trams."),
+    (
+        "caption",
+        "Tram passengers wait on the platform. JaneRoe/Shutterstock.com",
+        "Shutterstock.com said it would license the tram pictures to the city free of charge.",
+    ),
+    (
+        "agency",
+        "Associated Press writers Jane Roe and John Doe contributed to this report.",
+        "Two engineers contributed to this year's bridge inspection, the council said.",
+    ),
+    (
+        "related",
+        "More AP soccer: https://apnews.com/hub/soccer",
+        "More AP coverage of the bridge vote will follow on Tuesday, the editor said.",
+    ),
+    (
+        "share",
+        "Order Reprints | Print Article | Text size",
+        "Reprints of the bridge photographs sold out within a day.",
+    ),
+    (
+        "furniture",
+        "Listen: https://example.com/podcast/ep12",
+        "Listen to the residents first, the mayor told the engineers.",
+    ),
+    (
+        "furniture",
+        "[button link=”https://example.com/tickets/”]Buy tickets[/button]",
+        "The button on the new tram ticket machine confused many riders on the first day.",
+    ),
+    (
+        "furniture",
+        "Permalink: https://example.com/p/4711",
+        "Permalink structures confused the council's web team for weeks, the clerk said.",
+    ),
+    (
         "related",
         "Follow AP's full coverage of Brexit at https://apnews.com/Brexit",
         "Follow-up coverage of the vote will continue next week, the station said.",
@@ -294,3 +395,11 @@ def test_a_credit_at_the_end_of_a_caption_paragraph_is_cut(cleaner: Cleaner) -> 
         article = clean_with_last(cleaner, last)
         assert article.paragraphs[-1].text.rstrip(".") == "The old bridge at dawn on Tuesday"
         assert [(r.category, r.text, r.scope) for r in article.removed] == [("caption", credit, "span")]
+
+
+def test_a_php_warning_printed_into_a_paragraph_is_cut_and_the_sentence_kept(cleaner: Cleaner) -> None:
+    sentence = "The mayor said the bridge would reopen in June after the repairs."
+    warning = "Notice: Trying to access array offset on value of type null in /srv/www/lib/menu.php on line 88"
+    article = clean_with_last(cleaner, f"{warning} {sentence}")
+    assert [p.text for p in article.paragraphs][-1] == sentence
+    assert [r.rule for r in article.removed] == ["furniture.php_warning"]
