@@ -1,7 +1,7 @@
 """End to end at scale: N generated articles, in batches, through `pipeline run` into PostgreSQL.
 
 Usage: python bench/bench_scale.py [--articles 1000000] [--batch-size 100000] [--workers N]
-                                   [--per-file 500] [--clean-sample 10000] [--keep]
+                                   [--per-file 500] [--clean-sample 10000] [--phases] [--keep]
 
 Each batch is written (outside the timed region) as JSONL files of --per-file articles from 10
 sources, each with a footer line of its own, 2 % of stories syndicated to a second source. Each
@@ -206,6 +206,7 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=500)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--clean-sample", type=int, default=10_000, help="articles for the clean rate; 0 = all")
+    parser.add_argument("--phases", action="store_true", help="print each batch's slowest publish phases")
     parser.add_argument("--keep", action="store_true", help="keep the database of a previous run")
     args = parser.parse_args()
     url = bench_url()
@@ -238,6 +239,9 @@ def main() -> None:
             f"{rate / single:>6.2f}  {rss}",
             flush=True,
         )
+        if args.phases:  # where the publish goes: its slowest phases, in seconds
+            phases = sorted(timings["publish_phases"].items(), key=lambda item: -item[1])[:6]
+            print("      publish phases: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases), flush=True)
     total = time.perf_counter() - started_all
     print(f"total {total:.0f} s (generation and side measurements included); "
           f"per-article cost, last batch / first: x{costs[-1] / costs[0]:.2f}")  # fmt: skip
