@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from typing import Protocol
 
 from .document import Article, Paragraph
-from .rules import CommentThreadPatterns, Rule, RuleSet
+from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
 from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
@@ -78,29 +78,29 @@ class ApplyRules:
     windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
 
     def __call__(self, article: Article) -> None:
-        span_rules, paragraph_rules = self.rules.for_language(article.language)
-        if self.windowed_only:
-            span_rules = tuple(r for r in span_rules if r.windowed)
-            paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
-        if span_rules:
-            self._apply_span_rules(article, span_rules)
-        if paragraph_rules:
-            self._apply_paragraph_rules(article, paragraph_rules, self.rules.comment_thread)
+        selected = self.rules.selection(article.language, self.windowed_only)
+        if selected.span_rules:
+            self._apply_span_rules(article, selected.span_rules)
+        if selected.paragraph_rules:
+            self._apply_paragraph_rules(article, selected, self.rules.comment_thread)
 
     @staticmethod
     def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
         count = len(article.paragraphs)
         kept: list[Paragraph] = []
+        # When every span rule needs a literal, a paragraph holding none of them is left as it is.
+        literals = tuple(r.requires or "" for r in rules) if all(r.requires for r in rules) else None
         for index, paragraph in enumerate(article.paragraphs):
-            words = word_count(paragraph.text)
-            for rule in rules:
-                if rule.requires is not None and rule.requires not in paragraph.text:
-                    continue
-                if not rule.applies_at(index, count, words):
-                    continue
-                paragraph.text = _cut_spans(article, paragraph, rule)
-                if not _HAS_WORD.search(paragraph.text):
-                    break
+            if literals is None or any(literal in paragraph.text for literal in literals):
+                words = word_count(paragraph.text)
+                for rule in rules:
+                    if rule.requires is not None and rule.requires not in paragraph.text:
+                        continue
+                    if not rule.applies_at(index, count, words):
+                        continue
+                    paragraph.text = _cut_spans(article, paragraph, rule)
+                    if not _HAS_WORD.search(paragraph.text):
+                        break
             if _HAS_WORD.search(paragraph.text):
                 kept.append(paragraph)
             elif paragraph.text.strip():
@@ -108,18 +108,15 @@ class ApplyRules:
         article.paragraphs = kept
 
     @staticmethod
-    def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...], thread: CommentThreadPatterns) -> None:
+    def _apply_paragraph_rules(article: Article, selected: Selection, thread: CommentThreadPatterns) -> None:
         paragraphs = article.paragraphs
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
-        by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
-        for n in set(lengths):
-            by_length[n] = tuple(r for r in rules if r.max_words is None or n <= r.max_words)
         dropped: dict[int, Rule] = {}
         for index in range(count):
             if index in dropped:
                 continue
-            rule, match = _first_match(paragraphs[index].text, by_length[lengths[index]], index, count, lengths[index])
+            rule, match = _first_match(paragraphs[index].text, selected, index, count, lengths[index])
             if rule is None or match is None:
                 continue
             dropped[index] = rule
@@ -153,7 +150,7 @@ class ApplyRules:
                 for rest in range(index + 1, count):
                     # The thread goes; an ad or agency line inside it is credited to its own rule.
                     if rest not in dropped:
-                        own = _first_match(paragraphs[rest].text, by_length[lengths[rest]], rest, count, lengths[rest])
+                        own = _first_match(paragraphs[rest].text, selected, rest, count, lengths[rest])
                         dropped[rest] = own[0] or rule
                 if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
                     before = index - 1
@@ -216,16 +213,16 @@ def _is_name_line(text: str) -> bool:
 
 
 def _first_match(
-    text: str, rules: tuple[Rule, ...], index: int, count: int, words: int
+    text: str, selected: Selection, index: int, count: int, words: int
 ) -> tuple[Rule | None, re.Match[str] | None]:
     if text[:1] == "|" or text[-1:] == "|":
         text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
-    for rule in rules:
-        if rule.requires is not None and rule.requires not in text:
+    for requires, windowed, fullmatch, rule in selected.candidates(text, words):
+        if requires is not None and requires not in text:
             continue
-        if rule.windowed and not rule.applies_at(index, count, words):
+        if windowed and not rule.applies_at(index, count, words):
             continue
-        match = rule.pattern.fullmatch(text)
+        match = fullmatch(text)
         if match:
             return rule, match
     return None, None
@@ -303,7 +300,7 @@ class DropDuplicateParagraphs:
                 continue
             if len(tokens) >= self.min_words_near:
                 bigrams = set(zip(tokens, tokens[1:], strict=False))
-                if any(self._near(tokens, bigrams, *other) for other in earlier):
+                if earlier and self._near_any(tokens, bigrams, earlier):
                     article.remove(paragraph, "repeat.near", "repetition")
                     continue
                 earlier.append((tokens, bigrams))
@@ -311,11 +308,20 @@ class DropDuplicateParagraphs:
             kept.append(paragraph)
         article.paragraphs = kept
 
-    def _near(self, a: list[str], a_grams: set[tuple[str, str]], b: list[str], b_grams: set[tuple[str, str]]) -> bool:
-        # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
-        if 2 * min(len(a), len(b)) < self.near_ratio * (len(a) + len(b)):
-            return False
-        # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
-        if 2 * len(a_grams & b_grams) < 0.5 * (len(a_grams) + len(b_grams)):
-            return False
-        return SequenceMatcher(None, a, b, autojunk=False).ratio() >= self.near_ratio
+    def _near_any(
+        self, a: list[str], a_grams: set[tuple[str, str]], earlier: list[tuple[list[str], set[tuple[str, str]]]]
+    ) -> bool:
+        """Whether a is a near duplicate of any earlier paragraph (one loop: this runs for every
+        pair of long paragraphs of an article)."""
+        near_ratio = self.near_ratio
+        size, grams = len(a), len(a_grams)
+        for b, b_grams in earlier:
+            # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
+            if 2 * min(size, len(b)) < near_ratio * (size + len(b)):
+                continue
+            # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
+            if 2 * len(a_grams & b_grams) < 0.5 * (grams + len(b_grams)):
+                continue
+            if SequenceMatcher(None, a, b, autojunk=False).ratio() >= near_ratio:
+                return True
+        return False
