@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +15,36 @@ from .language import DetectLanguage
 from .page_dump import KeepArticleRegion
 from .readers import ReadError, ReadResult, url_host
 from .rules import RuleSet, load_rules
-from .steps import ApplyRules, CollapseRepeatedSpan, DropDuplicateParagraphs, DropTitleRepeats, Step
-from .structure import extract_header, split_paragraphs
+from .steps import (
+    ApplyRules,
+    CollapseRepeatedSpan,
+    DropDuplicateParagraphs,
+    DropTitleRepeats,
+    Step,
+    StepStats,
+    runs_once,
+    step_name,
+)
+from .structure import ExtractHeader, split_paragraphs
 from .text import squash_spaces
 
 
 @dataclass
 class Cleaner:
+    """Parse, then run the steps in order; steps that run more than once run again in recheck
+    rounds while the head/tail rules still find something. Counters per step (removals, time) add
+    up in `stats` over every article cleaned; each article carries its own removals per step."""
+
     rules: RuleSet
     steps: list[Step] = field(default_factory=list)
     max_rounds: int = 4
+    stats: dict[str, StepStats] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
+        # need another look, and a full round follows whenever they find something, so that
+        # cleaning clean output is a no-op.
+        self._recheck = ApplyRules(self.rules, windowed_only=True)
 
     @classmethod
     def from_files(
@@ -38,26 +59,35 @@ class Cleaner:
         return cls(rules, steps)
 
     def clean(self, raw: RawArticle) -> Article:
-        article = parse(raw)
-        CollapseRepeatedSpan()(article)  # a doubled headline must read as one before the header step
-        if not article.html_source:
-            KeepArticleRegion(self.rules.page_dump)(article)  # full-page text dumps only
-        DetectLanguage()(article)  # once, on the body; the rules for that language apply
-        extract_header(article, self.rules)
+        started = time.perf_counter()
+        article = parse(raw)  # its removals: an HTML page's furniture, dropped by its place in the page
+        self._count("parse", article, len(article.removed), time.perf_counter() - started)
         for step in self.steps:
-            step(article)
-        # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
-        # need another look, and a full round follows whenever they find something, so that
-        # cleaning clean output is a no-op.
-        recheck = ApplyRules(self.rules, windowed_only=True)
+            self._run(step, article)
         for _ in range(self.max_rounds):
             before = len(article.removed)
-            recheck(article)
+            self._run(self._recheck, article)
             if len(article.removed) == before:
                 break
             for step in self.steps:
-                step(article)
+                if not runs_once(step):
+                    self._run(step, article)
         return article
+
+    def _run(self, step: Step, article: Article) -> None:
+        before = len(article.removed)
+        started = time.perf_counter()
+        step(article)
+        self._count(step_name(step), article, len(article.removed) - before, time.perf_counter() - started)
+
+    def _count(self, name: str, article: Article, removed: int, seconds: float) -> None:
+        stats = self.stats.get(name)
+        if stats is None:
+            stats = self.stats[name] = StepStats()
+        stats.removed += removed
+        stats.seconds += seconds
+        stats.runs += 1
+        article.removed_by_step[name] = article.removed_by_step.get(name, 0) + removed
 
     def clean_all(self, results: Iterable[ReadResult]) -> Iterator[Article | ReadError]:
         for result in results:
@@ -65,7 +95,16 @@ class Cleaner:
 
 
 def default_steps(rules: RuleSet) -> list[Step]:
-    return [CollapseRepeatedSpan(), ApplyRules(rules), DropTitleRepeats(), DropDuplicateParagraphs()]
+    return [
+        CollapseRepeatedSpan(once=True),  # a doubled headline must read as one before the header step
+        KeepArticleRegion(rules.page_dump),  # full-page text dumps only
+        DetectLanguage(),  # once, on the body; the rules for that language apply
+        ExtractHeader(rules),
+        CollapseRepeatedSpan(),
+        ApplyRules(rules),
+        DropTitleRepeats(),
+        DropDuplicateParagraphs(),
+    ]
 
 
 def parse(raw: RawArticle) -> Article:

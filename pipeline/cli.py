@@ -45,7 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="input files or folders: local paths or fsspec URLs (s3://bucket/prefix/, gs://..., az://...)",
     )
-    clean.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    clean.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per article per line (with \"steps\": removals per cleaning step)",
+    )
     add_rules_option(clean)
     clean.set_defaults(handler=cmd_clean)
 
@@ -271,7 +275,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                         errors += 1
                         print(f"error: {result}", file=sys.stderr)
                     elif args.json:
-                        print(json.dumps(result.to_json(), ensure_ascii=False))
+                        # "steps": the removals each cleaning step recorded (they add up to "removed")
+                        print(json.dumps({**result.to_json(), "steps": result.removed_by_step}, ensure_ascii=False))
                     else:
                         print(summarize(result))
             except StorageError as exc:

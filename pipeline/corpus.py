@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from .document import Article, Paragraph
+from .steps import ParagraphFilter, Verdict
 from .text import normalize_key, word_count
 
 NUM_PERM = 128
@@ -115,23 +117,19 @@ class UnionFind:
 
 
 @dataclass(frozen=True)
-class DropLearnedBoilerplate:
+class DropLearnedBoilerplate(ParagraphFilter):
     """Remove paragraphs learned as boilerplate for the article's source (rule learned:<source>)."""
 
     learned: Mapping[str, frozenset[int]]
     settings: LearnedSettings = LearnedSettings()
+    name: ClassVar[str] = "drop_learned_boilerplate"
 
-    def __call__(self, article: Article) -> None:
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
         hashes = self.learned.get(article.source or "")
         if not hashes:
-            return
-        kept: list[Paragraph] = []
-        for paragraph in article.paragraphs:
-            if countable(paragraph.text, self.settings) and line_hash(paragraph.text) in hashes:
-                article.remove(paragraph, f"learned:{article.source}", LEARNED_CATEGORY)
-            else:
-                kept.append(paragraph)
-        article.paragraphs = kept
+            return None
+        removal = (f"learned:{article.source}", LEARNED_CATEGORY)
+        return lambda p: removal if countable(p.text, self.settings) and line_hash(p.text) in hashes else None
 
 
 def learned_from_rows(rows: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:

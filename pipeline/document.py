@@ -84,6 +84,9 @@ class Article:
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
     page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
     encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
+    # Removals each cleaning step recorded (step name -> count, in the order the steps ran); the
+    # audit's records are article.removed, these are their counts by step.
+    removed_by_step: dict[str, int] = field(default_factory=dict, compare=False)
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
         """Record a removal: the whole paragraph when no text is given, else the given part of it."""

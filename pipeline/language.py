@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pycld2
 
@@ -52,6 +53,8 @@ class DetectLanguage:
     sample_chars: int = 1500
     prose_words: int = 5
     min_prose_chars: int = 200
+    name: ClassVar[str] = "detect_language"
+    once: ClassVar[bool] = True  # once, on the body; the rules for that language apply
 
     def __call__(self, article: Article) -> None:
         texts = [p.text for p in article.paragraphs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .document import Article, Paragraph
 from .page_lines import article_lines
@@ -141,8 +142,12 @@ class KeepArticleRegion:
     article's span) as page.boilerplate_line."""
 
     settings: PageDumpSettings
+    name: ClassVar[str] = "keep_article_region"
+    once: ClassVar[bool] = True
 
     def __call__(self, article: Article) -> None:
+        if article.html_source:
+            return  # full-page text dumps only: an HTML page's body comes from its structure
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
         texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
         texts = [t for t in texts if t]

@@ -1,15 +1,18 @@
 """Cleaning steps. Each is a small callable over one Article; every drop records its rule.
 
 A cleaner is a list of these (see cleaner.py). Steps hold only configuration; nothing is shared
-between articles, so the same input always gives the same output.
+between articles, so the same input always gives the same output. Each step has a `name` (its
+counters in Cleaner.stats and in `pipeline clean --json`'s "steps") and says whether it runs
+`once` per article (before the header is read) or again in every recheck round.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from .document import Article, Paragraph
 from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
@@ -27,6 +30,61 @@ class Step(Protocol):
     def __call__(self, article: Article) -> None: ...
 
 
+def step_name(step: Any) -> str:
+    """A step's counter name: its `name`, else its class name (any callable can be a step)."""
+    return str(getattr(step, "name", type(step).__name__))
+
+
+def runs_once(step: Any) -> bool:
+    """Steps that run once per article, before the rules (page region, language, header), are not
+    repeated in the cleaner's recheck rounds."""
+    return bool(getattr(step, "once", False))
+
+
+@dataclass
+class StepStats:
+    """What one step did over all articles a cleaner cleaned: removals it recorded in the audit
+    (whole paragraphs, spans and header lines alike, as Article.removed counts them), wall-clock
+    seconds, and runs (recheck rounds run a step again)."""
+
+    removed: int = 0
+    seconds: float = 0.0
+    runs: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"removed": self.removed, "seconds": round(self.seconds, 6), "runs": self.runs}
+
+
+# A paragraph filter's verdict on one paragraph: (rule id, category) to remove it, None to keep it.
+Verdict = tuple[str, str] | None
+
+
+class ParagraphFilter:
+    """The base of steps that keep or remove whole paragraphs one at a time (datatrove's
+    BaseFilter, for paragraphs): a subclass gives, per article, a judge of its paragraphs (which
+    may keep state across them, such as the paragraphs seen so far); this class owns the loop,
+    the audit records and the kept list."""
+
+    name: ClassVar[str] = "paragraph_filter"
+
+    def __call__(self, article: Article) -> None:
+        judge = self.judge(article)
+        if judge is None:
+            return
+        kept: list[Paragraph] = []
+        for paragraph in article.paragraphs:
+            verdict = judge(paragraph)
+            if verdict is None:
+                kept.append(paragraph)
+            else:
+                article.remove(paragraph, *verdict)
+        article.paragraphs = kept
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
+        """The judge of this article's paragraphs, in order; None when nothing can go."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class CollapseRepeatedSpan:
     """A paragraph that is one span said k times ("A A", "A A A") becomes that span once.
@@ -36,6 +94,11 @@ class CollapseRepeatedSpan:
     """
 
     min_span_chars: int = 20
+    once: bool = False  # the cleaner runs it once before the header step, and again among the rules
+
+    @property
+    def name(self) -> str:
+        return "collapse_repeated_span"
 
     def __call__(self, article: Article) -> None:
         for paragraph in article.paragraphs:
@@ -76,6 +139,10 @@ class ApplyRules:
 
     rules: RuleSet
     windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
+
+    @property
+    def name(self) -> str:
+        return "recheck_windowed_rules" if self.windowed_only else "apply_rules"
 
     def __call__(self, article: Article) -> None:
         selected = self.rules.selection(article.language, self.windowed_only)
@@ -253,22 +320,18 @@ def _keep_caption(article: Article, match: re.Match[str]) -> None:
 
 
 @dataclass(frozen=True)
-class DropTitleRepeats:
-    def __call__(self, article: Article) -> None:
+class DropTitleRepeats(ParagraphFilter):
+    name: ClassVar[str] = "drop_title_repeats"
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
         if not article.title:
-            return
+            return None
         title_key = normalize_key(article.title)
-        kept = []
-        for paragraph in article.paragraphs:
-            if normalize_key(paragraph.text) == title_key:
-                article.remove(paragraph, "repeat.title", "repetition")
-            else:
-                kept.append(paragraph)
-        article.paragraphs = kept
+        return lambda paragraph: ("repeat.title", "repetition") if normalize_key(paragraph.text) == title_key else None
 
 
 @dataclass(frozen=True)
-class DropDuplicateParagraphs:
+class DropDuplicateParagraphs(ParagraphFilter):
     """Exact duplicates (after case/space/quote normalization), then near duplicates; first kept.
 
     Near duplicate: the word sequences of two paragraphs of at least 15 words agree at
@@ -288,25 +351,26 @@ class DropDuplicateParagraphs:
     min_words_exact: int = 10
     min_words_near: int = 15
 
-    def __call__(self, article: Article) -> None:
-        seen: set[str] = set()
-        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []
-        kept: list[Paragraph] = []
-        for paragraph in article.paragraphs:
+    name: ClassVar[str] = "drop_duplicate_paragraphs"
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict]:
+        seen: set[str] = set()  # keys of the paragraphs kept so far
+        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []  # words and bigrams of the long ones
+
+        def verdict(paragraph: Paragraph) -> Verdict:
             key = normalize_key(paragraph.text)
             tokens = words(paragraph.text)
             if len(tokens) >= self.min_words_exact and key in seen:
-                article.remove(paragraph, "repeat.exact", "repetition")
-                continue
+                return "repeat.exact", "repetition"
             if len(tokens) >= self.min_words_near:
                 bigrams = set(zip(tokens, tokens[1:], strict=False))
                 if earlier and self._near_any(tokens, bigrams, earlier):
-                    article.remove(paragraph, "repeat.near", "repetition")
-                    continue
+                    return "repeat.near", "repetition"
                 earlier.append((tokens, bigrams))
             seen.add(key)
-            kept.append(paragraph)
-        article.paragraphs = kept
+            return None
+
+        return verdict
 
     def _near_any(
         self, a: list[str], a_grams: set[tuple[str, str]], earlier: list[tuple[list[str], set[tuple[str, str]]]]

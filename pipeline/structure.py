@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .dates import to_iso
 from .document import Article, Paragraph
@@ -115,6 +116,19 @@ def extract_header(article: Article, rules: RuleSet) -> None:
         consumed, kinds = _scan_header(article, rules, guess_dek=False)
     _drop_consumed_lines(article, consumed)
     _inline_dateline(article, rules.header)
+
+
+@dataclass(frozen=True)
+class ExtractHeader:
+    """The header step (extract_header): section, title, dek, byline and dateline lines leave the
+    body for the metadata fields, once per article, before the noise rules."""
+
+    rules: RuleSet
+    name: ClassVar[str] = "extract_header"
+    once: ClassVar[bool] = True
+
+    def __call__(self, article: Article) -> None:
+        extract_header(article, self.rules)
 
 
 SHORT_DEK_WORDS = 25
