@@ -15,6 +15,7 @@ from .language import DetectLanguage
 from .page_dump import KeepArticleRegion
 from .readers import ReadError, ReadResult, url_host
 from .rules import RuleSet, load_rules
+from .settings import SHIPPED, Settings, load_settings
 from .steps import (
     ApplyRules,
     CollapseRepeatedSpan,
@@ -39,6 +40,7 @@ class Cleaner:
     steps: list[Step] = field(default_factory=list)
     max_rounds: int = 4
     stats: dict[str, StepStats] = field(default_factory=dict)
+    settings: Settings = SHIPPED  # the thresholds parse() reads (the steps were given theirs)
 
     def __post_init__(self) -> None:
         # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
@@ -48,19 +50,24 @@ class Cleaner:
 
     @classmethod
     def from_files(
-        cls, extra_rules: Iterable[Path] = (), learned: Mapping[str, frozenset[int]] | None = None
+        cls,
+        extra_rules: Iterable[Path] = (),
+        learned: Mapping[str, frozenset[int]] | None = None,
+        settings: Settings | None = None,
     ) -> Cleaner:
         """The shipped rules plus extra rules files; with `learned` (per-source boilerplate line
-        hashes from the corpus statistics), a last step removes those lines too."""
-        rules = load_rules(list(extra_rules))
-        steps = default_steps(rules)
+        hashes from the corpus statistics), a last step removes those lines too. Thresholds: the
+        given settings, else the shipped ones as NEWSCLEAN_SETTINGS changes them (load_settings)."""
+        settings = settings or load_settings()
+        rules = load_rules(list(extra_rules), settings.page_dump)
+        steps = default_steps(rules, settings)
         if learned:
-            steps.append(DropLearnedBoilerplate(learned))
-        return cls(rules, steps)
+            steps.append(DropLearnedBoilerplate(learned, settings.learned))
+        return cls(rules, steps, settings=settings)
 
     def clean(self, raw: RawArticle) -> Article:
         started = time.perf_counter()
-        article = parse(raw)  # its removals: an HTML page's furniture, dropped by its place in the page
+        article = parse(raw, self.settings)  # its removals: an HTML page's furniture, dropped by its place in the page
         self._count("parse", article, len(article.removed), time.perf_counter() - started)
         for step in self.steps:
             self._run(step, article)
@@ -94,20 +101,22 @@ class Cleaner:
             yield result if isinstance(result, ReadError) else self.clean(result)
 
 
-def default_steps(rules: RuleSet) -> list[Step]:
+def default_steps(rules: RuleSet, settings: Settings = SHIPPED) -> list[Step]:
+    repetition, language = settings.repetition, settings.language
     return [
-        CollapseRepeatedSpan(once=True),  # a doubled headline must read as one before the header step
+        # a doubled headline must read as one before the header step
+        CollapseRepeatedSpan(repetition.min_span_chars, once=True),
         KeepArticleRegion(rules.page_dump),  # full-page text dumps only
-        DetectLanguage(),  # once, on the body; the rules for that language apply
-        ExtractHeader(rules),
-        CollapseRepeatedSpan(),
-        ApplyRules(rules),
+        DetectLanguage(language.sample_chars, language.prose_words, language.min_prose_chars),
+        ExtractHeader(rules, settings.text),
+        CollapseRepeatedSpan(repetition.min_span_chars),
+        ApplyRules(rules, context=settings.rule_context),
         DropTitleRepeats(),
-        DropDuplicateParagraphs(),
+        DropDuplicateParagraphs(repetition.near_ratio, repetition.min_words_exact, repetition.min_words_near),
     ]
 
 
-def parse(raw: RawArticle) -> Article:
+def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
     """RawArticle -> Article with paragraphs and whatever metadata the container supplied."""
     article = Article(
         source_file=raw.source_file,
@@ -122,7 +131,7 @@ def parse(raw: RawArticle) -> Article:
     )
     if raw.html is not None and raw.text is None:
         article.html_source = True
-        page = extract_html(raw.html)
+        page = extract_html(raw.html, settings.html)
         for position, (text, dropped_by) in enumerate(page.in_order):
             paragraph = Paragraph(text, position, [text])
             if dropped_by is None:
@@ -138,7 +147,7 @@ def parse(raw: RawArticle) -> Article:
         for text, credit in page.captions:
             article.add_caption(text, credit)
     else:
-        article.paragraphs = split_paragraphs(raw.text or "")
+        article.paragraphs = split_paragraphs(raw.text or "", settings.text.wrap_max_chars)
     article.source = article.source or url_host(article.url) or raw.fallback_source
     article.metadata_given = article.title is not None or raw.title_given
     return article

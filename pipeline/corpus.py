@@ -16,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from .document import Article, Paragraph
+from .settings import SHIPPED, LearnedSettings
 from .steps import ParagraphFilter, Verdict
 from .text import normalize_key, word_count
 
@@ -25,17 +26,6 @@ MATCH_JACCARD = 0.5  # estimated Jaccard of word 4-gram shingles for two bodies 
 SHINGLE_WORDS = 4
 LEARNED_CATEGORY = "learned"
 _TOKEN = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class LearnedSettings:
-    """A paragraph is boilerplate for a source once it occurs in at least min_articles of the
-    source's articles and in at least min_share of them; paragraphs under min_words words are
-    never learned ("Yes.", a dateline, a sign-off are legitimately common)."""
-
-    min_articles: int = 5
-    min_share: float = 0.2
-    min_words: int = 4
 
 
 def line_hash(text: str) -> int:
@@ -121,7 +111,7 @@ class DropLearnedBoilerplate(ParagraphFilter):
     """Remove paragraphs learned as boilerplate for the article's source (rule learned:<source>)."""
 
     learned: Mapping[str, frozenset[int]]
-    settings: LearnedSettings = LearnedSettings()
+    settings: LearnedSettings = SHIPPED.learned
     name: ClassVar[str] = "drop_learned_boilerplate"
 
     def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:

@@ -17,6 +17,7 @@ from typing import ClassVar
 import pycld2
 
 from .document import Article
+from .settings import SHIPPED
 from .text import word_count
 
 # CLD2 still uses a few withdrawn ISO 639-1 codes.
@@ -50,9 +51,9 @@ class DetectLanguage:
     three languages the whole text names (483 vs 486 of 488 pages), at half the time (the step runs
     on every article)."""
 
-    sample_chars: int = 1500
-    prose_words: int = 5
-    min_prose_chars: int = 200
+    sample_chars: int = SHIPPED.language.sample_chars
+    prose_words: int = SHIPPED.language.prose_words
+    min_prose_chars: int = SHIPPED.language.min_prose_chars
     name: ClassVar[str] = "detect_language"
     once: ClassVar[bool] = True  # once, on the body; the rules for that language apply
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from .document import Article, Paragraph
 from .page_lines import article_lines
-from .rules import PageDumpSettings
+from .settings import PageDumpSettings
 from .text import normalize_key, squash_spaces, word_count
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)]$")
@@ -67,7 +67,9 @@ def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
 
 def is_prose(line: str, settings: PageDumpSettings) -> bool:
     words = word_count(line)
-    return words >= settings.prose_words or (words >= 6 and len(line) >= 40 and bool(_SENTENCE_END.search(line)))
+    return words >= settings.prose_words or (
+        words >= settings.sentence_words and len(line) >= settings.sentence_chars and bool(_SENTENCE_END.search(line))
+    )
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]{1,2}\s+")

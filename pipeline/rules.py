@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,8 @@ except ImportError:  # Python 3.10
     import sre_parse
 
 import yaml
+
+from .settings import SHIPPED, PageDumpSettings
 
 SCOPES = ("paragraph", "span")
 CATEGORIES = ("caption", "agency", "newsletter", "share", "related", "ad", "comments", "paywall", "furniture")
@@ -80,25 +82,6 @@ class CommentThreadPatterns:
     buttons: tuple[re.Pattern[str], ...] = ()  # a whole line: "Reply", "Antworten", "Like (3)"
     signatures: tuple[re.Pattern[str], ...] = ()  # a whole line: "Karl says:", "Mila, 3 hours ago"
     timestamps: tuple[re.Pattern[str], ...] = ()  # a whole line: "12 March 2024 at 14:05", "vor 2 Stunden"
-
-
-@dataclass(frozen=True)
-class PageDumpSettings:
-    """When a text is a full-page dump, and how its article region is found (see rules.yaml)."""
-
-    min_lines: int = 30
-    short_words: int = 4
-    short_share: float = 0.5
-    prose_words: int = 15
-    gap_lines: int = 4
-    merge_chars: int = 40
-    anchor_window: int = 30
-    anchor_min_chars: int = 200
-    anchor_share: float = 0.15
-    furniture_run: int = 3
-    furniture_total: int = 12
-    first_share: float = 0.6
-    unique_prose: bool = True
 
 
 _CATEGORIES = {
@@ -250,7 +233,7 @@ class Selection:
 class RuleSet:
     rules: tuple[Rule, ...]
     header: HeaderPatterns
-    page_dump: PageDumpSettings = PageDumpSettings()
+    page_dump: PageDumpSettings = SHIPPED.page_dump
     comment_thread: CommentThreadPatterns = CommentThreadPatterns()
     # Per-language selections, filled on first use: one per rule set (so per cleaner), never shared.
     _by_language: dict[str | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = field(
@@ -313,8 +296,10 @@ def shipped_rules_paths() -> list[Path]:
     return [main, *sorted(main.parent.glob("rules_*.yaml"))]
 
 
-def load_rules(extra: list[Path] | None = None) -> RuleSet:
-    """The shipped rules, then each extra file in order; an extra rule with a known id replaces it."""
+def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSettings | None = None) -> RuleSet:
+    """The shipped rules, then each extra file in order; an extra rule with a known id replaces it.
+    Page-dump settings come from the settings (pipeline/data/settings.yaml); a rules file's own
+    `page_dump:` section still changes them, as before they moved there."""
     raw_rules: dict[str, dict[str, Any]] = {}
     header: dict[str, list[str]] = {"bylines": [], "datelines": [], "inline_datelines": []}
     page_dump: dict[str, Any] = {}
@@ -341,7 +326,7 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     if set(page_dump) - known:
         raise RulesError(f"page_dump: unknown settings {sorted(set(page_dump) - known)} (known: {sorted(known)})")
     return RuleSet(
-        page_dump=PageDumpSettings(**page_dump),
+        page_dump=replace(page_dump_settings or SHIPPED.page_dump, **page_dump),
         comment_thread=CommentThreadPatterns(
             **{key: tuple(re.compile(p, re.IGNORECASE) for p in patterns) for key, patterns in thread.items()}
         ),

@@ -16,13 +16,10 @@ from typing import Any, ClassVar, Protocol
 
 from .document import Article, Paragraph
 from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
+from .settings import SHIPPED, RuleContextSettings
 from .text import normalize_key, squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
-ARTICLE_PROSE_WORDS = 25
-LINK_LINE_WORDS = 16
-FURNITURE_LINE_WORDS = 6
-FORM_LINES, FORM_LINE_WORDS = 3, 12  # what may follow a comment prompt that ends the text
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
 
 
@@ -93,7 +90,7 @@ class CollapseRepeatedSpan:
     deliberate repetition ("Go, go, go") alone.
     """
 
-    min_span_chars: int = 20
+    min_span_chars: int = SHIPPED.repetition.min_span_chars
     once: bool = False  # the cleaner runs it once before the header step, and again among the rules
 
     @property
@@ -139,6 +136,7 @@ class ApplyRules:
 
     rules: RuleSet
     windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
+    context: RuleContextSettings = SHIPPED.rule_context  # what is read around a matched line
 
     @property
     def name(self) -> str:
@@ -149,7 +147,7 @@ class ApplyRules:
         if selected.span_rules:
             self._apply_span_rules(article, selected.span_rules)
         if selected.paragraph_rules:
-            self._apply_paragraph_rules(article, selected, self.rules.comment_thread)
+            self._apply_paragraph_rules(article, selected, self.rules.comment_thread, self.context)
 
     @staticmethod
     def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
@@ -175,7 +173,9 @@ class ApplyRules:
         article.paragraphs = kept
 
     @staticmethod
-    def _apply_paragraph_rules(article: Article, selected: Selection, thread: CommentThreadPatterns) -> None:
+    def _apply_paragraph_rules(
+        article: Article, selected: Selection, thread: CommentThreadPatterns, context: RuleContextSettings
+    ) -> None:
         paragraphs = article.paragraphs
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
@@ -202,15 +202,17 @@ class ApplyRules:
             # Linked headlines after a bare "Read more:" label or a "Related stories" heading: short
             # lines that are not sentences, up to takes_next of them.
             following = index + 1
-            while following < min(count, index + 1 + rule.takes_next) and _is_link_line(paragraphs[following].text):
+            while following < min(count, index + 1 + rule.takes_next) and _is_link_line(
+                paragraphs[following].text, context
+            ):
                 dropped[following] = rule
                 following += 1
             if (
                 rule.ends_article
-                and any(n >= ARTICLE_PROSE_WORDS for n in lengths[:index])  # the article has begun
+                and any(n >= context.article_prose_words for n in lengths[:index])  # the article has begun
                 and (
                     rule.heads_thread
-                    or _only_form_lines_follow(lengths, index)
+                    or _only_form_lines_follow(lengths, index, context)
                     or comment_thread_follows([p.text for p in paragraphs[index + 1 : index + 7]], thread)
                 )
             ):
@@ -221,7 +223,7 @@ class ApplyRules:
                         dropped[rest] = own[0] or rule
                 if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
                     before = index - 1
-                    while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text)):
+                    while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text, context)):
                         dropped.setdefault(before, rule)
                         before -= 1
                 break
@@ -230,19 +232,19 @@ class ApplyRules:
         article.paragraphs = [p for index, p in enumerate(paragraphs) if index not in dropped]
 
 
-def _is_link_line(text: str) -> bool:
-    return word_count(text) <= LINK_LINE_WORDS and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
+def _is_link_line(text: str, context: RuleContextSettings) -> bool:
+    return word_count(text) <= context.link_line_words and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
 
 
-def _is_furniture_line(text: str) -> bool:
-    return word_count(text) <= FURNITURE_LINE_WORDS and _is_link_line(text)
+def _is_furniture_line(text: str, context: RuleContextSettings) -> bool:
+    return word_count(text) <= context.furniture_line_words and _is_link_line(text, context)
 
 
-def _only_form_lines_follow(lengths: list[int], index: int) -> bool:
+def _only_form_lines_follow(lengths: list[int], index: int, context: RuleContextSettings) -> bool:
     """A "Leave a reply" at the very end, with at most a few short form prompts after it: the
     text ends there, so nothing of the article can follow."""
     rest = lengths[index + 1 :]
-    return len(rest) <= FORM_LINES and all(n <= FORM_LINE_WORDS for n in rest)
+    return len(rest) <= context.form_lines and all(n <= context.form_line_words for n in rest)
 
 
 def comment_thread_follows(texts: list[str], thread: CommentThreadPatterns) -> bool:
@@ -347,9 +349,9 @@ class DropDuplicateParagraphs(ParagraphFilter):
     F1 from 0.953 to 0.955 over 4 / 8 words.
     """
 
-    near_ratio: float = 0.85
-    min_words_exact: int = 10
-    min_words_near: int = 15
+    near_ratio: float = SHIPPED.repetition.near_ratio
+    min_words_exact: int = SHIPPED.repetition.min_words_exact
+    min_words_near: int = SHIPPED.repetition.min_words_near
 
     name: ClassVar[str] = "drop_duplicate_paragraphs"
 
