@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 from .document import Article, Paragraph
 from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
 from .settings import SHIPPED, RuleContextSettings
-from .text import normalize_key, squash_spaces, word_count, words
+from .text import squash_spaces, word_count, words
 
 _HAS_WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
@@ -328,8 +328,8 @@ class DropTitleRepeats(ParagraphFilter):
     def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
         if not article.title:
             return None
-        title_key = normalize_key(article.title)
-        return lambda paragraph: ("repeat.title", "repetition") if normalize_key(paragraph.text) == title_key else None
+        title_key, key = article.key(article.title), article.key
+        return lambda paragraph: ("repeat.title", "repetition") if key(paragraph.text) == title_key else None
 
 
 @dataclass(frozen=True)
@@ -360,7 +360,7 @@ class DropDuplicateParagraphs(ParagraphFilter):
         earlier: list[tuple[list[str], set[tuple[str, str]]]] = []  # words and bigrams of the long ones
 
         def verdict(paragraph: Paragraph) -> Verdict:
-            key = normalize_key(paragraph.text)
+            key = article.key(paragraph.text)
             tokens = words(paragraph.text)
             if len(tokens) >= self.min_words_exact and key in seen:
                 return "repeat.exact", "repetition"

@@ -11,7 +11,7 @@ from .dates import to_iso
 from .document import Article, Paragraph
 from .rules import HeaderPatterns, RuleSet
 from .settings import SHIPPED, TextSettings
-from .text import normalize_key, squash_spaces, word_count
+from .text import squash_spaces, word_count
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # Words that end a byline's author list but are the agency, not a person.
@@ -189,7 +189,7 @@ def _classify(
     guess_dek: bool = True,
     dateline_max_words: int = SHIPPED.text.dateline_max_words,
 ) -> str:
-    if article.title and normalize_key(line) == normalize_key(article.title):
+    if article.title and article.key(line) == article.key(article.title):
         return "title_repeat"
     if _read_byline(article, line, patterns):
         return "byline"
