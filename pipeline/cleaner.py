@@ -69,23 +69,24 @@ class Cleaner:
         started = time.perf_counter()
         article = parse(raw, self.settings)  # its removals: an HTML page's furniture, dropped by its place in the page
         self._count("parse", article, len(article.removed), time.perf_counter() - started)
-        for step in self.steps:
-            self._run(step, article)
+        steps = [(step_name(step), step) for step in self.steps]
+        for name, step in steps:
+            self._run(name, step, article)
         for _ in range(self.max_rounds):
             before = len(article.removed)
-            self._run(self._recheck, article)
+            self._run(self._recheck.name, self._recheck, article)
             if len(article.removed) == before:
                 break
-            for step in self.steps:
+            for name, step in steps:
                 if not runs_once(step):
-                    self._run(step, article)
+                    self._run(name, step, article)
         return article
 
-    def _run(self, step: Step, article: Article) -> None:
+    def _run(self, name: str, step: Step, article: Article) -> None:
         before = len(article.removed)
         started = time.perf_counter()
         step(article)
-        self._count(step_name(step), article, len(article.removed) - before, time.perf_counter() - started)
+        self._count(name, article, len(article.removed) - before, time.perf_counter() - started)
 
     def _count(self, name: str, article: Article, removed: int, seconds: float) -> None:
         stats = self.stats.get(name)

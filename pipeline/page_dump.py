@@ -150,6 +150,8 @@ class KeepArticleRegion:
     def __call__(self, article: Article) -> None:
         if article.html_source:
             return  # full-page text dumps only: an HTML page's body comes from its structure
+        if sum(len(p.lines) or 1 for p in article.paragraphs) < self.settings.min_lines:
+            return  # fewer lines than a page dump has, even before empty ones are left out
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
         texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
         texts = [t for t in texts if t]

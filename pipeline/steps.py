@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 from .document import Article, Paragraph
 from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
 from .settings import SHIPPED, RuleContextSettings
-from .text import squash_spaces, word_count, words
+from .text import key_words, squash_spaces, word_count
 
 _HAS_WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
@@ -156,7 +156,7 @@ class ApplyRules:
         # When every span rule needs a literal, a paragraph holding none of them is left as it is.
         literals = tuple(r.requires or "" for r in rules) if all(r.requires for r in rules) else None
         for index, paragraph in enumerate(article.paragraphs):
-            if literals is None or any(literal in paragraph.text for literal in literals):
+            if literals is None or _holds_any(paragraph.text, literals):
                 words = word_count(paragraph.text)
                 for rule in rules:
                     if rule.requires is not None and rule.requires not in paragraph.text:
@@ -230,6 +230,13 @@ class ApplyRules:
         for index in sorted(dropped):
             article.remove(paragraphs[index], dropped[index].id, dropped[index].category)
         article.paragraphs = [p for index, p in enumerate(paragraphs) if index not in dropped]
+
+
+def _holds_any(text: str, literals: tuple[str, ...]) -> bool:
+    for literal in literals:
+        if literal in text:
+            return True
+    return False
 
 
 def _is_link_line(text: str, context: RuleContextSettings) -> bool:
@@ -361,7 +368,7 @@ class DropDuplicateParagraphs(ParagraphFilter):
 
         def verdict(paragraph: Paragraph) -> Verdict:
             key = article.key(paragraph.text)
-            tokens = words(paragraph.text)
+            tokens = key_words(key)  # = words(paragraph.text), from the key already case-folded
             if len(tokens) >= self.min_words_exact and key in seen:
                 return "repeat.exact", "repetition"
             if len(tokens) >= self.min_words_near:

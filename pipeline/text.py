@@ -24,6 +24,12 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text.casefold())
 
 
+def key_words(key: str) -> list[str]:
+    """words(text) from normalize_key(text): the key only folds case (as words does), squashes
+    spaces and maps or strips quotes and edge punctuation, none of which is a word character."""
+    return _WORDS.findall(key)
+
+
 def word_count(text: str) -> int:
     """Words in a whitespace-squashed text (every paragraph and header line is squashed)."""
     return text.count(" ") + 1 if text else 0
