@@ -25,6 +25,7 @@ _RENAMED = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi"}
 _ISO_639_1 = re.compile(r"[a-z]{2}")
 # Control characters other than tab and newline make CLD2 refuse the whole text.
 _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # translate is slow on non-ASCII text: only when needed
 
 
 def detect_language(text: str) -> str | None:
@@ -33,7 +34,9 @@ def detect_language(text: str) -> str | None:
     if not text.strip():
         return None
     try:
-        reliable, _, details = pycld2.detect(text.translate(_CONTROL).encode("utf-8", "replace"), isPlainText=True)
+        if text.isascii() or _CONTROL_CHARS.search(text):
+            text = text.translate(_CONTROL)
+        reliable, _, details = pycld2.detect(text.encode("utf-8", "replace"), isPlainText=True)
     except pycld2.error:
         return None
     if not reliable or not details:
