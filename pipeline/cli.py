@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,7 @@ from .cleaner import Cleaner
 from .document import Article
 from .readers import ReadError, read_file
 from .rules import RulesError
+from .settings import SETTINGS_ENV, Settings, load_settings
 
 
 class _VersionAction(argparse.Action):
@@ -45,14 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="input files or folders: local paths or fsspec URLs (s3://bucket/prefix/, gs://..., az://...)",
     )
-    clean.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    clean.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per article per line (with \"steps\": removals per cleaning step)",
+    )
     add_rules_option(clean)
+    add_settings_option(clean)
     clean.set_defaults(handler=cmd_clean)
 
     run = commands.add_parser("run", help="clean a folder of dumps and publish it as one batch in PostgreSQL")
     run.add_argument("--input", required=True, type=Path, metavar="DIR", help="the batch folder (or one file)")
     run.add_argument("--batch", required=True, metavar="ID", help="batch id, e.g. the date 2024-03-14")
     add_rules_option(run)
+    add_settings_option(run)
     add_workers_option(run)
     run.add_argument("--json", action="store_true", help="print the batch report as JSON")
     run.set_defaults(handler=cmd_run)
@@ -67,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder or fsspec URL (s3://bucket/raw) with one sub-folder per date (default: $ARTICLES_RAW_DIR)",
     )
     add_rules_option(backfill)
+    add_settings_option(backfill)
     add_workers_option(backfill)
     backfill.add_argument("--json", action="store_true", help="each day's batch report as one JSON object per line")
     backfill.set_defaults(handler=cmd_backfill)
@@ -121,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)",
     )
     add_rules_option(evaluate)
+    add_settings_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
     evaluate.set_defaults(handler=cmd_eval)
 
@@ -203,6 +213,27 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_settings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"thresholds to change (YAML: sections and keys of pipeline/data/settings.yaml); "
+        f"default: the file named by ${SETTINGS_ENV}, if any",
+    )
+
+
+def use_settings(args: argparse.Namespace) -> Settings:
+    """The settings for this command, checked now (a bad file is a usage error before any work);
+    a --settings file is also exported as $NEWSCLEAN_SETTINGS, so that worker processes and the
+    publish step read the same file."""
+    settings = load_settings(args.settings)
+    if args.settings is not None:
+        os.environ[SETTINGS_ENV] = str(Path(args.settings).resolve())
+    return settings
+
+
 def add_workers_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
@@ -230,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         args.psql_args = passthrough
     try:
         return int(args.handler(args))
-    except (RulesError, ValueError, LookupError) as exc:  # BatchIdError is a ValueError
+    except (RulesError, ValueError, LookupError) as exc:  # BatchIdError, SettingsError are ValueErrors
         return _error(exc, 2)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -255,7 +286,7 @@ def _error(exc: BaseException, status: int) -> int:
 def cmd_clean(args: argparse.Namespace) -> int:
     from .storage import StorageError, list_inputs
 
-    cleaner = Cleaner.from_files(args.rules)
+    cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
     errors = 0
     for root in args.paths:
         try:
@@ -271,7 +302,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                         errors += 1
                         print(f"error: {result}", file=sys.stderr)
                     elif args.json:
-                        print(json.dumps(result.to_json(), ensure_ascii=False))
+                        # "steps": the removals each cleaning step recorded (they add up to "removed")
+                        print(json.dumps({**result.to_json(), "steps": result.removed_by_step}, ensure_ascii=False))
                     else:
                         print(summarize(result))
             except StorageError as exc:
@@ -300,7 +332,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.input.exists():
         print(f"error: {args.input}: no such file or folder", file=sys.stderr)
         return 2
-    Cleaner.from_files(args.rules)  # a bad rules file fails here, before the batch is opened
+    Cleaner.from_files(args.rules, settings=use_settings(args))  # bad rules or settings fail here, before the batch
     engine = _engine()
     try:
         report = run_batch(
@@ -330,7 +362,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
         return 2
-    Cleaner.from_files(args.rules)
+    Cleaner.from_files(args.rules, settings=use_settings(args))
     failed = 0
     outcomes = backfill(
         _engine(), raw_dir, args.first, args.last, args.rules, args.workers or default_workers(),
@@ -389,7 +421,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
 
-    cleaner = Cleaner.from_files(args.rules)
+    cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
     results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
     if args.json:
         for result in results:

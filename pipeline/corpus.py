@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from .document import Article, Paragraph
+from .settings import SHIPPED, LearnedSettings
+from .steps import ParagraphFilter, Verdict
 from .text import normalize_key, word_count
 
 NUM_PERM = 128
@@ -23,17 +26,6 @@ MATCH_JACCARD = 0.5  # estimated Jaccard of word 4-gram shingles for two bodies 
 SHINGLE_WORDS = 4
 LEARNED_CATEGORY = "learned"
 _TOKEN = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class LearnedSettings:
-    """A paragraph is boilerplate for a source once it occurs in at least min_articles of the
-    source's articles and in at least min_share of them; paragraphs under min_words words are
-    never learned ("Yes.", a dateline, a sign-off are legitimately common)."""
-
-    min_articles: int = 5
-    min_share: float = 0.2
-    min_words: int = 4
 
 
 def line_hash(text: str) -> int:
@@ -115,23 +107,19 @@ class UnionFind:
 
 
 @dataclass(frozen=True)
-class DropLearnedBoilerplate:
+class DropLearnedBoilerplate(ParagraphFilter):
     """Remove paragraphs learned as boilerplate for the article's source (rule learned:<source>)."""
 
     learned: Mapping[str, frozenset[int]]
-    settings: LearnedSettings = LearnedSettings()
+    settings: LearnedSettings = SHIPPED.learned
+    name: ClassVar[str] = "drop_learned_boilerplate"
 
-    def __call__(self, article: Article) -> None:
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
         hashes = self.learned.get(article.source or "")
         if not hashes:
-            return
-        kept: list[Paragraph] = []
-        for paragraph in article.paragraphs:
-            if countable(paragraph.text, self.settings) and line_hash(paragraph.text) in hashes:
-                article.remove(paragraph, f"learned:{article.source}", LEARNED_CATEGORY)
-            else:
-                kept.append(paragraph)
-        article.paragraphs = kept
+            return None
+        removal = (f"learned:{article.source}", LEARNED_CATEGORY)
+        return lambda p: removal if countable(p.text, self.settings) and line_hash(p.text) in hashes else None
 
 
 def learned_from_rows(rows: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .text import normalize_key
+
 
 @dataclass(frozen=True)
 class Caption:
@@ -84,6 +86,19 @@ class Article:
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
     page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
     encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
+    # Removals each cleaning step recorded (step name -> count, in the order the steps ran); the
+    # audit's records are article.removed, these are their counts by step.
+    removed_by_step: dict[str, int] = field(default_factory=dict, compare=False)
+    # normalize_key of texts this article's steps compared (header lines, title, paragraphs): the
+    # header, title-repeat and duplicate steps ask for the same keys. Per article, never shared.
+    _keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def key(self, text: str) -> str:
+        """normalize_key(text), computed once per article."""
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = normalize_key(text)
+        return found
 
     def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
         """Record a removal: the whole paragraph when no text is given, else the given part of it."""

@@ -27,14 +27,15 @@ import sqlalchemy as sa
 from . import storage
 from .batch_ids import validate_batch_id
 from .cleaner import Cleaner
-from .corpus import LearnedSettings, MinHasher
+from .corpus import MinHasher
 from .faults import maybe_hang
 from .learn import learnable_lines
 from .readers import ReadError, read_file
+from .settings import QuarantineSettings, load_settings
 from .storage import InputFile
 from .store.ledger import fail_batch, start_batch
 from .store.line_stats import load_learned, merge_batch_counts
-from .store.publish import QuarantineSettings, publish_run
+from .store.publish import publish_run
 from .store.rows import write_article, write_rejected
 from .store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
 from .store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES
@@ -141,7 +142,7 @@ def source_from_path(name: str) -> str | None:
 def learn_shard(engine: sa.Engine, run: BatchRun, shard: int, on_file: Callable[[], None] | None = None) -> int:
     """Stage the countable raw paragraphs of every article of the shard, per source; the number
     of articles counted."""
-    settings = LearnedSettings()
+    settings = load_settings().learned  # the shipped values, or NEWSCLEAN_SETTINGS's
     sources: Counter[str] = Counter()
     last = None
     with shard_writer(engine, run.stage, shard, LEARN_TABLES) as writer:
@@ -184,7 +185,8 @@ def clean_shard(
 ) -> ShardCounts:
     """Clean every article of the shard once, with what the corpus (this batch included) has
     taught, and stage its rows; the shard's counts."""
-    cleaner = Cleaner.from_files([Path(p) for p in rules_files], load_learned(engine))
+    settings = load_settings()  # the shipped values, or NEWSCLEAN_SETTINGS's (workers inherit it)
+    cleaner = Cleaner.from_files([Path(p) for p in rules_files], load_learned(engine, settings.learned), settings)
     minhasher = MinHasher()
     counts = ShardCounts()
     last = None

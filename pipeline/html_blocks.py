@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from .settings import SHIPPED, HtmlSettings
 from .text import squash_spaces
 
 # Text under these is never page text.
@@ -43,15 +44,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _PIPE_OR_SPACE = re.compile(r"[\s|]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
-# The main container: the deepest element holding this share of the prose characters (blocks of
-# PROSE_WORDS+ words) in at least two blocks.
-MAIN_SHARE = 0.6
-PROSE_WORDS = 10
-# Blocks outside the main container that come after it and are shorter than this are furniture
-# (author boxes, "more on this", contact lines); longer ones may be the article's own continuation.
-AFTER_MAIN_WORDS = 10
-# Blocks above the headline this short are the page header, not the article (kicker, date line).
-HEADER_WORDS = 5
+# The thresholds (main container share, prose block words, after-main and header block words)
+# are the html section of pipeline/data/settings.yaml.
 # Container class/id words that name furniture, matched against the first or last word of a name
 # ("share-bar", "siteCookie", "related_posts"), only on containers below the main container.
 # Not here, measured: sidebar and widget (page builders name content columns so), caption (some
@@ -314,34 +308,36 @@ def _common_ancestor(page: PageText, elements: list[HtmlElement]) -> HtmlElement
     return path[deepest]
 
 
-def main_element(evidence: list[BlockEvidence]) -> HtmlElement | None:
-    """The article's container: the deepest element holding MAIN_SHARE of the prose characters of
-    the blocks, in two blocks or more."""
+def main_element(evidence: list[BlockEvidence], settings: HtmlSettings = SHIPPED.html) -> HtmlElement | None:
+    """The article's container: the deepest element holding settings.main_share of the prose
+    characters of the blocks (of settings.main_prose_words words or more), in two blocks or more."""
     weight: dict[HtmlElement, int] = {}
     count: dict[HtmlElement, int] = {}
     depth: dict[HtmlElement, int] = {}
     total = 0
     for item in evidence:
-        if item.element is None or item.words < PROSE_WORDS:
+        if item.element is None or item.words < settings.main_prose_words:
             continue
         total += len(item.text)
         for level, ancestor in enumerate(reversed(item.chain)):
             weight[ancestor] = weight.get(ancestor, 0) + len(item.text)
             count[ancestor] = count.get(ancestor, 0) + 1
             depth[ancestor] = level
-    candidates = [element for element in weight if weight[element] >= MAIN_SHARE * total and count[element] >= 2]
+    candidates = [
+        element for element in weight if weight[element] >= settings.main_share * total and count[element] >= 2
+    ]
     return max(candidates, key=lambda element: depth[element], default=None)
 
 
-def select_blocks(page: PageText, blocks: list[str]) -> Selection:
+def select_blocks(page: PageText, blocks: list[str], settings: HtmlSettings = SHIPPED.html) -> Selection:
     """The extractor's blocks without page furniture, after the article's lead if it was left out."""
     evidence = _split_runs(page, locate(page, blocks))
-    rules = _Rules(page, main_element(evidence))
+    rules = _Rules(page, main_element(evidence, settings), settings)
     inside = [item.inside(rules.main) for item in evidence]
     main_end = max((item.start for item, within in zip(evidence, inside, strict=True) if within), default=0)
     reasons = [rules.drop_reason(item, within, main_end) for item, within in zip(evidence, inside, strict=True)]
     _drop_empty_sections(evidence, reasons)
-    _drop_before_headline(evidence, reasons)
+    _drop_before_headline(evidence, reasons, settings)
     selection = Selection(kept=lead_blocks(page, evidence), words=sum(item.words for item in evidence))
     selection.in_order = [(text, None) for text in selection.kept]
     for item, reason in zip(evidence, reasons, strict=True):
@@ -382,7 +378,7 @@ def _split_runs(page: PageText, evidence: list[BlockEvidence]) -> list[BlockEvid
     return result
 
 
-def _drop_before_headline(evidence: list[BlockEvidence], reasons: list[str | None]) -> None:
+def _drop_before_headline(evidence: list[BlockEvidence], reasons: list[str | None], settings: HtmlSettings) -> None:
     """Short blocks above the headline (<h1>) when nothing longer comes before it: a kicker, a
     breadcrumb, a date; the cleaning steps then meet the headline first and read the header after
     it as they should (the dek becomes the subtitle)."""
@@ -391,7 +387,7 @@ def _drop_before_headline(evidence: list[BlockEvidence], reasons: list[str | Non
             for before in range(index):
                 reasons[before] = reasons[before] or "before_headline"
             return
-        if item.words >= HEADER_WORDS:
+        if item.words >= settings.header_words:
             return
 
 
@@ -399,8 +395,9 @@ class _Rules:
     """The furniture rules for one page, with what they learn about containers remembered (the
     dicts also hold the element proxies, which keeps them the same objects)."""
 
-    def __init__(self, page: PageText, main: HtmlElement | None) -> None:
+    def __init__(self, page: PageText, main: HtmlElement | None, settings: HtmlSettings) -> None:
         self.page = page
+        self.settings = settings
         self.main = main
         self.main_chain = page.chain(main) if main is not None else ()
         self._lists: dict[HtmlElement, tuple[bool, bool]] = {}  # list -> (link list, teaser list)
@@ -422,7 +419,7 @@ class _Rules:
         if self._furniture_container(item.chain, self.main if inside else None):
             return "furniture_container"
         if self.main is not None and not inside:
-            if item.start > main_end and item.words < AFTER_MAIN_WORDS:
+            if item.start > main_end and item.words < self.settings.after_main_words:
                 return "after_main"
             list_item = next((a for a in item.chain if a.tag == "li"), None)
             if list_item is not None and self._list_kind(list_item)[1]:

@@ -23,6 +23,7 @@ from .html_blocks import (
     select_blocks,
     text_of,
 )
+from .settings import SHIPPED, HtmlSettings
 from .text import squash_spaces
 
 ARTICLE_TYPES = {
@@ -58,7 +59,7 @@ class HtmlContent:
     url: str | None = None
 
 
-def extract_html(html: str) -> HtmlContent:
+def extract_html(html: str, settings: HtmlSettings = SHIPPED.html) -> HtmlContent:
     """The page is parsed once and the tree is only read, never changed. Metadata come from our
     own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
     same tree (it weighs text density, link density and page structure better than a container
@@ -73,9 +74,9 @@ def extract_html(html: str) -> HtmlContent:
     content.captions = _captions(tree)
     if whole_page:
         page = PageText(tree)
-        body = select_blocks(page, _trafilatura_blocks(tree, quick=True))
-        if _needs_full_cascade(body, page, tree):
-            body = select_blocks(page, _trafilatura_blocks(tree, quick=False))
+        body = select_blocks(page, _trafilatura_blocks(tree, quick=True), settings)
+        if _needs_full_cascade(body, page, tree, settings):
+            body = select_blocks(page, _trafilatura_blocks(tree, quick=False), settings)
         content.blocks = body.kept
         content.in_order = body.in_order
     if not content.blocks:
@@ -84,7 +85,7 @@ def extract_html(html: str) -> HtmlContent:
     return content
 
 
-def _needs_full_cascade(body: Selection, page: PageText, tree: HtmlElement) -> bool:
+def _needs_full_cascade(body: Selection, page: PageText, tree: HtmlElement, settings: HtmlSettings) -> bool:
     """Whether the quick pass under-delivered: no body; mostly furniture (more than half of its
     words dropped); or a stray block while the article container holds 4x more prose (blocks of
     9+ words) and over 150 words of it. Then trafilatura's full cascade decides: on 13 of the 654
@@ -92,10 +93,14 @@ def _needs_full_cascade(body: Selection, page: PageText, tree: HtmlElement) -> b
     if not body.kept or body.dropped_words > body.words - body.dropped_words:
         return True
     kept = sum(len(block.split()) for block in body.kept)
-    if page.words <= max(150, 4 * kept):
+    if page.words <= max(settings.cascade_min_prose_words, settings.cascade_container_factor * kept):
         return False  # the container cannot hold that much prose: spare the container pass
-    prose = sum(words for block in container_blocks(_main_container(tree)) if (words := len(block.split())) > 8)
-    return prose > 150 and kept < 0.25 * prose
+    prose = sum(
+        words
+        for block in container_blocks(_main_container(tree))
+        if (words := len(block.split())) > settings.cascade_prose_block_words
+    )
+    return prose > settings.cascade_min_prose_words and kept < settings.cascade_kept_share * prose
 
 
 def parse_html(html: str) -> tuple[HtmlElement | None, bool]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pycld2
 
 from .document import Article
+from .settings import SHIPPED
 from .text import word_count
 
 # CLD2 still uses a few withdrawn ISO 639-1 codes.
@@ -23,6 +25,7 @@ _RENAMED = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi"}
 _ISO_639_1 = re.compile(r"[a-z]{2}")
 # Control characters other than tab and newline make CLD2 refuse the whole text.
 _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # translate is slow on non-ASCII text: only when needed
 
 
 def detect_language(text: str) -> str | None:
@@ -31,7 +34,9 @@ def detect_language(text: str) -> str | None:
     if not text.strip():
         return None
     try:
-        reliable, _, details = pycld2.detect(text.translate(_CONTROL).encode("utf-8", "replace"), isPlainText=True)
+        if text.isascii() or _CONTROL_CHARS.search(text):
+            text = text.translate(_CONTROL)
+        reliable, _, details = pycld2.detect(text.encode("utf-8", "replace"), isPlainText=True)
     except pycld2.error:
         return None
     if not reliable or not details:
@@ -49,9 +54,11 @@ class DetectLanguage:
     three languages the whole text names (483 vs 486 of 488 pages), at half the time (the step runs
     on every article)."""
 
-    sample_chars: int = 1500
-    prose_words: int = 5
-    min_prose_chars: int = 200
+    sample_chars: int = SHIPPED.language.sample_chars
+    prose_words: int = SHIPPED.language.prose_words
+    min_prose_chars: int = SHIPPED.language.min_prose_chars
+    name: ClassVar[str] = "detect_language"
+    once: ClassVar[bool] = True  # once, on the body; the rules for that language apply
 
     def __call__(self, article: Article) -> None:
         texts = [p.text for p in article.paragraphs]

@@ -15,9 +15,10 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from .corpus import LearnedSettings, countable, line_hash
+from .corpus import countable, line_hash
 from .document import RawArticle
 from .readers import url_host
+from .settings import LearnedSettings
 from .structure import split_paragraphs
 from .text import squash_spaces
 

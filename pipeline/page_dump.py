@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .document import Article, Paragraph
 from .page_lines import article_lines
-from .rules import PageDumpSettings
+from .settings import PageDumpSettings
 from .text import normalize_key, squash_spaces, word_count
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)]$")
@@ -66,7 +67,9 @@ def is_page_dump(lines: list[str], settings: PageDumpSettings) -> bool:
 
 def is_prose(line: str, settings: PageDumpSettings) -> bool:
     words = word_count(line)
-    return words >= settings.prose_words or (words >= 6 and len(line) >= 40 and bool(_SENTENCE_END.search(line)))
+    return words >= settings.prose_words or (
+        words >= settings.sentence_words and len(line) >= settings.sentence_chars and bool(_SENTENCE_END.search(line))
+    )
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]{1,2}\s+")
@@ -141,8 +144,14 @@ class KeepArticleRegion:
     article's span) as page.boilerplate_line."""
 
     settings: PageDumpSettings
+    name: ClassVar[str] = "keep_article_region"
+    once: ClassVar[bool] = True
 
     def __call__(self, article: Article) -> None:
+        if article.html_source:
+            return  # full-page text dumps only: an HTML page's body comes from its structure
+        if sum(len(p.lines) or 1 for p in article.paragraphs) < self.settings.min_lines:
+            return  # fewer lines than a page dump has, even before empty ones are left out
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
         texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
         texts = [t for t in texts if t]

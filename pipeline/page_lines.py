@@ -7,7 +7,8 @@ whether it reads as a navigation label, how often the page repeats it, how much 
 many navigation lines stand around it, where it is relative to the page's headline and to the
 densest run of prose (page_dump.article_region). A second model then reads each line's score
 beside its neighbours' (jusText's context step, learned): a short line between article lines is
-article, one inside a menu is not. Lines scoring at least THRESHOLD are kept.
+article, one inside a menu is not. Lines scoring at least page_dump.line_threshold (settings.yaml)
+are kept.
 
 The weights (pipeline/page_lines_model.py) are fitted by scripts/train_page_lines.py on the
 per-line labels of the two evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
@@ -26,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .language import detect_language
-from .rules import PageDumpSettings
+from .settings import PageDumpSettings
 from .text import normalize_key, word_count
 
 # CLD2's ISO 639-1 codes -> the names of jusText's stop-word lists (the languages it ships).
@@ -84,13 +85,6 @@ NEIGHBOUR_FEATURES = (
     "mean score within 15 lines",
     "higher score of the lines above and below",
 )
-THRESHOLD = 0.5
-# Up to this many lines between two kept lines are kept too: a caption's credit line, a "Read
-# more:" label and its link stay in place for the noise rules, which know them better (the credit
-# becomes the caption's, the label takes its link along).
-GAP_LINES = 3
-MIN_KEPT_CHARS = 400  # a model keeping less than this falls back to the densest run of prose
-
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»)]$")
@@ -272,15 +266,15 @@ def article_scores(
 
 
 def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> list[bool]:
-    """Which lines to keep: those the model scores at THRESHOLD or more and gaps of up to
-    GAP_LINES lines between them; the densest run of prose when the model keeps (almost) nothing,
-    which is a short article it cannot tell from its page."""
+    """Which lines to keep: those the model scores at settings.line_threshold or more and gaps of
+    up to settings.line_gap lines between them; the densest run of prose when the model keeps less
+    than settings.min_kept_chars, which is a short article it cannot tell from its page."""
     scores = article_scores(lines, settings, region)
-    keep = [bool(score >= THRESHOLD) for score in scores]
+    keep = [bool(score >= settings.line_threshold) for score in scores]
     kept = [index for index, flag in enumerate(keep) if flag]
     for before, after in zip(kept, kept[1:], strict=False):
-        if after - before - 1 <= GAP_LINES:
+        if after - before - 1 <= settings.line_gap:
             keep[before + 1 : after] = [True] * (after - before - 1)
-    if sum(len(line) for line, flag in zip(lines, keep, strict=True) if flag) < MIN_KEPT_CHARS and region:
+    if sum(len(line) for line, flag in zip(lines, keep, strict=True) if flag) < settings.min_kept_chars and region:
         keep = [flag or region[0] <= index <= region[1] for index, flag in enumerate(keep)]
     return keep

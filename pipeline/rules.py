@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+try:  # the regex parser's modules: re._parser / re._constants since 3.11
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_constants as sre
+    import sre_parse
+
 import yaml
+
+from .settings import SHIPPED, PageDumpSettings
 
 SCOPES = ("paragraph", "span")
 CATEGORIES = ("caption", "agency", "newsletter", "share", "related", "ad", "comments", "paywall", "furniture")
@@ -35,6 +46,8 @@ class Rule:
     ends_article: bool = False  # everything after this line goes too, when a comment thread follows
     heads_thread: bool = False  # ends_article: always; the line itself only ever heads a comment thread
     languages: frozenset[str] | None = None  # ISO 639-1 codes it applies to; None: every language
+    # One character that a match of the pattern can start with (see first_char_probe); None: any.
+    first_char: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def applies_to(self, language: str | None) -> bool:
         """A rule for some languages applies to articles in them, and to articles whose language
@@ -71,35 +84,162 @@ class CommentThreadPatterns:
     timestamps: tuple[re.Pattern[str], ...] = ()  # a whole line: "12 March 2024 at 14:05", "vor 2 Stunden"
 
 
-@dataclass(frozen=True)
-class PageDumpSettings:
-    """When a text is a full-page dump, and how its article region is found (see rules.yaml)."""
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W",
+}  # fmt: skip
+# Atomic groups and possessive repeats are new in 3.11's parser.
+_ATOMIC_GROUP = getattr(sre, "ATOMIC_GROUP", None)
+_REPEATS = tuple(getattr(sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre, name))
+_FLAG_LETTERS = (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE), ("a", re.ASCII))
 
-    min_lines: int = 30
-    short_words: int = 4
-    short_share: float = 0.5
-    prose_words: int = 15
-    gap_lines: int = 4
-    merge_chars: int = 40
-    anchor_window: int = 30
-    anchor_min_chars: int = 200
-    anchor_share: float = 0.15
-    furniture_run: int = 3
-    furniture_total: int = 12
-    first_share: float = 0.6
-    unique_prose: bool = True
+
+class _AnyStart(Exception):
+    """The first character of a match cannot be told from this pattern (a backreference, ...)."""
+
+
+def first_char_probe(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that matches one character exactly when `pattern` can match a text starting with
+    it: the alternatives its matches may begin with, read from the parsed pattern and compiled with
+    its flags, so the regex engine itself decides case-insensitive and class membership. None when
+    that cannot be told (backreferences, ...) or when the pattern can match the empty text. A
+    paragraph rule whose probe rejects a text's first character cannot match that text; the
+    remaining rules are still tried in file order, so the first match is the same."""
+    try:
+        alternatives, nullable = _first_chars(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except _AnyStart:
+        return None
+    if nullable or not alternatives:
+        return None
+    return re.compile("|".join(alternatives), pattern.flags)
+
+
+def _first_chars(items: list[tuple[Any, Any]]) -> tuple[list[str], bool]:
+    """(one-character regexes, nullable) for a parsed sequence: what its first character may be,
+    and whether it can match nothing at all."""
+    found: list[str] = []
+    for op, av in items:
+        if op is sre.SUBPATTERN:
+            _, add, remove, sub = av
+            inner, nullable = _first_chars(list(sub))
+            if add or remove:
+                scope = "(?" + _flag_letters(add) + ("-" + _flag_letters(remove) if remove else "") + ":"
+                inner = [f"{scope}{one})" for one in inner]
+            found += inner
+        elif _ATOMIC_GROUP is not None and op is _ATOMIC_GROUP:
+            inner, nullable = _first_chars(list(av))
+            found += inner
+        elif op is sre.BRANCH:
+            nullable = False
+            for branch in av[1]:
+                inner, empty = _first_chars(list(branch))
+                found += inner
+                nullable = nullable or empty
+        elif op in _REPEATS:
+            inner, empty = _first_chars(list(av[2]))
+            found += inner
+            nullable = empty or av[0] == 0
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            nullable = True  # zero width: the next item gives the character (a superset: fine)
+        elif op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN):
+            found.append(_one_char(op, av))
+            nullable = False
+        else:
+            raise _AnyStart
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _one_char(op: Any, av: Any) -> str:
+    if op is sre.LITERAL:
+        return re.escape(chr(av))
+    if op is sre.NOT_LITERAL:
+        return f"[^{_in_class(chr(av))}]"
+    if op is sre.ANY:
+        return "."
+    parts, negate = [], ""
+    for item, value in av:
+        if item is sre.NEGATE:
+            negate = "^"
+        elif item is sre.LITERAL:
+            parts.append(_in_class(chr(value)))
+        elif item is sre.RANGE:
+            parts.append(f"{_in_class(chr(value[0]))}-{_in_class(chr(value[1]))}")
+        elif item is sre.CATEGORY and value in _CATEGORIES:
+            parts.append(_CATEGORIES[value])
+        else:
+            raise _AnyStart
+    return f"[{negate}{''.join(parts)}]"
+
+
+def _in_class(char: str) -> str:
+    return "\\" + char if char in "\\]^-[" else re.escape(char) if char.isspace() else char
+
+
+def _flag_letters(flags: int) -> str:
+    return "".join(letter for letter, bit in _FLAG_LETTERS if flags & bit)
+
+
+def _may_start(rule: Rule, char: str) -> bool:
+    return rule.first_char is None or rule.first_char.fullmatch(char) is not None
+
+
+# A rule as the paragraph loop reads it: (requires, windowed, pattern.fullmatch, rule), looked up
+# once per rule set instead of once per paragraph and rule.
+Candidate = tuple[str | None, bool, Callable[[str], "re.Match[str] | None"], Rule]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rules that apply to one kind of article (a language; all rules or only the head/tail
+    ones), and, per paragraph length, the paragraph rules whose max_words admits it, in order."""
+
+    span_rules: tuple[Rule, ...]
+    paragraph_rules: tuple[Rule, ...]
+    _for_words: dict[int, tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _for_start: dict[tuple[int, str], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _limits(self) -> list[int]:
+        return sorted({r.max_words for r in self.paragraph_rules if r.max_words is not None})
+
+    def for_words(self, words: int) -> tuple[Candidate, ...]:
+        """The paragraph rules (in file order) that a paragraph of this many words may meet."""
+        band = bisect_left(self._limits, words)  # lengths between two max_words limits meet the same rules
+        found = self._for_words.get(band)
+        if found is None:
+            found = self._for_words[band] = tuple(
+                (r.requires, r.windowed, r.pattern.fullmatch, r)
+                for r in self.paragraph_rules
+                if r.max_words is None or words <= r.max_words
+            )
+        return found
+
+    def candidates(self, text: str, words: int) -> tuple[Candidate, ...]:
+        """The paragraph rules (in file order) that may match the whole of a text of this many
+        words: for_words, less those whose matches cannot start with the text's first character
+        (most prose skips most rules without running their patterns)."""
+        key = (bisect_left(self._limits, words), text[:1])
+        found = self._for_start.get(key)
+        if found is None:
+            found = self._for_start[key] = tuple(
+                c for c in self.for_words(words) if not text or _may_start(c[3], text[0])
+            )
+        return found
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     header: HeaderPatterns
-    page_dump: PageDumpSettings = PageDumpSettings()
+    page_dump: PageDumpSettings = SHIPPED.page_dump
     comment_thread: CommentThreadPatterns = CommentThreadPatterns()
     # Per-language selections, filled on first use: one per rule set (so per cleaner), never shared.
     _by_language: dict[str | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _selections: dict[tuple[str | None, bool], Selection] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def paragraph_rules(self) -> tuple[Rule, ...]:
@@ -123,14 +263,25 @@ class RuleSet:
             )
         return self._by_language[language]
 
+    def selection(self, language: str | None, windowed_only: bool = False) -> Selection:
+        """The rules for an article in this language (only the head/tail ones when windowed_only),
+        with their screens; built on first use and kept with the rule set."""
+        key = (language, windowed_only)
+        selected = self._selections.get(key)
+        if selected is None:
+            span_rules, paragraph_rules = self.for_language(language)
+            if windowed_only:
+                span_rules = tuple(r for r in span_rules if r.windowed)
+                paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
+            selected = self._selections[key] = Selection(span_rules, paragraph_rules)
+        return selected
+
     def noise_rule(self, text: str, words: int, language: str | None = None) -> Rule | None:
         """The first paragraph rule whose pattern matches the whole text, windows aside."""
-        for rule in self.for_language(language)[1]:
-            if rule.max_words is not None and words > rule.max_words:
+        for requires, _, fullmatch, rule in self.selection(language).candidates(text, words):
+            if requires is not None and requires not in text:
                 continue
-            if rule.requires is not None and rule.requires not in text:
-                continue
-            if rule.pattern.fullmatch(text):
+            if fullmatch(text):
                 return rule
         return None
 
@@ -145,8 +296,10 @@ def shipped_rules_paths() -> list[Path]:
     return [main, *sorted(main.parent.glob("rules_*.yaml"))]
 
 
-def load_rules(extra: list[Path] | None = None) -> RuleSet:
-    """The shipped rules, then each extra file in order; an extra rule with a known id replaces it."""
+def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSettings | None = None) -> RuleSet:
+    """The shipped rules, then each extra file in order; an extra rule with a known id replaces it.
+    Page-dump settings come from the settings (pipeline/data/settings.yaml); a rules file's own
+    `page_dump:` section still changes them, as before they moved there."""
     raw_rules: dict[str, dict[str, Any]] = {}
     header: dict[str, list[str]] = {"bylines": [], "datelines": [], "inline_datelines": []}
     page_dump: dict[str, Any] = {}
@@ -173,7 +326,7 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     if set(page_dump) - known:
         raise RulesError(f"page_dump: unknown settings {sorted(set(page_dump) - known)} (known: {sorted(known)})")
     return RuleSet(
-        page_dump=PageDumpSettings(**page_dump),
+        page_dump=replace(page_dump_settings or SHIPPED.page_dump, **page_dump),
         comment_thread=CommentThreadPatterns(
             **{key: tuple(re.compile(p, re.IGNORECASE) for p in patterns) for key, patterns in thread.items()}
         ),
@@ -235,6 +388,7 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
         ):
             raise RulesError(f"{where}: languages must be a list of ISO 639-1 codes like [de, fr], not {languages!r}")
     return Rule(
+        first_char=first_char_probe(pattern) if scope == "paragraph" else None,
         id=str(entry["id"]),
         category=str(category),
         pattern=pattern,

@@ -1,30 +1,85 @@
 """Cleaning steps. Each is a small callable over one Article; every drop records its rule.
 
 A cleaner is a list of these (see cleaner.py). Steps hold only configuration; nothing is shared
-between articles, so the same input always gives the same output.
+between articles, so the same input always gives the same output. Each step has a `name` (its
+counters in Cleaner.stats and in `pipeline clean --json`'s "steps") and says whether it runs
+`once` per article (before the header is read) or again in every recheck round.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from .document import Article, Paragraph
-from .rules import CommentThreadPatterns, Rule, RuleSet
-from .text import normalize_key, squash_spaces, word_count, words
+from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
+from .settings import SHIPPED, RuleContextSettings
+from .text import key_words, squash_spaces, word_count
 
 _HAS_WORD = re.compile(r"\w")
-ARTICLE_PROSE_WORDS = 25
-LINK_LINE_WORDS = 16
-FURNITURE_LINE_WORDS = 6
-FORM_LINES, FORM_LINE_WORDS = 3, 12  # what may follow a comment prompt that ends the text
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
 
 
 class Step(Protocol):
     def __call__(self, article: Article) -> None: ...
+
+
+def step_name(step: Any) -> str:
+    """A step's counter name: its `name`, else its class name (any callable can be a step)."""
+    return str(getattr(step, "name", type(step).__name__))
+
+
+def runs_once(step: Any) -> bool:
+    """Steps that run once per article, before the rules (page region, language, header), are not
+    repeated in the cleaner's recheck rounds."""
+    return bool(getattr(step, "once", False))
+
+
+@dataclass
+class StepStats:
+    """What one step did over all articles a cleaner cleaned: removals it recorded in the audit
+    (whole paragraphs, spans and header lines alike, as Article.removed counts them), wall-clock
+    seconds, and runs (recheck rounds run a step again)."""
+
+    removed: int = 0
+    seconds: float = 0.0
+    runs: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"removed": self.removed, "seconds": round(self.seconds, 6), "runs": self.runs}
+
+
+# A paragraph filter's verdict on one paragraph: (rule id, category) to remove it, None to keep it.
+Verdict = tuple[str, str] | None
+
+
+class ParagraphFilter:
+    """The base of steps that keep or remove whole paragraphs one at a time (datatrove's
+    BaseFilter, for paragraphs): a subclass gives, per article, a judge of its paragraphs (which
+    may keep state across them, such as the paragraphs seen so far); this class owns the loop,
+    the audit records and the kept list."""
+
+    name: ClassVar[str] = "paragraph_filter"
+
+    def __call__(self, article: Article) -> None:
+        judge = self.judge(article)
+        if judge is None:
+            return
+        kept: list[Paragraph] = []
+        for paragraph in article.paragraphs:
+            verdict = judge(paragraph)
+            if verdict is None:
+                kept.append(paragraph)
+            else:
+                article.remove(paragraph, *verdict)
+        article.paragraphs = kept
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
+        """The judge of this article's paragraphs, in order; None when nothing can go."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -35,7 +90,12 @@ class CollapseRepeatedSpan:
     deliberate repetition ("Go, go, go") alone.
     """
 
-    min_span_chars: int = 20
+    min_span_chars: int = SHIPPED.repetition.min_span_chars
+    once: bool = False  # the cleaner runs it once before the header step, and again among the rules
+
+    @property
+    def name(self) -> str:
+        return "collapse_repeated_span"
 
     def __call__(self, article: Article) -> None:
         for paragraph in article.paragraphs:
@@ -76,31 +136,36 @@ class ApplyRules:
 
     rules: RuleSet
     windowed_only: bool = False  # re-check just the head/tail rules after paragraphs moved
+    context: RuleContextSettings = SHIPPED.rule_context  # what is read around a matched line
+
+    @property
+    def name(self) -> str:
+        return "recheck_windowed_rules" if self.windowed_only else "apply_rules"
 
     def __call__(self, article: Article) -> None:
-        span_rules, paragraph_rules = self.rules.for_language(article.language)
-        if self.windowed_only:
-            span_rules = tuple(r for r in span_rules if r.windowed)
-            paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
-        if span_rules:
-            self._apply_span_rules(article, span_rules)
-        if paragraph_rules:
-            self._apply_paragraph_rules(article, paragraph_rules, self.rules.comment_thread)
+        selected = self.rules.selection(article.language, self.windowed_only)
+        if selected.span_rules:
+            self._apply_span_rules(article, selected.span_rules)
+        if selected.paragraph_rules:
+            self._apply_paragraph_rules(article, selected, self.rules.comment_thread, self.context)
 
     @staticmethod
     def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
         count = len(article.paragraphs)
         kept: list[Paragraph] = []
+        # When every span rule needs a literal, a paragraph holding none of them is left as it is.
+        literals = tuple(r.requires or "" for r in rules) if all(r.requires for r in rules) else None
         for index, paragraph in enumerate(article.paragraphs):
-            words = word_count(paragraph.text)
-            for rule in rules:
-                if rule.requires is not None and rule.requires not in paragraph.text:
-                    continue
-                if not rule.applies_at(index, count, words):
-                    continue
-                paragraph.text = _cut_spans(article, paragraph, rule)
-                if not _HAS_WORD.search(paragraph.text):
-                    break
+            if literals is None or _holds_any(paragraph.text, literals):
+                words = word_count(paragraph.text)
+                for rule in rules:
+                    if rule.requires is not None and rule.requires not in paragraph.text:
+                        continue
+                    if not rule.applies_at(index, count, words):
+                        continue
+                    paragraph.text = _cut_spans(article, paragraph, rule)
+                    if not _HAS_WORD.search(paragraph.text):
+                        break
             if _HAS_WORD.search(paragraph.text):
                 kept.append(paragraph)
             elif paragraph.text.strip():
@@ -108,18 +173,17 @@ class ApplyRules:
         article.paragraphs = kept
 
     @staticmethod
-    def _apply_paragraph_rules(article: Article, rules: tuple[Rule, ...], thread: CommentThreadPatterns) -> None:
+    def _apply_paragraph_rules(
+        article: Article, selected: Selection, thread: CommentThreadPatterns, context: RuleContextSettings
+    ) -> None:
         paragraphs = article.paragraphs
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
-        by_length: dict[int, tuple[Rule, ...]] = {}  # rules whose max_words admits a paragraph this long
-        for n in set(lengths):
-            by_length[n] = tuple(r for r in rules if r.max_words is None or n <= r.max_words)
         dropped: dict[int, Rule] = {}
         for index in range(count):
             if index in dropped:
                 continue
-            rule, match = _first_match(paragraphs[index].text, by_length[lengths[index]], index, count, lengths[index])
+            rule, match = _first_match(paragraphs[index].text, selected, index, count, lengths[index])
             if rule is None or match is None:
                 continue
             dropped[index] = rule
@@ -138,26 +202,28 @@ class ApplyRules:
             # Linked headlines after a bare "Read more:" label or a "Related stories" heading: short
             # lines that are not sentences, up to takes_next of them.
             following = index + 1
-            while following < min(count, index + 1 + rule.takes_next) and _is_link_line(paragraphs[following].text):
+            while following < min(count, index + 1 + rule.takes_next) and _is_link_line(
+                paragraphs[following].text, context
+            ):
                 dropped[following] = rule
                 following += 1
             if (
                 rule.ends_article
-                and any(n >= ARTICLE_PROSE_WORDS for n in lengths[:index])  # the article has begun
+                and any(n >= context.article_prose_words for n in lengths[:index])  # the article has begun
                 and (
                     rule.heads_thread
-                    or _only_form_lines_follow(lengths, index)
+                    or _only_form_lines_follow(lengths, index, context)
                     or comment_thread_follows([p.text for p in paragraphs[index + 1 : index + 7]], thread)
                 )
             ):
                 for rest in range(index + 1, count):
                     # The thread goes; an ad or agency line inside it is credited to its own rule.
                     if rest not in dropped:
-                        own = _first_match(paragraphs[rest].text, by_length[lengths[rest]], rest, count, lengths[rest])
+                        own = _first_match(paragraphs[rest].text, selected, rest, count, lengths[rest])
                         dropped[rest] = own[0] or rule
                 if article.page_dump:  # and, in a page dump, the tag/share/footer lines above it
                     before = index - 1
-                    while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text)):
+                    while before >= 0 and (before in dropped or _is_furniture_line(paragraphs[before].text, context)):
                         dropped.setdefault(before, rule)
                         before -= 1
                 break
@@ -166,19 +232,26 @@ class ApplyRules:
         article.paragraphs = [p for index, p in enumerate(paragraphs) if index not in dropped]
 
 
-def _is_link_line(text: str) -> bool:
-    return word_count(text) <= LINK_LINE_WORDS and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
+def _holds_any(text: str, literals: tuple[str, ...]) -> bool:
+    for literal in literals:
+        if literal in text:
+            return True
+    return False
 
 
-def _is_furniture_line(text: str) -> bool:
-    return word_count(text) <= FURNITURE_LINE_WORDS and _is_link_line(text)
+def _is_link_line(text: str, context: RuleContextSettings) -> bool:
+    return word_count(text) <= context.link_line_words and not text.rstrip().endswith((".", "!", "?", "…", "”", '"'))
 
 
-def _only_form_lines_follow(lengths: list[int], index: int) -> bool:
+def _is_furniture_line(text: str, context: RuleContextSettings) -> bool:
+    return word_count(text) <= context.furniture_line_words and _is_link_line(text, context)
+
+
+def _only_form_lines_follow(lengths: list[int], index: int, context: RuleContextSettings) -> bool:
     """A "Leave a reply" at the very end, with at most a few short form prompts after it: the
     text ends there, so nothing of the article can follow."""
     rest = lengths[index + 1 :]
-    return len(rest) <= FORM_LINES and all(n <= FORM_LINE_WORDS for n in rest)
+    return len(rest) <= context.form_lines and all(n <= context.form_line_words for n in rest)
 
 
 def comment_thread_follows(texts: list[str], thread: CommentThreadPatterns) -> bool:
@@ -216,16 +289,16 @@ def _is_name_line(text: str) -> bool:
 
 
 def _first_match(
-    text: str, rules: tuple[Rule, ...], index: int, count: int, words: int
+    text: str, selected: Selection, index: int, count: int, words: int
 ) -> tuple[Rule | None, re.Match[str] | None]:
     if text[:1] == "|" or text[-1:] == "|":
         text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
-    for rule in rules:
-        if rule.requires is not None and rule.requires not in text:
+    for requires, windowed, fullmatch, rule in selected.candidates(text, words):
+        if requires is not None and requires not in text:
             continue
-        if rule.windowed and not rule.applies_at(index, count, words):
+        if windowed and not rule.applies_at(index, count, words):
             continue
-        match = rule.pattern.fullmatch(text)
+        match = fullmatch(text)
         if match:
             return rule, match
     return None, None
@@ -256,22 +329,18 @@ def _keep_caption(article: Article, match: re.Match[str]) -> None:
 
 
 @dataclass(frozen=True)
-class DropTitleRepeats:
-    def __call__(self, article: Article) -> None:
+class DropTitleRepeats(ParagraphFilter):
+    name: ClassVar[str] = "drop_title_repeats"
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict] | None:
         if not article.title:
-            return
-        title_key = normalize_key(article.title)
-        kept = []
-        for paragraph in article.paragraphs:
-            if normalize_key(paragraph.text) == title_key:
-                article.remove(paragraph, "repeat.title", "repetition")
-            else:
-                kept.append(paragraph)
-        article.paragraphs = kept
+            return None
+        title_key, key = article.key(article.title), article.key
+        return lambda paragraph: ("repeat.title", "repetition") if key(paragraph.text) == title_key else None
 
 
 @dataclass(frozen=True)
-class DropDuplicateParagraphs:
+class DropDuplicateParagraphs(ParagraphFilter):
     """Exact duplicates (after case/space/quote normalization), then near duplicates; first kept.
 
     Near duplicate: the word sequences of two paragraphs of at least 15 words agree at
@@ -287,35 +356,45 @@ class DropDuplicateParagraphs:
     F1 from 0.953 to 0.955 over 4 / 8 words.
     """
 
-    near_ratio: float = 0.85
-    min_words_exact: int = 10
-    min_words_near: int = 15
+    near_ratio: float = SHIPPED.repetition.near_ratio
+    min_words_exact: int = SHIPPED.repetition.min_words_exact
+    min_words_near: int = SHIPPED.repetition.min_words_near
 
-    def __call__(self, article: Article) -> None:
-        seen: set[str] = set()
-        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []
-        kept: list[Paragraph] = []
-        for paragraph in article.paragraphs:
-            key = normalize_key(paragraph.text)
-            tokens = words(paragraph.text)
+    name: ClassVar[str] = "drop_duplicate_paragraphs"
+
+    def judge(self, article: Article) -> Callable[[Paragraph], Verdict]:
+        seen: set[str] = set()  # keys of the paragraphs kept so far
+        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []  # words and bigrams of the long ones
+
+        def verdict(paragraph: Paragraph) -> Verdict:
+            key = article.key(paragraph.text)
+            tokens = key_words(key)  # = words(paragraph.text), from the key already case-folded
             if len(tokens) >= self.min_words_exact and key in seen:
-                article.remove(paragraph, "repeat.exact", "repetition")
-                continue
+                return "repeat.exact", "repetition"
             if len(tokens) >= self.min_words_near:
                 bigrams = set(zip(tokens, tokens[1:], strict=False))
-                if any(self._near(tokens, bigrams, *other) for other in earlier):
-                    article.remove(paragraph, "repeat.near", "repetition")
-                    continue
+                if earlier and self._near_any(tokens, bigrams, earlier):
+                    return "repeat.near", "repetition"
                 earlier.append((tokens, bigrams))
             seen.add(key)
-            kept.append(paragraph)
-        article.paragraphs = kept
+            return None
 
-    def _near(self, a: list[str], a_grams: set[tuple[str, str]], b: list[str], b_grams: set[tuple[str, str]]) -> bool:
-        # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
-        if 2 * min(len(a), len(b)) < self.near_ratio * (len(a) + len(b)):
-            return False
-        # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
-        if 2 * len(a_grams & b_grams) < 0.5 * (len(a_grams) + len(b_grams)):
-            return False
-        return SequenceMatcher(None, a, b, autojunk=False).ratio() >= self.near_ratio
+        return verdict
+
+    def _near_any(
+        self, a: list[str], a_grams: set[tuple[str, str]], earlier: list[tuple[list[str], set[tuple[str, str]]]]
+    ) -> bool:
+        """Whether a is a near duplicate of any earlier paragraph (one loop: this runs for every
+        pair of long paragraphs of an article)."""
+        near_ratio = self.near_ratio
+        size, grams = len(a), len(a_grams)
+        for b, b_grams in earlier:
+            # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
+            if 2 * min(size, len(b)) < near_ratio * (size + len(b)):
+                continue
+            # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
+            if 2 * len(a_grams & b_grams) < 0.5 * (grams + len(b_grams)):
+                continue
+            if SequenceMatcher(None, a, b, autojunk=False).ratio() >= near_ratio:
+                return True
+        return False

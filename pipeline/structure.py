@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .dates import to_iso
 from .document import Article, Paragraph
 from .rules import HeaderPatterns, RuleSet
-from .text import normalize_key, squash_spaces, word_count
+from .settings import SHIPPED, TextSettings
+from .text import squash_spaces, word_count
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
-HEADER_SCAN_PARAGRAPHS = 8
 # Words that end a byline's author list but are the agency, not a person.
 AGENCY_NAMES = frozenset(
     n.casefold()
@@ -40,7 +41,7 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _TERMINAL = (".", ",", ";", ":", "”", '"', "'", "’", "»")
 
 
-def split_paragraphs(text: str) -> list[Paragraph]:
+def split_paragraphs(text: str, wrap_max_chars: int = SHIPPED.text.wrap_max_chars) -> list[Paragraph]:
     """Blank-line separated paragraphs; one paragraph per line when the text has no blank line.
 
     Decided per block, not per file: a block whose lines read as one hard-wrapped paragraph is
@@ -52,7 +53,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         blocks: list[list[str]] = []
         for block in _BLANK_LINE.split(text):
             lines = [line.strip() for line in block.split("\n") if line.strip()]
-            blocks.extend([lines] if _hard_wrapped(lines) else [[line] for line in lines])
+            blocks.extend([lines] if _hard_wrapped(lines, wrap_max_chars) else [[line] for line in lines])
     else:
         blocks = [[line.strip()] for line in text.split("\n")]
     paragraphs: list[Paragraph] = []
@@ -63,18 +64,17 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     return paragraphs
 
 
-WRAP_MAX_CHARS = 100  # editors and mailers wrap at 72-80 columns; a longer line is a whole paragraph
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", ":")
 
 
-def _hard_wrapped(lines: list[str]) -> bool:
+def _hard_wrapped(lines: list[str], wrap_max_chars: int) -> bool:
     """Lines that are one paragraph broken by width: no line but the last is longer than a wrap
     column, and most of them stop mid-sentence. A block of whole paragraphs has long lines or
     lines that each end a sentence."""
     inner = lines[:-1]
     if not inner:
         return True
-    if any(len(line) > WRAP_MAX_CHARS for line in inner):
+    if any(len(line) > wrap_max_chars for line in inner):  # editors and mailers wrap at 72-80 columns
         return False
     return 2 * sum(line.rstrip().endswith(_SENTENCE_END) for line in inner) <= len(inner)
 
@@ -86,13 +86,13 @@ class _Line:
     text: str
 
 
-def _header_lines(article: Article) -> Iterator[_Line]:
-    for index, paragraph in enumerate(article.paragraphs[:HEADER_SCAN_PARAGRAPHS]):
+def _header_lines(article: Article, settings: TextSettings) -> Iterator[_Line]:
+    for index, paragraph in enumerate(article.paragraphs[: settings.header_scan_paragraphs]):
         for number, line in enumerate(paragraph.lines or [paragraph.text]):
             yield _Line(index, number, squash_spaces(line))
 
 
-def extract_header(article: Article, rules: RuleSet) -> None:
+def extract_header(article: Article, rules: RuleSet, settings: TextSettings = SHIPPED.text) -> None:
     """Move leading header lines into metadata fields; stop at the first line that reads as body.
 
     Lines of a paragraph are looked at one by one, because dumps glue a byline and a repeated
@@ -106,30 +106,45 @@ def extract_header(article: Article, rules: RuleSet) -> None:
     """
     saved = (article.title, article.subtitle, article.section, list(article.authors), article.published,
              article.updated, article.dateline, len(article.removed))  # fmt: skip
-    consumed, kinds = _scan_header(article, rules, guess_dek=True)
-    confirmed = bool(kinds & {"byline", "dateline"}) or _short_dek(article)
+    consumed, kinds = _scan_header(article, rules, settings, guess_dek=True)
+    confirmed = bool(kinds & {"byline", "dateline"}) or _short_dek(article, settings)
     if not article.metadata_given and "dek" in kinds and not confirmed:
         (article.title, article.subtitle, article.section, article.authors, article.published, article.updated,
          article.dateline, removed) = saved  # fmt: skip
         del article.removed[removed:]
-        consumed, kinds = _scan_header(article, rules, guess_dek=False)
+        consumed, kinds = _scan_header(article, rules, settings, guess_dek=False)
     _drop_consumed_lines(article, consumed)
     _inline_dateline(article, rules.header)
 
 
-SHORT_DEK_WORDS = 25
+@dataclass(frozen=True)
+class ExtractHeader:
+    """The header step (extract_header): section, title, dek, byline and dateline lines leave the
+    body for the metadata fields, once per article, before the noise rules."""
+
+    rules: RuleSet
+    settings: TextSettings = SHIPPED.text
+    name: ClassVar[str] = "extract_header"
+    once: ClassVar[bool] = True
+
+    def __call__(self, article: Article) -> None:
+        extract_header(article, self.rules, self.settings)
+
+
 _INNER_SENTENCE_END = re.compile(r"[.!?…]\s+[A-ZÀ-Þ]")
 
 
-def _short_dek(article: Article) -> bool:
+def _short_dek(article: Article, settings: TextSettings) -> bool:
     dek = article.subtitle or ""
-    return word_count(dek) <= SHORT_DEK_WORDS and not _INNER_SENTENCE_END.search(dek)
+    return word_count(dek) <= settings.short_dek_words and not _INNER_SENTENCE_END.search(dek)
 
 
-def _scan_header(article: Article, rules: RuleSet, guess_dek: bool) -> tuple[dict[int, set[int]], set[str]]:
+def _scan_header(
+    article: Article, rules: RuleSet, settings: TextSettings, guess_dek: bool
+) -> tuple[dict[int, set[int]], set[str]]:
     """The header lines (paragraph index -> line numbers) and the kinds found; fills the fields."""
     patterns = rules.header
-    lines = (line for line in _header_lines(article) if not _is_noise(line.text, rules, article.language))
+    lines = (line for line in _header_lines(article, settings) if not _is_noise(line.text, rules, article.language))
     consumed: dict[int, set[int]] = {}
     kinds: set[str] = set()
     seen_byline = False
@@ -146,6 +161,7 @@ def _scan_header(article: Article, rules: RuleSet, guess_dek: bool) -> tuple[dic
             seen_byline,
             after_title,
             guess_dek,
+            settings.dateline_max_words,
         )
         if kind == "body":
             break
@@ -175,12 +191,13 @@ def _classify(
     seen_byline: bool,
     after_title: bool,
     guess_dek: bool = True,
+    dateline_max_words: int = SHIPPED.text.dateline_max_words,
 ) -> str:
-    if article.title and normalize_key(line) == normalize_key(article.title):
+    if article.title and article.key(line) == article.key(article.title):
         return "title_repeat"
     if _read_byline(article, line, patterns):
         return "byline"
-    if (article.title or seen_byline) and article.dateline is None and word_count(line) <= 6:
+    if (article.title or seen_byline) and article.dateline is None and word_count(line) <= dateline_max_words:
         for pattern in patterns.datelines:
             match = pattern.fullmatch(line)
             if match and any(len(w) >= 3 and w.isupper() for w in match.group("dateline").split()):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
+# str.translate is fast on ASCII text and slow (a dict lookup per character) on any other, which
+# rarely holds a curly quote in every paragraph: other text is translated only when it holds one.
+_QUOTE_CHARS = re.compile("[" + "".join(chr(code) for code in _QUOTES) + "]")
 _WORDS = re.compile(r"\w+")
 _EDGE_PUNCTUATION = " \"'.,;:!?()[]-–—…*•·|/"
 
@@ -15,13 +18,21 @@ def squash_spaces(text: str) -> str:
 
 def normalize_key(text: str) -> str:
     """The key under which two paragraphs count as the same: case, spacing and quote style ignored."""
-    key = " ".join(text.translate(_QUOTES).casefold().split())
+    if text.isascii() or _QUOTE_CHARS.search(text):
+        text = text.translate(_QUOTES)
+    key = " ".join(text.casefold().split())
     # Edge punctuation differences ("Foo." vs "Foo") do not make a different paragraph.
     return key.strip(_EDGE_PUNCTUATION)
 
 
 def words(text: str) -> list[str]:
     return _WORDS.findall(text.casefold())
+
+
+def key_words(key: str) -> list[str]:
+    """words(text) from normalize_key(text): the key only folds case (as words does), squashes
+    spaces and maps or strips quotes and edge punctuation, none of which is a word character."""
+    return _WORDS.findall(key)
 
 
 def word_count(text: str) -> int:

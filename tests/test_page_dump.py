@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline import page_dump
 from pipeline.page_dump import article_region, is_page_dump
 from pipeline.page_lines import article_scores, continues, headline_line, paragraphs_of, stop_words
-from pipeline.rules import PageDumpSettings
+from pipeline.settings import SHIPPED
 
 from .conftest import FIXTURES
 
@@ -22,7 +22,7 @@ FOOTER = ["About us", "Contact", "Careers", "Privacy Policy", "Terms of Use", "C
 
 
 def test_dump_detection() -> None:
-    settings = PageDumpSettings()
+    settings = SHIPPED.page_dump
     assert is_page_dump(MENU * 3 + BODY + FOOTER, settings)
     assert not is_page_dump(BODY * 12, settings)  # long prose lines: an article, however long
     assert not is_page_dump(MENU, settings)  # too few lines to judge
@@ -119,7 +119,7 @@ def test_stop_words_come_from_the_page_language() -> None:
 
 def test_scores_are_probabilities_per_line() -> None:
     lines = ["Council approves budget | Riverside Post", *MENU * 2, "Council approves budget", *BODY, *FOOTER]
-    settings = PageDumpSettings()
+    settings = SHIPPED.page_dump
     scores = article_scores(lines, settings, article_region(lines, settings))
     assert len(scores) == len(lines) and all(0.0 <= s <= 1.0 for s in scores)
     body = [scores[lines.index(line)] for line in BODY]

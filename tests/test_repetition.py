@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.steps import repeated_span
+from pipeline.text import key_words, normalize_key, words
 
 SENTENCE = "The harbor authority said on Monday that construction would begin in May and last two summers."
 
@@ -61,3 +64,26 @@ def test_paragraph_repeating_the_title_is_dropped(clean_text) -> None:  # type: 
     assert article.title == "Harbor wall to be built in Vardo"
     assert [p.text for p in article.paragraphs] == [SENTENCE]
     assert [r.rule for r in article.removed] == ["repeat.title"]
+
+
+@given(st.text())
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+def test_words_of_the_key_are_the_words_of_the_text(text: str) -> None:
+    assert key_words(normalize_key(text)) == words(text)
+
+
+@pytest.mark.parametrize("text", ["“Don’t” — «Straße» ‚x‘ `y`", "ǅemal ﬁnd İstanbul ΣΑΣ", "a\u00a0b\u2028c\x1cd"])
+def test_words_of_the_key_on_folding_and_spaces(text: str) -> None:
+    assert key_words(normalize_key(text)) == words(text)
+
+
+QUOTED = ["“Don’t”", "„Ja“, sagte sie.", "«Oui»", "`x`", "Straße ’s"]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.sampled_from(QUOTED))
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+def test_normalize_key_translates_quotes_only_when_there_are_any(text: str) -> None:
+    """The key is what translating every text would give (text without curly quotes skips it)."""
+    from pipeline.text import _EDGE_PUNCTUATION, _QUOTES
+
+    assert normalize_key(text) == " ".join(text.translate(_QUOTES).casefold().split()).strip(_EDGE_PUNCTUATION)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.page_dump import many_short_lines
-from pipeline.rules import PageDumpSettings
+from pipeline.settings import SHIPPED
 
 RECIPE = """Plum and almond traybake
 A soft sponge with sharp plums, the cake our neighbour brings to every street party in September.
@@ -145,7 +145,7 @@ Good afternoon and welcome to our live coverage.
 @pytest.mark.parametrize("text", [RECIPE, LIST_ARTICLE, INTERVIEW, LIVE_BLOG], ids=["recipe", "list", "qa", "live"])
 def test_short_line_article_comes_through_whole(clean_text, text: str) -> None:  # type: ignore[no-untyped-def]
     lines = [line for line in text.splitlines() if line.strip()]
-    assert many_short_lines(lines, PageDumpSettings())  # the screen alone would take it for a page dump
+    assert many_short_lines(lines, SHIPPED.page_dump)  # the screen alone would take it for a page dump
     article = clean_text(text)
     assert not article.page_dump
     body = [p.text for p in article.paragraphs]

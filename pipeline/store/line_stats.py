@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..corpus import LearnedSettings, learned_from_rows
+from ..corpus import learned_from_rows
+from ..settings import LearnedSettings, load_settings
 from .sql import statement
 from .staging import stage_transaction
 
@@ -30,7 +31,7 @@ def learned_rules(
     engine: sa.Engine, settings: LearnedSettings | None = None, source: str | None = None
 ) -> list[tuple[str, int, int, int, str]]:
     """(source, line_hash, articles, source_articles, sample) of each learned line, most frequent first."""
-    settings = settings or LearnedSettings()
+    settings = settings or load_settings().learned
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(statement("learned_lines")),

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from ..corpus import BANDS
 from ..db import raw_connection, rollback
 from ..faults import maybe_hang
+from ..settings import QuarantineSettings, load_settings
 from .clusters import assign_clusters
 from .sql import statement
 from .staging import drop_stage
@@ -29,18 +30,6 @@ from .tables import ARTICLE_COLUMNS, CHILD_TABLES
 # One publish at a time: two publishes would upsert articles, rename clusters and fill the LSH
 # index in different orders, and could deadlock. Cleaning, the bulk of the work, stays parallel.
 PUBLISH_LOCK = "newsclean:publish"
-
-
-@dataclass(frozen=True)
-class QuarantineSettings:
-    """An article is quarantined when it loses max_ratio of its input or more, or when its removal
-    ratio is over its source's mean + sigmas standard deviations and min_excess above the mean, in
-    a source with at least min_source_articles stored articles."""
-
-    max_ratio: float = 0.8
-    sigmas: float = 3.0
-    min_excess: float = 0.25
-    min_source_articles: int = 20
 
 
 @dataclass
@@ -139,7 +128,8 @@ def publish_run(
                 cursor.execute("SET LOCAL random_page_cost = 1.1")
                 cursor.execute(f"SET LOCAL search_path = {stage}, public")
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (PUBLISH_LOCK,))
-                publish = Publish(connection, cursor, batch_id, stage, files_seen, quarantine or QuarantineSettings())
+                limits = quarantine or load_settings().quarantine
+                publish = Publish(connection, cursor, batch_id, stage, files_seen, limits)
                 for name, phase in PHASES:
                     if on_phase:
                         on_phase(name)
