@@ -18,9 +18,9 @@ except ImportError:  # Python 3.10
     import sre_constants as sre
     import sre_parse
 
-import yaml
 
 from .settings import SHIPPED, PageDumpSettings
+from .yaml_files import read_mapping
 
 SCOPES = ("paragraph", "span")
 CATEGORIES = ("caption", "agency", "newsletter", "share", "related", "ad", "comments", "paywall", "furniture")
@@ -305,7 +305,7 @@ def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSett
     page_dump: dict[str, Any] = {}
     thread: dict[str, list[str]] = {"buttons": [], "signatures": [], "timestamps": []}
     for path in [*shipped_rules_paths(), *(extra or [])]:
-        data = _read_yaml(path)
+        data = read_mapping(path, RulesError, "rules", "a mapping with a 'rules' list")
         file_languages = data.get("languages")  # a file-wide default for its rules
         page_dump.update(data.get("page_dump") or {})
         for key, patterns in (data.get("comment_thread") or {}).items():
@@ -337,18 +337,6 @@ def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSett
             inline_datelines=tuple(re.compile(p) for p in header["inline_datelines"]),
         ),
     )
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise RulesError(f"{path}: expected a mapping with a 'rules' list at the top")
-    return data
 
 
 def _check_pattern(path: Path | str, name: str, pattern: str) -> str:

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
+from .yaml_files import read_mapping
 
 SETTINGS_ENV = "NEWSCLEAN_SETTINGS"
 
@@ -170,15 +170,7 @@ def _load(override: Path | str | None) -> Settings:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SettingsError(f"{path}: cannot read settings: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SettingsError(f"{path}: expected a mapping of sections (repetition:, text:, ...) at the top")
-    return data
+    return read_mapping(path, SettingsError, "settings", "a mapping of sections (repetition:, text:, ...)")
 
 
 def _keys(data: dict[str, Any]) -> list[str]:
