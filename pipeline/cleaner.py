@@ -46,7 +46,7 @@ class Cleaner:
         # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
         # need another look, and a full round follows whenever they find something, so that
         # cleaning clean output is a no-op.
-        self._recheck = ApplyRules(self.rules, windowed_only=True)
+        self._recheck = ApplyRules(self.rules, windowed_only=True, context=self.settings.rule_context)
 
     @classmethod
     def from_files(

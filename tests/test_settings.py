@@ -15,6 +15,7 @@ import pytest
 from pipeline import Cleaner, RawArticle
 from pipeline.cleaner import parse
 from pipeline.settings import SETTINGS_ENV, SHIPPED, Settings, SettingsError, load_settings, shipped_settings_path
+from pipeline.steps import ApplyRules
 
 from .conftest import run_cli
 
@@ -87,6 +88,16 @@ def test_an_override_file_changes_a_threshold_and_the_behaviour(
     assert len(clean(text, changed)) == changed_count
     if "min_span_chars" in override:
         assert clean(text)[-1] == REPEAT and clean(text, changed)[-1] == f"{REPEAT} {REPEAT}"
+
+
+def test_the_recheck_rounds_read_the_same_rule_context(tmp_path: Path) -> None:
+    """The head/tail re-check after paragraphs moved applies the rules with the cleaner's own
+    context thresholds, not the shipped ones."""
+    changed = load_settings(write(tmp_path, "rule_context:\n  article_prose_words: 40\n  link_line_words: 9\n"))
+    cleaner = Cleaner.from_files(settings=changed)
+    rule_steps = [step for step in [*cleaner.steps, cleaner._recheck] if isinstance(step, ApplyRules)]
+    assert [step.windowed_only for step in rule_steps] == [False, True]
+    assert all(step.context == changed.rule_context != SHIPPED.rule_context for step in rule_steps)
 
 
 def test_wrap_width_decides_hard_wrapped_blocks(tmp_path: Path) -> None:
