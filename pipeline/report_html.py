@@ -75,6 +75,17 @@ def category_color(category: str) -> str:
 # ---------------------------------------------------------------- data
 
 
+class RemovalRatio:
+    """Rows that count removed and input characters (a source, a batch, an article) share their ratio."""
+
+    removed_chars: int
+    input_chars: int
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio_of(self.removed_chars, self.input_chars)
+
+
 @dataclass(frozen=True)
 class RuleCount:
     category: str
@@ -84,20 +95,16 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
-class SourceRatio:
+class SourceRatio(RemovalRatio):
     source: str
     articles: int
     quarantined: int
     removed_chars: int
     input_chars: int
 
-    @property
-    def ratio(self) -> float | None:
-        return ratio_of(self.removed_chars, self.input_chars)
-
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(RemovalRatio):
     batch_id: str
     status: str
     articles: int
@@ -105,10 +112,6 @@ class TrendPoint:
     quarantined: int
     removed_chars: int
     input_chars: int
-
-    @property
-    def ratio(self) -> float | None:
-        return ratio_of(self.removed_chars, self.input_chars)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class Piece:
 
 
 @dataclass
-class ArticleView:
+class ArticleView(RemovalRatio):
     article_id: int
     title: str | None
     source: str | None
@@ -162,10 +165,6 @@ class ArticleView:
     paragraphs: list[Kept] = field(default_factory=list)
     removals: list[Piece] = field(default_factory=list)
     captions: list[tuple[str, str | None]] = field(default_factory=list)
-
-    @property
-    def ratio(self) -> float | None:
-        return ratio_of(self.removed_chars, self.input_chars)
 
 
 @dataclass
