@@ -94,14 +94,18 @@ def test_dag_run_loads_a_day_and_a_second_run_changes_nothing(airflow_env: dict[
     assert snapshot(engine) == first
 
 
-def test_broken_batch_fails_the_quality_check(airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path) -> None:
-    # A broken scrape: every page is a photo gallery around a single line of text.
+def write_broken_scrape(folder: Path) -> None:
+    """A broken scrape: every page is a photo gallery around a single line of text."""
     gallery = " ".join(
         f"Combined Shape Caption Boats in the harbor at dawn, picture {n}. (AP Photo/Erik Lund) Credit: Erik Lund"
         for n in range(12)
     )
     for n in range(3):
-        (tmp_path / f"page{n}.txt").write_text(f"Story {n} of the harbor.\n\n{gallery}", encoding="utf-8")
+        (folder / f"page{n}.txt").write_text(f"Story {n} of the harbor.\n\n{gallery}", encoding="utf-8")
+
+
+def test_broken_batch_fails_the_quality_check(airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path) -> None:
+    write_broken_scrape(tmp_path)
     ok, states = run_dag(airflow_env, {"batch": "broken", "input_dir": str(tmp_path)})
     assert not ok
     assert states["check_removal_ratio"] == "failed"
@@ -251,12 +255,7 @@ def test_an_all_rejected_batch_fails_visibly_and_checks_are_not_retried(
 
 
 def test_a_failed_check_fails_at_once(airflow_env: dict[str, str], engine: sa.Engine, tmp_path: Path) -> None:
-    gallery = " ".join(
-        f"Combined Shape Caption Boats in the harbor at dawn, picture {n}. (AP Photo/Erik Lund) Credit: Erik Lund"
-        for n in range(12)
-    )
-    for n in range(3):
-        (tmp_path / f"page{n}.txt").write_text(f"Story {n} of the harbor.\n\n{gallery}", encoding="utf-8")
+    write_broken_scrape(tmp_path)
     dag = load_dag(airflow_env)
     dag_run = dag.test(run_conf={"batch": "broken", "input_dir": str(tmp_path)})
     check = next(ti for ti in dag_run.get_task_instances() if ti.task_id == "check_removal_ratio")
