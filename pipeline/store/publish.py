@@ -51,8 +51,9 @@ class Publish:
         self.cursor.execute(statement(name), self.params)
 
 
-def _sql(name: str) -> Callable[[Publish], None]:
-    return lambda publish: publish.run(f"publish_{name}")
+def _sql(name: str) -> tuple[str, Callable[[Publish], None]]:
+    """A phase that is one named statement: sql/store/publish_<name>.sql."""
+    return name, lambda publish: publish.run(f"publish_{name}")
 
 
 def _cluster(publish: Publish) -> None:
@@ -87,20 +88,20 @@ def _drop_staging(publish: Publish) -> None:
 
 
 PHASES: list[tuple[str, Callable[[Publish], None]]] = [
-    ("choose_copies", _sql("choose_copies")),
-    ("find_changes", _sql("find_changes")),
-    ("find_retired", _sql("find_retired")),
-    ("retire_signatures", _sql("retire_signatures")),
+    _sql("choose_copies"),
+    _sql("find_changes"),
+    _sql("find_retired"),
+    _sql("retire_signatures"),
     ("cluster", _cluster),
-    ("removal_stats", _sql("removal_stats")),
-    ("judge_quarantine", _sql("judge_quarantine")),
-    ("delete_undelivered", _sql("delete_undelivered")),
+    _sql("removal_stats"),
+    _sql("judge_quarantine"),
+    _sql("delete_undelivered"),
     ("write_articles", _write_articles),
-    ("list_written", _sql("list_written")),
+    _sql("list_written"),
     ("write_children", _write_children),
-    ("index_signatures", _sql("index_signatures")),
-    ("learned_samples", _sql("learned_samples")),
-    ("record_rejected", _sql("record_rejected")),
+    _sql("index_signatures"),
+    _sql("learned_samples"),
+    _sql("record_rejected"),
     ("close_ledger", _close_ledger),
     ("drop_staging", _drop_staging),
 ]
