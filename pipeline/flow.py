@@ -139,17 +139,13 @@ def source_from_path(name: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def learn_shard(engine: sa.Engine, run: BatchRun, shard: int, on_file: Callable[[], None] | None = None) -> int:
+def learn_shard(engine: sa.Engine, run: BatchRun, shard: int) -> int:
     """Stage the countable raw paragraphs of every article of the shard, per source; the number
     of articles counted."""
     settings = load_settings().learned  # the shipped values, or NEWSCLEAN_SETTINGS's
     sources: Counter[str] = Counter()
-    last = None
     with shard_writer(engine, run.stage, shard, LEARN_TABLES) as writer:
-        for item, result in _articles(run, engine, shard):
-            if on_file and last is not None and item is not last:
-                on_file()
-            last = item
+        for _, result in _articles(run, engine, shard):
             if isinstance(result, ReadError):
                 continue
             source, hashes = learnable_lines(result, settings)
@@ -160,8 +156,6 @@ def learn_shard(engine: sa.Engine, run: BatchRun, shard: int, on_file: Callable[
                 writer.write(LINES, (source, value))
         for source, count in sorted(sources.items()):
             writer.write(SOURCES, (source, count))
-    if on_file and last is not None:
-        on_file()
     return sum(sources.values())
 
 
@@ -181,7 +175,6 @@ def clean_shard(
     run: BatchRun,
     shard: int,
     rules_files: Sequence[Path | str] = (),
-    on_file: Callable[[], None] | None = None,
 ) -> ShardCounts:
     """Clean every article of the shard once, with what the corpus (this batch included) has
     taught, and stage its rows; the shard's counts."""
@@ -194,8 +187,6 @@ def clean_shard(
         for item, result in _articles(run, engine, shard):
             if item is not last:
                 counts.files += 1
-                if on_file and last is not None:
-                    on_file()
                 last = item
             if isinstance(result, ReadError):
                 counts.rejected += 1
@@ -211,8 +202,6 @@ def clean_shard(
                 continue
             write_article(writer, article, (shard << 32) | counts.articles, minhasher)
             counts.articles += 1
-    if on_file and last is not None:
-        on_file()
     return counts
 
 
