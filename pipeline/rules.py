@@ -236,9 +236,6 @@ class RuleSet:
     page_dump: PageDumpSettings = SHIPPED.page_dump
     comment_thread: CommentThreadPatterns = CommentThreadPatterns()
     # Per-language selections, filled on first use: one per rule set (so per cleaner), never shared.
-    _by_language: dict[str | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
     _selections: dict[tuple[str | None, bool], Selection] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -254,26 +251,18 @@ class RuleSet:
         """Every language some rule is written for."""
         return frozenset(code for r in self.rules for code in (r.languages or ()))
 
-    def for_language(self, language: str | None) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-        """(span rules, paragraph rules) that apply to an article in this language, in file order."""
-        if language not in self._by_language:
-            self._by_language[language] = (
-                tuple(r for r in self.span_rules if r.applies_to(language)),
-                tuple(r for r in self.paragraph_rules if r.applies_to(language)),
-            )
-        return self._by_language[language]
-
     def selection(self, language: str | None, windowed_only: bool = False) -> Selection:
         """The rules for an article in this language (only the head/tail ones when windowed_only),
-        with their screens; built on first use and kept with the rule set."""
+        in file order, with their screens; built on first use and kept with the rule set."""
         key = (language, windowed_only)
         selected = self._selections.get(key)
         if selected is None:
-            span_rules, paragraph_rules = self.for_language(language)
-            if windowed_only:
-                span_rules = tuple(r for r in span_rules if r.windowed)
-                paragraph_rules = tuple(r for r in paragraph_rules if r.windowed)
-            selected = self._selections[key] = Selection(span_rules, paragraph_rules)
+            def wanted(rule: Rule) -> bool:
+                return rule.applies_to(language) and (rule.windowed or not windowed_only)
+
+            selected = self._selections[key] = Selection(
+                tuple(filter(wanted, self.span_rules)), tuple(filter(wanted, self.paragraph_rules))
+            )
         return selected
 
     def noise_rule(self, text: str, words: int, language: str | None = None) -> Rule | None:
