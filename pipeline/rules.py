@@ -228,6 +228,22 @@ class Selection:
             )
         return found
 
+    def first_match(
+        self, text: str, words: int, at: tuple[int, int] | None = None
+    ) -> tuple[Rule, re.Match[str]] | None:
+        """The first paragraph rule (in file order) whose pattern matches the whole text, with its
+        match; `at` = (index, count) of the paragraph also checks head/tail windows (None: windows
+        aside)."""
+        for requires, windowed, fullmatch, rule in self.candidates(text, words):
+            if requires is not None and requires not in text:
+                continue
+            if at is not None and windowed and not rule.applies_at(at[0], at[1], words):
+                continue
+            match = fullmatch(text)
+            if match:
+                return rule, match
+        return None
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -267,12 +283,8 @@ class RuleSet:
 
     def noise_rule(self, text: str, words: int, language: str | None = None) -> Rule | None:
         """The first paragraph rule whose pattern matches the whole text, windows aside."""
-        for requires, _, fullmatch, rule in self.selection(language).candidates(text, words):
-            if requires is not None and requires not in text:
-                continue
-            if fullmatch(text):
-                return rule
-        return None
+        found = self.selection(language).first_match(text, words)
+        return found[0] if found else None
 
 
 def default_rules_path() -> Path:

@@ -293,15 +293,7 @@ def _first_match(
 ) -> tuple[Rule | None, re.Match[str] | None]:
     if text[:1] == "|" or text[-1:] == "|":
         text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
-    for requires, windowed, fullmatch, rule in selected.candidates(text, words):
-        if requires is not None and requires not in text:
-            continue
-        if windowed and not rule.applies_at(index, count, words):
-            continue
-        match = fullmatch(text)
-        if match:
-            return rule, match
-    return None, None
+    return selected.first_match(text, words, (index, count)) or (None, None)
 
 
 def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:
