@@ -178,13 +178,13 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
 
 
 def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
-    for node in _json_ld_articles(tree):
+    nodes = list(_json_ld_articles(tree))
+    for node in nodes:
         content.title = content.title or _value(node.get("headline") or node.get("name"))
         content.published = content.published or to_iso(_value(node.get("datePublished")))
         content.updated = content.updated or to_iso(_value(node.get("dateModified")))
         content.authors = content.authors or _authors(node.get("author"))
         content.section = content.section or _value(node.get("articleSection"))
-        content.url = content.url or _value(node.get("url"))
     meta = _meta_map(tree)
     content.title = content.title or meta.get("og:title") or meta.get("twitter:title")
     content.published = content.published or to_iso(
@@ -194,9 +194,7 @@ def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
     content.section = content.section or meta.get("article:section")
     if not content.authors and meta.get("author") and not meta["author"].startswith("http"):
         content.authors = [meta["author"]]
-    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
-    canonical = next(canonicals, None)
-    content.url = content.url or meta.get("og:url") or canonical
+    content.url = _url(tree, nodes, meta)
     if not content.title:
         heading = next(tree.iter("h1"), None)
         heading = heading if heading is not None else next(tree.iter("title"), None)
@@ -205,6 +203,21 @@ def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
         time_tag = next((tag for tag in tree.iter("time") if tag.get("datetime") is not None), None)
         if time_tag is not None:
             content.published = to_iso(time_tag.get("datetime"))
+
+
+def page_url(tree: HtmlElement) -> str | None:
+    """The page's own URL, as the metadata pass reads it (the learn pass names sources by it too)."""
+    return _url(tree, list(_json_ld_articles(tree)), _meta_map(tree))
+
+
+def _url(tree: HtmlElement, json_ld: list[dict[str, Any]], meta: dict[str, str]) -> str | None:
+    """The first JSON-LD article's url, else og:url, else the canonical link."""
+    for node in json_ld:
+        url = _value(node.get("url"))
+        if url:
+            return url
+    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
+    return meta.get("og:url") or next(canonicals, None)
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:

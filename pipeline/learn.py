@@ -8,13 +8,13 @@ elements are read from one lxml parse, which yields the same paragraph texts the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
 from lxml import etree
 
+from . import html_extract
 from .corpus import countable, line_hash
 from .document import RawArticle
 from .readers import url_host
@@ -23,10 +23,6 @@ from .structure import split_paragraphs
 from .text import squash_spaces
 
 BLOCK_XPATH = "//p|//li|//h1|//h2|//h3|//h4|//h5|//h6|//blockquote|//td|//dd|//dt|//figcaption"
-ARTICLE_TYPES = frozenset(
-    "newsarticle article reportagenewsarticle blogposting analysisnewsarticle opinionnewsarticle webpage report"
-    " socialmediaposting liveblogposting".split()
-)
 
 
 def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | None, list[int]]:
@@ -38,7 +34,7 @@ def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | N
     elif raw.html is not None:
         tree = _parse(raw.html)
         texts = list(_blocks(tree)) if tree is not None else []
-        page_url = _page_url(tree) if tree is not None and not raw.url else None
+        page_url = html_extract.page_url(tree) if tree is not None and not raw.url else None
     else:
         texts = []
     source = raw.source or url_host(raw.url or page_url) or raw.fallback_source
@@ -57,32 +53,3 @@ def _blocks(tree: Any) -> Iterator[str]:
         text = squash_spaces(element.text_content())
         if text:
             yield text
-
-
-def _page_url(tree: Any) -> str | None:
-    """The page's URL as the HTML extractor reads it: JSON-LD, then og:url, then the canonical link."""
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            url = _json_ld_url(json.loads(script))
-        except (json.JSONDecodeError, TypeError, RecursionError):
-            continue
-        if url:
-            return url
-    for xpath in ('//meta[@property="og:url"]/@content', '//link[@rel="canonical"]/@href'):
-        values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
-        if values:
-            return values[0]
-    return None
-
-
-def _json_ld_url(data: Any) -> str | None:
-    if isinstance(data, list):
-        return next((url for item in data if (url := _json_ld_url(item))), None)
-    if not isinstance(data, dict):
-        return None
-    kinds = data.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    url = data.get("url")
-    if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and isinstance(url, str) and url.strip():
-        return squash_spaces(url)
-    return _json_ld_url(data["@graph"]) if "@graph" in data else None

@@ -5,11 +5,15 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from pipeline import Cleaner, RawArticle
 from pipeline.corpus import line_hash
 from pipeline.db import raw_connection
+from pipeline.learn import learnable_lines
 from pipeline.runner import run_batch
+from pipeline.settings import SHIPPED
 from pipeline.store.line_stats import learned_rules, veto_learned
 from pipeline.store.sql import statement
 
@@ -216,3 +220,28 @@ def test_minhash_signatures_estimate_jaccard_and_are_deterministic() -> None:
     assert (one.signature(text) == two.signature(text)).all()
     assert estimated_jaccard(one.signature(text), one.signature(edited)) >= 0.7
     assert estimated_jaccard(one.signature(text), one.signature(other)) <= 0.1
+
+
+PAGE_BODY = "<p>The harbour authority said on Monday that the new sea wall would be finished by spring.</p>"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<script type="application/ld+json">{"@type": "NewsArticle", "url": ["https://one.example/a"]}</script>',
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebSite", "url": "https://site.example/"},'
+        ' {"@type": "BlogPosting", "url": "https://two.example/b"}]}</script>',
+        '<meta name="og:url" content="https://three.example/c">',
+        '<link rel="canonical" href="https://four.example/d"><meta property="og:url" content="https://five.example/e">',
+        '<link rel="alternate canonical" href="https://six.example/f">',
+    ],
+    ids=["json-ld url list", "json-ld graph", "og:url as name", "og:url before canonical", "canonical"],
+)
+def test_the_learn_pass_names_an_html_page_s_source_as_the_cleaner_does(head: str) -> None:
+    """Line statistics are counted per source before cleaning; the cleaner must look them up under
+    the same source, so both read the page's URL with one function."""
+    page = f"<html><head>{head}</head><body><article>{PAGE_BODY}</article></body></html>"
+    raw = RawArticle(source_file="page.html", html=page)
+    learned_source, _ = learnable_lines(raw, SHIPPED.learned)
+    assert learned_source == Cleaner.from_files().clean(raw).source
+    assert learned_source is not None and learned_source.endswith(".example")
