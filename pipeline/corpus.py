@@ -11,14 +11,15 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, ClassVar
 
 from .document import Article, Paragraph
 from .settings import SHIPPED, LearnedSettings
 from .steps import ParagraphFilter, Verdict
 from .text import normalize_key, word_count
+
+if TYPE_CHECKING:  # numpy is imported where signatures are made: cleaning alone never needs it
+    import numpy as np
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^4)^32: 0.9998 at J=0.7, 0.87 at J=0.5, 0.003 at J=0.1
@@ -59,6 +60,8 @@ class MinHasher:
             grams = {" ".join(tokens)}
         minhash = self._minhash(NUM_PERM, SEED)
         minhash.update(list(grams))  # the minimum over a set: order does not matter
+        import numpy as np
+
         return np.asarray(minhash.digest(), dtype=np.uint32)
 
 
@@ -67,6 +70,8 @@ def signature_bytes(signature: np.ndarray) -> bytes:
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(data, dtype="<u4")
 
 
@@ -82,7 +87,7 @@ def band_buckets(signature: np.ndarray) -> list[tuple[int, int]]:
 
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.mean(a == b))
+    return float((a == b).mean())
 
 
 class UnionFind:

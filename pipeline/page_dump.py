@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .document import Article, Paragraph
-from .page_lines import article_lines
 from .settings import PageDumpSettings
 from .text import normalize_key, squash_spaces, word_count
 
@@ -161,6 +160,8 @@ class KeepArticleRegion:
         if region is None or not has_page_furniture(texts, region, self.settings):
             return
         article.page_dump = True
+        from .page_lines import article_lines  # the line model (numpy): only page dumps need it
+
         keep = article_lines(texts, self.settings, region)
         kept = [index for index, flag in enumerate(keep) if flag]
         first, last = (kept[0], kept[-1]) if kept else (len(texts), -1)
