@@ -75,6 +75,7 @@ FEATURES = (
     "inside the densest run of prose",
     "log lines from that run",
     "no headline found",
+    "log lines of its paragraph",
 )
 NEIGHBOUR_FEATURES = (
     "score",
@@ -118,15 +119,37 @@ def continues(previous: str, line: str) -> bool:
     return not _SENTENCE_END.search(previous) and (line[:1].islower() or bool(_CONTINUES.match(line)))
 
 
-def paragraphs_of(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """(first, last) line index of each paragraph, inline fragments joined."""
-    spans: list[list[int]] = []
+def paragraphs_of(lines: Sequence[str], max_lines: int = 12) -> list[tuple[int, int]]:
+    """(first, last) line index of each paragraph, inline fragments joined: a line that continues
+    the one above; and a run of up to max_lines lines, none of which ends a sentence until the last
+    does, when a continued line is among them (a sentence whose links each became a text node of
+    their own). Without one, such a run is a byline, a timestamp and a comment, or a menu."""
+    spans: list[tuple[int, int]] = []
     for index, line in enumerate(lines):
         if spans and continues(lines[index - 1], line):
-            spans[-1][1] = index
+            spans[-1] = (spans[-1][0], index)
         else:
-            spans.append([index, index])
-    return [(first, last) for first, last in spans]
+            spans.append((index, index))
+    joined: list[tuple[int, int]] = []
+    k = 0
+    while k < len(spans):
+        end = _sentence_run_end(lines, spans, k, max_lines)
+        joined.append((spans[k][0], spans[end][1]))
+        k = end + 1
+    return joined
+
+
+def _sentence_run_end(lines: Sequence[str], spans: Sequence[tuple[int, int]], k: int, max_lines: int) -> int:
+    """The last span of the sentence that starts with span k (k itself when there is none)."""
+    first, end = spans[k][0], k
+    while (
+        not _SENTENCE_END.search(lines[spans[end][1]])
+        and end + 1 < len(spans)
+        and spans[end + 1][1] - first < max_lines
+    ):
+        end += 1
+    continued = any(last > start for start, last in spans[k : end + 1])
+    return end if end > k and continued and _SENTENCE_END.search(lines[spans[end][1]]) else k
 
 
 def headline_line(lines: Sequence[str]) -> int | None:
@@ -226,6 +249,7 @@ def line_features(
             1.0 if inside else 0.0,
             math.log1p(min(abs(index - region[0]), abs(index - region[1]))) if region and not inside else 0.0,
             1.0 if headline is None else 0.0,
+            math.log(spans[paragraph_of[index]][1] - spans[paragraph_of[index]][0] + 1),
         )
     return rows
 
@@ -252,9 +276,7 @@ def logistic(rows: np.ndarray, means: Sequence[float], scales: Sequence[float], 
     return np.asarray(1.0 / (1.0 + np.exp(-(z @ w[:-1] + w[-1]))))
 
 
-def article_scores(
-    lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None
-) -> np.ndarray:
+def article_scores(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> np.ndarray:
     """P(the line is article text) for every line of a page dump."""
     from . import page_lines_model as model
 

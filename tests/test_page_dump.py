@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline import page_lines
 from pipeline.page_dump import article_region, is_page_dump
 from pipeline.page_lines import article_scores, continues, headline_line, paragraphs_of, stop_words
@@ -87,11 +89,27 @@ def test_the_run_under_the_headline_beats_a_longer_thread_elsewhere(clean_text) 
 
 
 def test_inline_fragments_are_read_as_one_paragraph() -> None:
-    lines = ["Trains run via", "Austria", "or via", "Switzerland", ", with delays.", "Contact", "us"]
     # A line that starts lower-case or with punctuation continues the one above unless that one
-    # ended a sentence; a capitalized line (a linked name, a menu item) starts its own.
-    assert paragraphs_of(lines) == [(0, 0), (1, 2), (3, 4), (5, 6)]
+    # ended a sentence ...
     assert continues("the mayor said", "on Monday") and not continues("He left.", "on Monday")
+    assert paragraphs_of(["Contact", "us", "Imprint"]) == [(0, 1), (2, 2)]
+    # ... and a sentence whose links became lines of their own (a capitalized linked name among
+    # them) is one paragraph up to the line that ends it.
+    sentence = ["Trains run via", "Austria", "or via", "Switzerland", ", with delays."]
+    assert paragraphs_of([*sentence, "Contact", "us"]) == [(0, 4), (5, 6)]
+    assert paragraphs_of(["Home", *sentence, "Next."]) == [(0, 5), (6, 6)]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Anna Smith", "2 hours ago", "I have lived here for years and never saw it."],  # a comment's head
+        ["News", "Sport", "Weather", "Contact us."],  # a menu
+        ["Trains run via", "Austria", *["or via", "Switzerland"] * 6, "."],  # no end within 12 lines
+    ],
+)
+def test_lines_that_only_end_together_are_not_a_sentence(lines: list[str]) -> None:
+    assert paragraphs_of(lines)[0] == (0, 0)
 
 
 def test_the_headline_is_found_when_the_title_carries_the_site_name() -> None:
