@@ -12,7 +12,12 @@ benchmark prints per batch:
 - the single-process clean rate of the same files (`pipeline clean --json` on the first
   --clean-sample articles of the batch, 0 = all of them), and end to end as a ratio of it;
 - the COPY floor: the batch's rows (articles, paragraphs, captions, removals, signatures, LSH
-  bands) COPYed into unindexed tables of the same columns, and the publish as a ratio of it.
+  bands) COPYed into unindexed tables of the same columns, and the publish as a ratio of it;
+- where the CPU goes, per article: the run's own processes (CLI and workers, from getrusage of
+  reaped children), the PostgreSQL server's processes (from /proc, when the server runs on this
+  machine), the single-process clean; and the ceiling those put on end to end vs single-process
+  clean with this many cores: cores x (1-process seconds per article) / (CPU seconds per article of
+  the whole run). No scheduling can beat it; only less work per article can.
 Uses DATABASE_URL when set, else a newsclean_bench database on the embedded server (its schema is
 dropped and recreated).
 """
@@ -24,6 +29,7 @@ import io
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -147,6 +153,44 @@ class PeakMemory:
         return sorted(self.peaks.values(), key=lambda item: (item[0], -item[1]))
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's reaped children and their reaped children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postmaster_pid(url: sa.URL) -> int | None:
+    """The pid of the server's postmaster when it runs on this machine: the parent of our backend."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    engine.dispose()
+    try:
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None  # a server on another machine (DATABASE_URL)
+
+
+def postgres_cpu(postmaster: int | None) -> float | None:
+    """CPU seconds used so far by the server: the postmaster's and its live children's own time,
+    plus what exited children left in the postmaster (it reaps the backends that have ended)."""
+    if postmaster is None:
+        return None
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == postmaster:
+            ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        elif int(fields[1]) == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_batch(folder: Path, batch: str, workers: int, url: sa.URL) -> tuple[dict[str, Any], float, list[Any]]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     started = time.perf_counter()
@@ -164,18 +208,19 @@ def run_batch(folder: Path, batch: str, workers: int, url: sa.URL) -> tuple[dict
     return json.loads(out), wall, peaks
 
 
-def clean_rate(folder: Path, sample: int) -> tuple[int, float]:
-    """Articles/s of single-process `pipeline clean --json` on the first `sample` articles."""
+def clean_rate(folder: Path, sample: int) -> tuple[int, float, float]:
+    """Articles/s of single-process `pipeline clean --json` on the first `sample` articles, and its
+    CPU seconds per article."""
     files, count = [], 0
     for path in sorted(folder.glob("*.jsonl")):
         files.append(str(path))
         count += sum(1 for _ in path.open(encoding="utf-8"))
         if sample and count >= sample:
             break
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     subprocess.run([sys.executable, "-m", "pipeline", "clean", "--json", *files], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
-    return count, count / (time.perf_counter() - started)
+    return count, count / (time.perf_counter() - started), (children_cpu() - cpu) / count
 
 
 def copy_floor(url: sa.URL, batch: str) -> float:
@@ -210,6 +255,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database of a previous run")
     args = parser.parse_args()
     url = bench_url()
+    # An open connection keeps the embedded server up between runs, so its CPU counters go on.
+    keeper = create_engine(url).connect()
+    postmaster = postmaster_pid(url)
     rng = random.Random(11)
     batches = max(1, args.articles // args.batch_size)
     print(f"{batches} batch(es) of {args.batch_size:,} articles (+2 % syndicated copies), {args.workers} workers")
@@ -221,8 +269,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
             folder = Path(tmp) / f"b{number:03d}"
             write_batch(folder, number, args.batch_size, args.per_file, rng)
+            own_cpu, server_cpu = children_cpu(), postgres_cpu(postmaster)
             report, wall, peaks = run_batch(folder, f"b{number:03d}", args.workers, url)
-            _, single = clean_rate(folder, args.clean_sample)
+            own_cpu, server_after = children_cpu() - own_cpu, postgres_cpu(postmaster)
+            _, single, single_cpu = clean_rate(folder, args.clean_sample)
         floor = copy_floor(url, f"b{number:03d}")
         timings = report["timings"]
         articles = report["articles"] + report["rejected"]
@@ -239,9 +289,20 @@ def main() -> None:
             f"{rate / single:>6.2f}  {rss}",
             flush=True,
         )
+        server = server_after - server_cpu if server_cpu is not None and server_after is not None else None
+        total_cpu = own_cpu + (server or 0.0)
+        ceiling = (os.cpu_count() or 1) * (1 / single) / (total_cpu / articles)
+        print(
+            f"      CPU ms/article: run {1000 * own_cpu / articles:.2f} + postgres "
+            + (f"{1000 * server / articles:.2f}" if server is not None else "n/a")
+            + f" = {1000 * total_cpu / articles:.2f}; 1-process clean {1000 * single_cpu:.2f} "
+            f"({1000 / single:.2f} wall); e2e/1p ceiling on {os.cpu_count()} cores: {ceiling:.2f}",
+            flush=True,
+        )
         if args.phases:  # where the publish goes: its slowest phases, in seconds
             phases = sorted(timings["publish_phases"].items(), key=lambda item: -item[1])[:6]
             print("      publish phases: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases), flush=True)
+    keeper.close()
     total = time.perf_counter() - started_all
     print(f"total {total:.0f} s (generation and side measurements included); "
           f"per-article cost, last batch / first: x{costs[-1] / costs[0]:.2f}")  # fmt: skip
