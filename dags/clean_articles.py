@@ -92,7 +92,13 @@ def _fail_fast(error: Exception) -> Exception:
         ),
         "input_dir": Param(None, type=["null", "string"], description="defaults to $ARTICLES_RAW_DIR/<batch>"),
         "files_per_shard": Param(200, type="integer", minimum=1),
-        "max_removal_ratio": Param(0.75, type="number", minimum=0, maximum=1),
+        "max_removal_ratio": Param(
+            None,
+            type=["null", "number"],
+            minimum=0,
+            maximum=1,
+            description="defaults to checks.max_removal_ratio of the settings (0.75 shipped)",
+        ),
         "rules_files": Param([], type="array", description="extra rules files (YAML) on the workers"),
         "wait_for_marker": Param(
             None, type=["null", "string"], description="scheduled runs wait for this file in the folder, e.g. _SUCCESS"

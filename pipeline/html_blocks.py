@@ -338,7 +338,7 @@ def select_blocks(page: PageText, blocks: list[str], settings: HtmlSettings = SH
     reasons = [rules.drop_reason(item, within, main_end) for item, within in zip(evidence, inside, strict=True)]
     _drop_empty_sections(evidence, reasons)
     _drop_before_headline(evidence, reasons, settings)
-    selection = Selection(kept=lead_blocks(page, evidence), words=sum(item.words for item in evidence))
+    selection = Selection(kept=lead_blocks(page, evidence, settings), words=sum(item.words for item in evidence))
     selection.in_order = [(text, None) for text in selection.kept]
     for item, reason in zip(evidence, reasons, strict=True):
         selection.in_order.append((item.text, reason))
@@ -408,13 +408,14 @@ class _Rules:
         element = item.element
         if element is None:
             return None  # not found again: no evidence either way
-        if element.tag in _PARAGRAPH_TAGS and item.link_share >= 0.9 and item.words >= 3:
+        linked = item.link_share >= self.settings.link_block_share
+        if element.tag in _PARAGRAPH_TAGS and linked and item.words >= 3:
             # the links inside the block, or the block itself when a link holds it
             in_link = any(node.tag == "a" for node in item.chain[1:])
             links = [item.text] if in_link else [text for text in _link_texts(element) if text]
             if links and not all(_URL.match(text) for text in links):
                 return "link_paragraph"  # one teaser link standing as a paragraph ("related story" in the text)
-        if element.tag == "li" and item.link_share >= 0.9 and self._list_kind(element)[0]:
+        if element.tag == "li" and linked and self._list_kind(element)[0]:
             return "link_list"  # an item of a list of links (menus, "more stories")
         if self._furniture_container(item.chain, self.main if inside else None):
             return "furniture_container"
@@ -424,13 +425,13 @@ class _Rules:
             list_item = next((a for a in item.chain if a.tag == "li"), None)
             if list_item is not None and self._list_kind(list_item)[1]:
                 return "teaser_list"
-        if element.tag in HEADINGS and item.link_share >= 0.9 and self._in_card(item.chain):
+        if element.tag in HEADINGS and linked and self._in_card(item.chain):
             return "teaser_heading"  # a linked headline in a story card (an <article> apart from the main one)
         return None
 
     def _list_kind(self, item: HtmlElement) -> tuple[bool, bool]:
-        """Of the list around a list item: whether it is a list of links (3+ items, 80 %+ of them
-        all link text), and a list of teasers (3+ items, each holding a link)."""
+        """Of the list around a list item: whether it is a list of links (list_min_items or more,
+        link_list_share of them link text), and a list of teasers (as many, each holding a link)."""
         parent = item.getparent()
         if parent is None:
             return False, False
@@ -441,9 +442,10 @@ class _Rules:
             for child in items:
                 text = len(compact(" ".join(child.itertext())))
                 links = sum(len(compact(link)) for link in _link_texts(child))
-                linked += text > 0 and links >= 0.9 * text
+                linked += text > 0 and links >= self.settings.link_block_share * text
                 with_link += links > 0
-            kind = (len(items) >= 3 and linked >= 0.8 * len(items), len(items) >= 3 and with_link == len(items))
+            enough = len(items) >= self.settings.list_min_items
+            kind = (enough and linked >= self.settings.link_list_share * len(items), enough and with_link == len(items))
             self._lists[parent] = kind
         return kind
 
@@ -501,7 +503,7 @@ def _heading_level(item: BlockEvidence) -> int | None:
     return int(tag[1]) if tag in HEADINGS else None
 
 
-def lead_blocks(page: PageText, evidence: list[BlockEvidence]) -> list[str]:
+def lead_blocks(page: PageText, evidence: list[BlockEvidence], settings: HtmlSettings = SHIPPED.html) -> list[str]:
     """Prose between the headline (the last <h1> before the body) and the first body block: the
     article's lead, which extractors often leave out (it sits in the page header, or in a box
     named like a teaser). Only text written as sentences, two or more: a one-line dek or a byline
@@ -524,12 +526,16 @@ def lead_blocks(page: PageText, evidence: list[BlockEvidence]) -> list[str]:
         ):
             continue
         text = " ".join(" ".join(block.itertext()).split())
-        if word_count(text) < 8 or not text.endswith(_SENTENCE_END) or not _SENTENCE_BREAK.search(text):
+        if (
+            word_count(text) < settings.lead_min_words
+            or not text.endswith(_SENTENCE_END)
+            or not _SENTENCE_BREAK.search(text)
+        ):
             continue
         span = page.find(text, start)
         if span is None or span[1] > first.start:
             continue  # the block reaches into the body: a wrapper, not a lead
-        if sum(len(compact(link)) for link in _link_texts(block)) > 0.3 * len(compact(text)):
+        if sum(len(compact(link)) for link in _link_texts(block)) > settings.lead_max_link_share * len(compact(text)):
             continue
         leads.append(text)
     return leads

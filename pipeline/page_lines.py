@@ -119,7 +119,7 @@ def continues(previous: str, line: str) -> bool:
     return not _SENTENCE_END.search(previous) and (line[:1].islower() or bool(_CONTINUES.match(line)))
 
 
-def paragraphs_of(lines: Sequence[str], max_lines: int = 12) -> list[tuple[int, int]]:
+def paragraphs_of(lines: Sequence[str], max_lines: int) -> list[tuple[int, int]]:
     """(first, last) line index of each paragraph, inline fragments joined: a line that continues
     the one above; and a run of up to max_lines lines, none of which ends a sentence until the last
     does, when a continued line is among them (a sentence whose links each became a text node of
@@ -190,7 +190,7 @@ def line_features(
     prose = np.array([is_prose(line, settings) for line in lines], dtype=float)
     navigation = np.array([is_navigation_line(line, settings) for line in lines], dtype=float)
     paragraph_of = [0] * count
-    spans = paragraphs_of(lines)
+    spans = paragraphs_of(lines, settings.paragraph_max_lines)
     for number, (first, last) in enumerate(spans):
         for index in range(first, last + 1):
             paragraph_of[index] = number

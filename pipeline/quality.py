@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from .settings import load_settings
+
 
 class QualityCheckFailed(AssertionError):
     """A published batch broke a data-quality bound; the message names the check and the figures."""
@@ -69,8 +71,11 @@ def check_counts_agree(engine: sa.Engine, batch_id: str) -> CheckResult:
     return result
 
 
-def check_removal_ratio(engine: sa.Engine, batch_id: str, max_ratio: float = 0.75) -> CheckResult:
-    """Share of the batch's input characters removed as noise: a broken scrape shows as a high ratio."""
+def check_removal_ratio(engine: sa.Engine, batch_id: str, max_ratio: float | None = None) -> CheckResult:
+    """Share of the batch's input characters removed as noise: a broken scrape shows as a high ratio.
+    The bound: max_ratio, else checks.max_removal_ratio of the settings."""
+    if max_ratio is None:
+        max_ratio = load_settings().checks.max_removal_ratio
     ratio = _one(
         engine,
         "SELECT sum(removed_chars)::float / nullif(sum(input_chars), 0) FROM articles WHERE batch_id = :b",

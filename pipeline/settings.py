@@ -73,6 +73,11 @@ class HtmlSettings:
     main_prose_words: int
     after_main_words: int
     header_words: int
+    link_block_share: float
+    link_list_share: float
+    list_min_items: int
+    lead_min_words: int
+    lead_max_link_share: float
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class PageDumpSettings:
     line_threshold: float
     line_gap: int
     min_kept_chars: int
+    paragraph_max_lines: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,13 @@ class LearnedSettings:
     min_articles: int
     min_share: float
     min_words: int
+
+
+@dataclass(frozen=True)
+class ChecksSettings:
+    """The quality checks run after a publish (pipeline/quality.py)."""
+
+    max_removal_ratio: float
 
 
 @dataclass(frozen=True)
@@ -131,12 +144,14 @@ class Settings:
     html: HtmlSettings
     page_dump: PageDumpSettings
     learned: LearnedSettings
+    checks: ChecksSettings
     quarantine: QuarantineSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
 _UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold", "near_ratio", "min_share",
-                  "max_ratio", "cascade_kept_share", "main_share", "min_excess"}  # fmt: skip
+                  "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
+                  "link_list_share", "lead_max_link_share", "max_removal_ratio"}  # fmt: skip
 
 T = TypeVar("T")
 
@@ -228,6 +243,7 @@ _section_types: dict[str, type] = {
     "html": HtmlSettings,
     "page_dump": PageDumpSettings,
     "learned": LearnedSettings,
+    "checks": ChecksSettings,
     "quarantine": QuarantineSettings,
 }
 

@@ -88,16 +88,20 @@ def test_the_run_under_the_headline_beats_a_longer_thread_elsewhere(clean_text) 
     assert [p.text for p in clean_text("\n".join(lines)).paragraphs] == BODY
 
 
+def paragraphs_of_(lines: list[str]) -> list[tuple[int, int]]:
+    return paragraphs_of(lines, SHIPPED.page_dump.paragraph_max_lines)
+
+
 def test_inline_fragments_are_read_as_one_paragraph() -> None:
     # A line that starts lower-case or with punctuation continues the one above unless that one
     # ended a sentence ...
     assert continues("the mayor said", "on Monday") and not continues("He left.", "on Monday")
-    assert paragraphs_of(["Contact", "us", "Imprint"]) == [(0, 1), (2, 2)]
+    assert paragraphs_of_(["Contact", "us", "Imprint"]) == [(0, 1), (2, 2)]
     # ... and a sentence whose links became lines of their own (a capitalized linked name among
     # them) is one paragraph up to the line that ends it.
     sentence = ["Trains run via", "Austria", "or via", "Switzerland", ", with delays."]
-    assert paragraphs_of([*sentence, "Contact", "us"]) == [(0, 4), (5, 6)]
-    assert paragraphs_of(["Home", *sentence, "Next."]) == [(0, 5), (6, 6)]
+    assert paragraphs_of_([*sentence, "Contact", "us"]) == [(0, 4), (5, 6)]
+    assert paragraphs_of_(["Home", *sentence, "Next."]) == [(0, 5), (6, 6)]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +113,7 @@ def test_inline_fragments_are_read_as_one_paragraph() -> None:
     ],
 )
 def test_lines_that_only_end_together_are_not_a_sentence(lines: list[str]) -> None:
-    assert paragraphs_of(lines)[0] == (0, 0)
+    assert paragraphs_of_(lines)[0] == (0, 0)
 
 
 def test_the_headline_is_found_when_the_title_carries_the_site_name() -> None:
