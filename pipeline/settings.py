@@ -59,6 +59,13 @@ class TextSettings:
     header_scan_paragraphs: int
     short_dek_words: int
     dateline_max_words: int
+    section_max_words: int
+    section_max_chars: int
+    headline_min_words: int
+    headline_max_words: int
+    headline_max_chars: int
+    dek_min_words: int
+    dek_max_words: int
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ def _scan_header(
             seen_byline,
             after_title,
             guess_dek,
-            settings.dateline_max_words,
+            settings,
         )
         if kind == "body":
             break
@@ -191,32 +191,37 @@ def _classify(
     seen_byline: bool,
     after_title: bool,
     guess_dek: bool = True,
-    dateline_max_words: int = SHIPPED.text.dateline_max_words,
+    settings: TextSettings = SHIPPED.text,
 ) -> str:
     if article.title and article.key(line) == article.key(article.title):
         return "title_repeat"
     if _read_byline(article, line, patterns):
         return "byline"
-    if (article.title or seen_byline) and article.dateline is None and word_count(line) <= dateline_max_words:
+    if (article.title or seen_byline) and article.dateline is None and word_count(line) <= settings.dateline_max_words:
         for pattern in patterns.datelines:
             match = pattern.fullmatch(line)
             if match and any(len(w) >= 3 and w.isupper() for w in match.group("dateline").split()):
                 article.dateline = squash_spaces(match.group("dateline"))
                 return "dateline"
-    if article.metadata_given and after_title and article.subtitle is None and _dek_like(line):
+    if article.metadata_given and after_title and article.subtitle is None and _dek_like(line, settings):
         article.subtitle = line  # the page repeats its headline, then the standfirst
         return "dek"
     if article.metadata_given or seen_byline:
         return "body"
     if article.title is None:
-        if article.section is None and _section_like(line) and following is not None and _headline_like(following):
+        if (
+            article.section is None
+            and _section_like(line, settings)
+            and following is not None
+            and _headline_like(following, settings)
+        ):
             article.section = line
             return "section"
-        if _headline_like(line):
+        if _headline_like(line, settings):
             article.title = line
             return "title"
         return "body"
-    if guess_dek and article.subtitle is None and _dek_like(line):
+    if guess_dek and article.subtitle is None and _dek_like(line, settings):
         article.subtitle = line
         return "dek"
     return "body"
@@ -259,30 +264,34 @@ def _starts_upper(line: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
-def _section_like(line: str) -> bool:
+def _section_like(line: str, settings: TextSettings) -> bool:
     tokens = line.split()
     return (
-        1 <= len(tokens) <= 3
-        and len(line) <= 30
+        1 <= len(tokens) <= settings.section_max_words
+        and len(line) <= settings.section_max_chars
         and not any(ch.isdigit() for ch in line)
         and not _ends_like_sentence(line)
         and all(t[:1].isupper() or t in ("&", "and", "of") for t in tokens)
     )
 
 
-def _headline_like(line: str) -> bool:
+def _headline_like(line: str, settings: TextSettings) -> bool:
     # "Ihr kennt es sicher auch!" opens a text; a headline rarely shouts.
     return (
-        3 <= word_count(line) <= 30
-        and len(line) <= 250
+        settings.headline_min_words <= word_count(line) <= settings.headline_max_words
+        and len(line) <= settings.headline_max_chars
         and _starts_upper(line)
         and not _ends_like_sentence(line)
         and not line.rstrip().endswith("!")
     )
 
 
-def _dek_like(line: str) -> bool:
-    return 4 <= word_count(line) <= 60 and _starts_upper(line) and not line.rstrip().endswith((*_TERMINAL, "!", "?"))
+def _dek_like(line: str, settings: TextSettings) -> bool:
+    return (
+        settings.dek_min_words <= word_count(line) <= settings.dek_max_words
+        and _starts_upper(line)
+        and not line.rstrip().endswith((*_TERMINAL, "!", "?"))
+    )
 
 
 def _drop_consumed_lines(article: Article, consumed: dict[int, set[int]]) -> None:
