@@ -204,6 +204,16 @@ CASES = [
         "Two engineers contributed to this year's bridge inspection, the council said.",
     ),
     (
+        "agency",
+        "(Reporting by Jane Roe in Oslo; additional reporting by Ann Poe and Tim Low; Editing by John Doe)",
+        "Reporting by the station showed that the tram contract cost twice the estimate.",
+    ),
+    (
+        "agency",
+        "Additional reporting by Joseph Hale",
+        "Additional reporting by our correspondents in Oslo confirmed the council's figures.",
+    ),
+    (
         "related",
         "More AP soccer: https://apnews.com/hub/soccer",
         "More AP coverage of the bridge vote will follow on Tuesday, the editor said.",
