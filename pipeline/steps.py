@@ -156,12 +156,13 @@ class ApplyRules:
         count = len(article.paragraphs)
         kept: list[Paragraph] = []
         # When every span rule needs a literal, a paragraph holding none of them is left as it is.
-        literals = tuple(r.requires or "" for r in rules) if all(r.requires for r in rules) else None
+        needed = [r.literals for r in rules]
+        literals = tuple(one for some in needed if some for one in some) if all(needed) else None
         for index, paragraph in enumerate(article.paragraphs):
             if literals is None or _holds_any(paragraph.text, literals):
                 words = word_count(paragraph.text)
                 for rule in rules:
-                    if rule.requires is not None and rule.requires not in paragraph.text:
+                    if rule.literals is not None and not _holds_any(paragraph.text, rule.literals):
                         continue
                     if not rule.applies_at(index, count, words):
                         continue
