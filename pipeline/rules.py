@@ -284,6 +284,15 @@ class Selection:
     _for_start: dict[tuple[int, str], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
+    def span_screen(self) -> re.Pattern[str] | None:
+        """A search for any literal of any span rule, when every span rule has some (span_literals):
+        a paragraph it finds nothing in is left as it is, in one search instead of one per literal."""
+        needed = [r.literals for r in self.span_rules]
+        if not needed or not all(needed):
+            return None
+        return re.compile("|".join(re.escape(one) for some in needed if some for one in some))
+
+    @cached_property
     def _limits(self) -> list[int]:
         return sorted({r.max_words for r in self.paragraph_rules if r.max_words is not None})
 

@@ -147,19 +147,17 @@ class ApplyRules:
     def __call__(self, article: Article) -> None:
         selected = self.rules.selection(article.language, self.windowed_only)
         if selected.span_rules:
-            self._apply_span_rules(article, selected.span_rules)
+            self._apply_span_rules(article, selected.span_rules, selected.span_screen)
         if selected.paragraph_rules:
             self._apply_paragraph_rules(article, selected, self.rules.comment_thread, self.context)
 
     @staticmethod
-    def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
+    def _apply_span_rules(article: Article, rules: tuple[Rule, ...], screen: re.Pattern[str] | None) -> None:
         count = len(article.paragraphs)
         kept: list[Paragraph] = []
-        # When every span rule needs a literal, a paragraph holding none of them is left as it is.
-        needed = [r.literals for r in rules]
-        literals = tuple(one for some in needed if some for one in some) if all(needed) else None
         for index, paragraph in enumerate(article.paragraphs):
-            if literals is None or _holds_any(paragraph.text, literals):
+            # When every span rule needs a literal, a paragraph holding none of them is left as it is.
+            if screen is None or screen.search(paragraph.text):
                 words = word_count(paragraph.text)
                 for rule in rules:
                     if rule.literals is not None and not _holds_any(paragraph.text, rule.literals):
