@@ -439,6 +439,7 @@ def _decode_wide(data: bytes, codec: str) -> Decoded | DecodeFailure:
 
 
 def repair_text(text: str) -> str:
-    if _MOJIBAKE_HINT.search(text):
+    # Mojibake is made of non-ASCII characters: ASCII text (str.isascii costs nothing) has none.
+    if not text.isascii() and _MOJIBAKE_HINT.search(text):
         text = ftfy.fix_encoding(text)
     return _CONTROL.sub("", text)

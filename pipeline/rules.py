@@ -48,6 +48,12 @@ class Rule:
     languages: frozenset[str] | None = None  # ISO 639-1 codes it applies to; None: every language
     # One character that a match of the pattern can start with (see first_char_probe); None: any.
     first_char: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    # A span rule's match holds one of these: its `requires`, else read from the pattern
+    # (span_literals); None: not known.
+    literals: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    # A paragraph rule that scans from any start is tried only where this finds one of the literals
+    # its match must hold (see literal_probe); None: always tried.
+    probe: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def applies_to(self, language: str | None) -> bool:
         """A rule for some languages applies to articles in them, and to articles whose language
@@ -181,13 +187,90 @@ def _flag_letters(flags: int) -> str:
     return "".join(letter for letter, bit in _FLAG_LETTERS if flags & bit)
 
 
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals one of which every match of `pattern` contains, as written (the pattern's flags
+    decide their case), read from the parsed pattern: a run of literal characters, or a group that
+    must match whose every alternative holds such a run (the set whose shortest literal is
+    longest). None when none can be told (only classes and repeats, ...)."""
+    return _required(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+
+
+def span_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """required_literals of a case-sensitive pattern: a span rule is not run on a paragraph that
+    holds none of them (`in`), as it could not match there."""
+    return None if pattern.flags & re.IGNORECASE else required_literals(pattern)
+
+
+def literal_probe(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a pattern whose match may start with any run of characters (".{0,250}\\bcontributed
+    to this story"), its required literals as one pattern with its flags, so that the regex engine
+    decides case as the rule would: a paragraph the probe finds nothing in cannot match, and one
+    search for a literal is far cheaper than the rule's backtracking over every start. None for
+    other patterns (an anchored one fails at its first characters, sooner than a probe can run)."""
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    literals = _required(items)
+    if not literals or not _leads_with_any(items):
+        return None
+    return re.compile("|".join(map(re.escape, literals)), pattern.flags)
+
+
+def _leads_with_any(items: list[tuple[Any, Any]]) -> bool:
+    """Whether a parsed sequence may begin with a repeat of any character (".{0,120}", ".*?")."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre.SUBPATTERN:
+        return _leads_with_any(list(av[3]))
+    if op is sre.BRANCH:
+        return any(_leads_with_any(list(branch)) for branch in av[1])
+    if op in _REPEATS:
+        body = list(av[2])
+        return [entry[0] for entry in body] == [sre.ANY] or _leads_with_any(body)
+    return False
+
+
+def _required(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    """The most selective literals one of which a match of this parsed sequence contains."""
+    found: list[tuple[str, ...] | None] = []
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        found.append((run,) if run else None)
+        run = ""
+        if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            found.append(_required(list(av[3])))
+        elif _ATOMIC_GROUP is not None and op is _ATOMIC_GROUP:
+            found.append(_required(list(av)))
+        elif op is sre.BRANCH:
+            found.append(_any_branch(av[1]))
+        elif op in _REPEATS and av[0] >= 1:  # a repeat that must match at least once
+            found.append(_required(list(av[2])))
+    found.append((run,) if run else None)
+    known = [literals for literals in found if literals]
+    return max(known, key=lambda literals: (min(map(len, literals)), -len(literals)), default=None)
+
+
+def _any_branch(branches: list[Any]) -> tuple[str, ...] | None:
+    """One literal of each alternative, when every alternative has some."""
+    found: list[str] = []
+    for branch in branches:
+        literals = _required(list(branch))
+        if literals is None:
+            return None
+        found += literals
+    return tuple(found)
+
+
 def _may_start(rule: Rule, char: str) -> bool:
     return rule.first_char is None or rule.first_char.fullmatch(char) is not None
 
 
-# A rule as the paragraph loop reads it: (requires, windowed, pattern.fullmatch, rule), looked up
-# once per rule set instead of once per paragraph and rule.
-Candidate = tuple[str | None, bool, Callable[[str], "re.Match[str] | None"], Rule]
+# A rule as the paragraph loop reads it: (requires, windowed, probe.search, pattern.fullmatch,
+# rule), looked up once per rule set instead of once per paragraph and rule.
+_Search = Callable[[str], "re.Match[str] | None"]
+Candidate = tuple[str | None, bool, _Search | None, _Search, Rule]
 
 
 @dataclass(frozen=True)
@@ -201,6 +284,15 @@ class Selection:
     _for_start: dict[tuple[int, str], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
+    def span_screen(self) -> re.Pattern[str] | None:
+        """A search for any literal of any span rule, when every span rule has some (span_literals):
+        a paragraph it finds nothing in is left as it is, in one search instead of one per literal."""
+        needed = [r.literals for r in self.span_rules]
+        if not needed or not all(needed):
+            return None
+        return re.compile("|".join(re.escape(one) for some in needed if some for one in some))
+
+    @cached_property
     def _limits(self) -> list[int]:
         return sorted({r.max_words for r in self.paragraph_rules if r.max_words is not None})
 
@@ -210,7 +302,7 @@ class Selection:
         found = self._for_words.get(band)
         if found is None:
             found = self._for_words[band] = tuple(
-                (r.requires, r.windowed, r.pattern.fullmatch, r)
+                (r.requires, r.windowed, r.probe.search if r.probe else None, r.pattern.fullmatch, r)
                 for r in self.paragraph_rules
                 if r.max_words is None or words <= r.max_words
             )
@@ -224,7 +316,7 @@ class Selection:
         found = self._for_start.get(key)
         if found is None:
             found = self._for_start[key] = tuple(
-                c for c in self.for_words(words) if not text or _may_start(c[3], text[0])
+                c for c in self.for_words(words) if not text or _may_start(c[4], text[0])
             )
         return found
 
@@ -234,10 +326,12 @@ class Selection:
         """The first paragraph rule (in file order) whose pattern matches the whole text, with its
         match; `at` = (index, count) of the paragraph also checks head/tail windows (None: windows
         aside)."""
-        for requires, windowed, fullmatch, rule in self.candidates(text, words):
+        for requires, windowed, probe, fullmatch, rule in self.candidates(text, words):
             if requires is not None and requires not in text:
                 continue
             if at is not None and windowed and not rule.applies_at(at[0], at[1], words):
+                continue
+            if probe is not None and probe(text) is None:
                 continue
             match = fullmatch(text)
             if match:
@@ -378,6 +472,8 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
             raise RulesError(f"{where}: languages must be a list of ISO 639-1 codes like [de, fr], not {languages!r}")
     return Rule(
         first_char=first_char_probe(pattern) if scope == "paragraph" else None,
+        literals=(str(requires),) if requires else span_literals(pattern) if scope == "span" else None,
+        probe=literal_probe(pattern) if scope == "paragraph" else None,
         id=str(entry["id"]),
         category=str(category),
         pattern=pattern,

@@ -8,7 +8,9 @@ counters in Cleaner.stats and in `pipeline clean --json`'s "steps") and says whe
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -145,21 +147,20 @@ class ApplyRules:
     def __call__(self, article: Article) -> None:
         selected = self.rules.selection(article.language, self.windowed_only)
         if selected.span_rules:
-            self._apply_span_rules(article, selected.span_rules)
+            self._apply_span_rules(article, selected.span_rules, selected.span_screen)
         if selected.paragraph_rules:
             self._apply_paragraph_rules(article, selected, self.rules.comment_thread, self.context)
 
     @staticmethod
-    def _apply_span_rules(article: Article, rules: tuple[Rule, ...]) -> None:
+    def _apply_span_rules(article: Article, rules: tuple[Rule, ...], screen: re.Pattern[str] | None) -> None:
         count = len(article.paragraphs)
         kept: list[Paragraph] = []
-        # When every span rule needs a literal, a paragraph holding none of them is left as it is.
-        literals = tuple(r.requires or "" for r in rules) if all(r.requires for r in rules) else None
         for index, paragraph in enumerate(article.paragraphs):
-            if literals is None or _holds_any(paragraph.text, literals):
+            # When every span rule needs a literal, a paragraph holding none of them is left as it is.
+            if screen is None or screen.search(paragraph.text):
                 words = word_count(paragraph.text)
                 for rule in rules:
-                    if rule.requires is not None and rule.requires not in paragraph.text:
+                    if rule.literals is not None and not _holds_any(paragraph.text, rule.literals):
                         continue
                     if not rule.applies_at(index, count, words):
                         continue
@@ -356,7 +357,7 @@ class DropDuplicateParagraphs(ParagraphFilter):
 
     def judge(self, article: Article) -> Callable[[Paragraph], Verdict]:
         seen: set[str] = set()  # keys of the paragraphs kept so far
-        earlier: list[tuple[list[str], set[tuple[str, str]]]] = []  # words and bigrams of the long ones
+        earlier = _LongParagraphs(self.near_ratio)  # the long ones, for the near-duplicate screen
 
         def verdict(paragraph: Paragraph) -> Verdict:
             key = article.key(paragraph.text)
@@ -364,29 +365,77 @@ class DropDuplicateParagraphs(ParagraphFilter):
             if len(tokens) >= self.min_words_exact and key in seen:
                 return "repeat.exact", "repetition"
             if len(tokens) >= self.min_words_near:
-                bigrams = set(zip(tokens, tokens[1:], strict=False))
-                if earlier and self._near_any(tokens, bigrams, earlier):
+                long = _LongParagraph(tokens, set(tokens))
+                if self._near_any(long, earlier.of_similar_length(len(tokens))):
                     return "repeat.near", "repetition"
-                earlier.append((tokens, bigrams))
+                earlier.add(long)
             seen.add(key)
             return None
 
         return verdict
 
-    def _near_any(
-        self, a: list[str], a_grams: set[tuple[str, str]], earlier: list[tuple[list[str], set[tuple[str, str]]]]
-    ) -> bool:
-        """Whether a is a near duplicate of any earlier paragraph (one loop: this runs for every
-        pair of long paragraphs of an article)."""
+    def _near_any(self, a: _LongParagraph, earlier: list[_LongParagraph]) -> bool:
+        """Whether a is a near duplicate of any of these earlier paragraphs (one loop: this runs for
+        many pairs of long paragraphs of an article). The length and vocabulary screens only skip
+        pairs whose ratio cannot reach near_ratio; the bigram screen then decides as it always did."""
         near_ratio = self.near_ratio
-        size, grams = len(a), len(a_grams)
-        for b, b_grams in earlier:
-            # ratio = 2 * matches / (len a + len b) <= 2 * min / (len a + len b): lengths alone can rule out a pair
-            if 2 * min(size, len(b)) < near_ratio * (size + len(b)):
+        unmatched_share = 1 - (near_ratio - _FLOAT_SLACK)
+        size, words = len(a.tokens), len(a.vocabulary)
+        for b in earlier:
+            total = size + len(b.tokens)
+            # ratio = 2 * matches / total <= 2 * min / total: lengths alone can rule out a pair
+            if 2 * min(size, len(b.tokens)) < near_ratio * total:
+                continue
+            # A word that only one of the two has is unmatched, so 2 * matches <= total - the
+            # words in only one = total - |a| - |b| + 2 * shared (vocabularies).
+            if 2 * len(a.vocabulary & b.vocabulary) < words + len(b.vocabulary) - unmatched_share * total:
                 continue
             # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
-            if 2 * len(a_grams & b_grams) < 0.5 * (grams + len(b_grams)):
+            a_grams, b_grams = a.bigrams(), b.bigrams()
+            if 2 * len(a_grams & b_grams) < 0.5 * (len(a_grams) + len(b_grams)):
                 continue
-            if SequenceMatcher(None, a, b, autojunk=False).ratio() >= near_ratio:
+            if SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).ratio() >= near_ratio:
                 return True
         return False
+
+
+# The bounds on a pair's ratio are compared with this much less than near_ratio, so that a rounding
+# in a bound never skips a pair whose difflib ratio (also a float) reaches it.
+_FLOAT_SLACK = 1e-9
+
+
+@dataclass(slots=True)
+class _LongParagraph:
+    """A paragraph long enough for the near-duplicate screen: its words, their set, and its word
+    bigrams, which are made only for the few pairs that the cheaper screens let through."""
+
+    tokens: list[str]
+    vocabulary: set[str]
+    _bigrams: set[tuple[str, str]] | None = None
+
+    def bigrams(self) -> set[tuple[str, str]]:
+        if self._bigrams is None:
+            self._bigrams = set(zip(self.tokens, self.tokens[1:], strict=False))
+        return self._bigrams
+
+
+class _LongParagraphs:
+    """An article's long paragraphs so far, by length: a pair whose lengths differ too much cannot
+    reach the ratio (2 * shorter >= near_ratio * (a + b)), so only a window of lengths is read."""
+
+    def __init__(self, near_ratio: float) -> None:
+        reach = max(near_ratio - _FLOAT_SLACK, _FLOAT_SLACK)
+        self._shortest = reach / (2 - reach)  # of the new paragraph's length, rounded down below
+        self._longest = (2 - reach) / reach
+        self._lengths: list[int] = []
+        self._paragraphs: list[_LongParagraph] = []
+
+    def add(self, paragraph: _LongParagraph) -> None:
+        at = bisect_right(self._lengths, len(paragraph.tokens))
+        self._lengths.insert(at, len(paragraph.tokens))
+        self._paragraphs.insert(at, paragraph)
+
+    def of_similar_length(self, size: int) -> list[_LongParagraph]:
+        low = bisect_left(self._lengths, math.floor(size * self._shortest))
+        high = bisect_right(self._lengths, math.ceil(size * self._longest))
+        return self._paragraphs[low:high]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -84,12 +84,17 @@ class _Line:
     paragraph: int  # index into article.paragraphs
     number: int  # index into that paragraph's lines
     text: str
+    # The byline patterns' whole-line matches, in order: the noise screen and the byline reader
+    # both ask, so each pattern runs once per line.
+    bylines: list[re.Match[str]]
 
 
-def _header_lines(article: Article, settings: TextSettings) -> Iterator[_Line]:
+def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatterns) -> Iterator[_Line]:
     for index, paragraph in enumerate(article.paragraphs[: settings.header_scan_paragraphs]):
         for number, line in enumerate(paragraph.lines or [paragraph.text]):
-            yield _Line(index, number, squash_spaces(line))
+            text = squash_spaces(line)
+            matches = [match for pattern in patterns.bylines if (match := pattern.fullmatch(text))]
+            yield _Line(index, number, text, matches)
 
 
 def extract_header(article: Article, rules: RuleSet, settings: TextSettings = SHIPPED.text) -> None:
@@ -144,19 +149,31 @@ def _scan_header(
 ) -> tuple[dict[int, set[int]], set[str]]:
     """The header lines (paragraph index -> line numbers) and the kinds found; fills the fields."""
     patterns = rules.header
-    lines = (line for line in _header_lines(article, settings) if not _is_noise(line.text, rules, article.language))
+    lines = (
+        line for line in _header_lines(article, settings, patterns) if not _is_noise(line, rules, article.language)
+    )
     consumed: dict[int, set[int]] = {}
     kinds: set[str] = set()
     seen_byline = False
     kind = ""
+    ahead: list[_Line | None] = []  # the next line, read only once something needs it
+
+    def following() -> _Line | None:
+        if not ahead:
+            ahead.append(next(lines, None))
+        return ahead[0]
+
+    def following_text() -> str | None:
+        line = following()
+        return line.text if line else None
+
     line = next(lines, None)
     while line is not None:
-        following = next(lines, None)
         after_title = kind in ("title", "title_repeat")
         kind = _classify(
             article,
-            line.text,
-            following.text if following else None,
+            line,
+            following_text,
             patterns,
             seen_byline,
             after_title,
@@ -170,32 +187,36 @@ def _scan_header(
         kinds.add(kind)
         seen_byline = seen_byline or kind in ("byline", "dateline")
         consumed.setdefault(line.paragraph, set()).add(line.number)
-        line = following
+        line = following()
+        ahead.clear()
     return consumed, kinds
 
 
-def _is_noise(line: str, rules: RuleSet, language: str | None) -> bool:
+def _is_noise(line: _Line, rules: RuleSet, language: str | None) -> bool:
     """Furniture between header lines ("Advertisement", share bars) is skipped here; ApplyRules removes it.
     A line the header reads as a byline ("Published: March 3, 2024") is read, though a rule would
     remove the same stamp further down the body."""
-    if any(pattern.fullmatch(line) for pattern in rules.header.bylines):
+    if line.bylines:
         return False
-    return rules.noise_rule(line, word_count(line), language) is not None
+    return rules.noise_rule(line.text, word_count(line.text), language) is not None
 
 
 def _classify(
     article: Article,
-    line: str,
-    following: str | None,
+    header_line: _Line,
+    following: Callable[[], str | None],
     patterns: HeaderPatterns,
     seen_byline: bool,
     after_title: bool,
     guess_dek: bool = True,
     settings: TextSettings = SHIPPED.text,
 ) -> str:
+    """The kind of a header line; `following` gives the next one (the section label before a
+    headline is the only kind that needs it, so it is read only then)."""
+    line = header_line.text
     if article.title and article.key(line) == article.key(article.title):
         return "title_repeat"
-    if _read_byline(article, line, patterns):
+    if _read_byline(article, header_line.bylines):
         return "byline"
     if (article.title or seen_byline) and article.dateline is None and word_count(line) <= settings.dateline_max_words:
         for pattern in patterns.datelines:
@@ -209,12 +230,7 @@ def _classify(
     if article.metadata_given or seen_byline:
         return "body"
     if article.title is None:
-        if (
-            article.section is None
-            and _section_like(line, settings)
-            and following is not None
-            and _headline_like(following, settings)
-        ):
+        if article.section is None and _section_like(line, settings) and _headline_like(following() or "", settings):
             article.section = line
             return "section"
         if _headline_like(line, settings):
@@ -227,11 +243,9 @@ def _classify(
     return "body"
 
 
-def _read_byline(article: Article, line: str, patterns: HeaderPatterns) -> bool:
-    for pattern in patterns.bylines:
-        match = pattern.fullmatch(line)
-        if not match:
-            continue
+def _read_byline(article: Article, matches: list[re.Match[str]]) -> bool:
+    """Fills authors and dates from the first byline pattern match (in file order) that reads as one."""
+    for match in matches:
         groups = match.groupdict()
         published, updated = to_iso(groups.get("published")), to_iso(groups.get("updated"))
         if (groups.get("published") and not published) or (groups.get("updated") and not updated):
