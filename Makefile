@@ -29,6 +29,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Benchmarks print figures (nothing asserts a time). bench_scale's default is a million articles;

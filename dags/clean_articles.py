@@ -103,8 +103,13 @@ def _fail_fast(error: Exception) -> Exception:
         "wait_for_marker": Param(
             None, type=["null", "string"], description="scheduled runs wait for this file in the folder, e.g. _SUCCESS"
         ),
-        "wait_hours": Param(6, type="number", minimum=0, maximum=24,
-                            description="how long a scheduled run waits for its folder (and marker)"),
+        "wait_hours": Param(
+            6,
+            type="number",
+            minimum=0,
+            maximum=24,
+            description="how long a scheduled run waits for its folder (and marker)",
+        ),
     },  # fmt: skip
     doc_md=__doc__,
 )
@@ -206,9 +211,7 @@ def clean_articles() -> None:
             raise AirflowSkipException(str(exc)) from exc
 
     @task(outlets=[ARTICLES_ASSET])
-    def announce(
-        counts: dict[str, Any], report: str, *, outlet_events: Any = None, **context: Any
-    ) -> dict[str, Any]:
+    def announce(counts: dict[str, Any], report: str, *, outlet_events: Any = None, **context: Any) -> dict[str, Any]:
         extra = {"batch_id": _batch_id(context), "report": report,
                  **{k: v for k, v in counts.items() if isinstance(v, int)}}  # fmt: skip
         outlet_events[ARTICLES_ASSET].extra = extra

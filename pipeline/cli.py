@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per article per line (with \"steps\": removals per cleaning step)",
+        help='one JSON object per article per line (with "steps": removals per cleaning step)',
     )
     add_rules_option(clean)
     add_settings_option(clean)

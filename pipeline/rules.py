@@ -367,6 +367,7 @@ class RuleSet:
         key = (language, windowed_only)
         selected = self._selections.get(key)
         if selected is None:
+
             def wanted(rule: Rule) -> bool:
                 return rule.applies_to(language) and (rule.windowed or not windowed_only)
 
@@ -466,8 +467,10 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
     if languages is not None:
         if isinstance(languages, str):
             languages = [languages]
-        if not isinstance(languages, list) or not languages or not all(
-            _LANGUAGE_CODE.fullmatch(str(code)) for code in languages
+        if (
+            not isinstance(languages, list)
+            or not languages
+            or not all(_LANGUAGE_CODE.fullmatch(str(code)) for code in languages)
         ):
             raise RulesError(f"{where}: languages must be a list of ISO 639-1 codes like [de, fr], not {languages!r}")
     return Rule(

@@ -268,9 +268,7 @@ def comment_thread_follows(texts: list[str], thread: CommentThreadPatterns) -> b
             return True
         if any(p.fullmatch(text) for p in thread.timestamps):
             timestamps += 1
-        elif _is_name_line(text) and (
-            number + 1 < len(texts) and _is_sentence(texts[number + 1]) or timestamps
-        ):
+        elif _is_name_line(text) and (number + 1 < len(texts) and _is_sentence(texts[number + 1]) or timestamps):
             names += 1
     return names >= 2 or (names >= 1 and timestamps >= 1)
 

@@ -217,7 +217,7 @@ def test_postgres_init_script_creates_both_logins_with_the_passwords_given() -> 
     socket_dir = tempfile.mkdtemp(prefix="nc-pg-")  # short: the server's Unix socket lives in it
     server = pgserver.get_server(socket_dir, cleanup_mode="delete")
     try:
-        passwords = {"airflow": "it's a \"quoted\" $secret; DROP ROLE x", "articles": "b\\ack:slash'"}
+        passwords = {"airflow": 'it\'s a "quoted" $secret; DROP ROLE x', "articles": "b\\ack:slash'"}
         env = {
             **os.environ,
             "PATH": f"{POSTGRES_BIN_PATH}{os.pathsep}{os.environ['PATH']}",
@@ -263,7 +263,7 @@ def test_api_server_script_writes_the_admin_password_file(tmp_path: Path) -> Non
     fake_bin.mkdir()
     (fake_bin / "airflow").write_text('#!/bin/sh\necho "airflow $* admin=${AIRFLOW_ADMIN_PASSWORD:-unset}"\n')
     (fake_bin / "airflow").chmod(0o755)
-    password = 'p"a\\ss wörd\''
+    password = "p\"a\\ss wörd'"
     passwords_file = tmp_path / "passwords.json"
     env = {
         **os.environ,

@@ -138,4 +138,3 @@ def test_installed_wheel_runs_from_outside_the_repository(venv: Path, db_url: sa
         assert "rule" in out.splitlines()[0]
     finally:
         engine.dispose()
-

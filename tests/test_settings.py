@@ -70,8 +70,12 @@ LONG_REPEAT = "The mayor said on Monday that the wall was needed before the next
     ("override", "text", "default_count", "changed_count"),
     [
         # a verbatim repeat of 16 words goes; with min_words_exact above it (and near above too) it stays
-        ("repetition:\n  min_words_exact: 20\n  min_words_near: 20\n", "\n\n".join([*PROSE, LONG_REPEAT, LONG_REPEAT]),
-         4, 5),
+        (
+            "repetition:\n  min_words_exact: 20\n  min_words_near: 20\n",
+            "\n\n".join([*PROSE, LONG_REPEAT, LONG_REPEAT]),
+            4,
+            5,
+        ),
         # an 8-word repeat stays; with min_words_exact 5 it goes
         ("repetition:\n  min_words_exact: 5\n", "\n\n".join([*PROSE, REPEAT, REPEAT]), 5, 4),
         # a doubled 40-character span collapses to one; with min_span_chars 60 it is left as it is

@@ -60,21 +60,29 @@ def test_migrations_from_empty_create_every_table_with_comments(engine: sa.Engin
 
 def test_every_column_of_every_table_and_view_has_a_comment(engine: sa.Engine) -> None:
     with engine.connect() as connection:
-        uncommented = connection.execute(
-            sa.text(
-                """SELECT c.relname || '.' || a.attname FROM pg_class c
+        uncommented = (
+            connection.execute(
+                sa.text(
+                    """SELECT c.relname || '.' || a.attname FROM pg_class c
                    JOIN pg_namespace n ON n.oid = c.relnamespace
                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND col_description(c.oid, a.attnum) IS NULL
                    ORDER BY 1"""
+                )
             )
-        ).scalars().all()
-        relations = connection.execute(
-            sa.text(
-                """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            .scalars()
+            .all()
+        )
+        relations = (
+            connection.execute(
+                sa.text(
+                    """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND obj_description(c.oid) IS NULL"""
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert uncommented == [] and relations == []
 
 
