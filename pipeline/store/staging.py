@@ -135,26 +135,9 @@ class RowWriter:
     def flush(self) -> None:
         for table, buffer in self.buffers.values():
             buffer.seek(0)
-            if table.computed:
-                self._copy_computed(table, buffer)
-            else:
-                self.cursor.copy_expert(table.copy_sql(), buffer)
+            self.cursor.copy_expert(table.copy_sql(), buffer)
         self.buffers.clear()
         self.buffered = 0
-
-    def _copy_computed(self, table: StagedTable, buffer: io.StringIO) -> None:
-        """COPY into a scratch table, then let the server compute the computed columns on the way
-        into the staged table (full-text vectors: the server's parser, in the parallel steps)."""
-        scratch = f"scratch_{table.name}"
-        copied = ", ".join(table.copied)
-        self.cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {scratch} ON COMMIT DROP AS"
-            f" SELECT shard, {copied} FROM {table.table} LIMIT 0"
-        )
-        self.cursor.copy_expert(table.copy_sql(scratch), buffer)
-        expressions = ", ".join(expression for _, _, expression in table.computed)
-        self.cursor.execute(f"INSERT INTO {table.table} SELECT shard, {copied}, {expressions} FROM {scratch}")
-        self.cursor.execute(f"TRUNCATE {scratch}")
 
 
 class ShardWriter(RowWriter):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..corpus import BANDS
+
 # The full-text vector of a staged article, in its language's configuration (migration 0013).
 SEARCH_VECTOR = """setweight(to_tsvector(newsclean_search_config(language), coalesce(title, '')), 'A')
     || setweight(to_tsvector(newsclean_search_config(language), coalesce(subtitle, '')), 'B')
@@ -24,7 +26,8 @@ class Column:
 class StagedTable:
     name: str
     columns: tuple[Column, ...]
-    # Columns the server computes from the copied ones while staging (name, type, expression).
+    # Columns the server computes from the copied ones as COPY writes each row (generated columns:
+    # name, type, expression), in the parallel clean step rather than in the serial publish.
     computed: tuple[tuple[str, str, str], ...] = ()
     # The corpus table the rows go to, keyed by the written article (children of articles).
     child_of_article: str | None = None
@@ -38,7 +41,10 @@ class StagedTable:
         return [c.name for c in self.columns]
 
     def create_sql(self) -> str:
-        columns = [f"{c.name} {c.type}" for c in self.columns] + [f"{n} {t}" for n, t, _ in self.computed]
+        columns = [f"{c.name} {c.type}" for c in self.columns]
+        columns += [
+            f"{name} {type_} GENERATED ALWAYS AS ({expression}) STORED" for name, type_, expression in self.computed
+        ]
         return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)})"
 
     def copy_sql(self, table: str | None = None) -> str:
@@ -84,8 +90,9 @@ REMOVALS = StagedTable(
     "removals",
 )
 REJECTED = StagedTable("rejected", _columns("source_file text, line integer, reason text"))
-# The LSH buckets of a signature, computed by the server in the parallel clean step (migration 0012).
-BUCKETS = "ARRAY(SELECT newsclean_band_bucket(minhash, g) FROM generate_series(0, 31) AS g ORDER BY g)"
+# The LSH buckets of a signature, computed by the server in the parallel clean step (migration 0012);
+# spelled out band by band, since a generated column may not hold a subquery.
+BUCKETS = "ARRAY[" + ", ".join(f"newsclean_band_bucket(minhash, {band})" for band in range(BANDS)) + "]"
 SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"), (("buckets", "bigint[]", BUCKETS),))
 LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
 
