@@ -23,9 +23,10 @@ from .text import word_count
 # CLD2 still uses a few withdrawn ISO 639-1 codes.
 _RENAMED = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi"}
 _ISO_639_1 = re.compile(r"[a-z]{2}")
-# Control characters other than tab and newline make CLD2 refuse the whole text.
-_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ")
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # translate is slow on non-ASCII text: only when needed
+# Control characters other than tab and newline make CLD2 refuse the whole text: each becomes a
+# space. They are one byte each in UTF-8 (no byte of a multi-byte character is below 0x80), so
+# the encoded text is translated, by table (str.translate would look each character up).
+_CONTROL = bytes(32 if code in (*range(0, 9), *range(11, 32), 127) else code for code in range(256))
 
 
 def detect_language(text: str) -> str | None:
@@ -34,9 +35,7 @@ def detect_language(text: str) -> str | None:
     if not text.strip():
         return None
     try:
-        if text.isascii() or _CONTROL_CHARS.search(text):
-            text = text.translate(_CONTROL)
-        reliable, _, details = pycld2.detect(text.encode("utf-8", "replace"), isPlainText=True)
+        reliable, _, details = pycld2.detect(text.encode("utf-8", "replace").translate(_CONTROL), isPlainText=True)
     except pycld2.error:
         return None
     if not reliable or not details:
