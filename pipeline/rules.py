@@ -80,6 +80,20 @@ class HeaderPatterns:
     datelines: tuple[re.Pattern[str], ...]
     inline_datelines: tuple[re.Pattern[str], ...]
 
+    @cached_property
+    def screened_bylines(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        """Each byline pattern with the literals one of which its match holds (span_literals):
+        a line holding none is not tried (a pattern that scans up to a "|" costs more per line
+        than all the others together)."""
+        return tuple((pattern, span_literals(pattern)) for pattern in self.bylines)
+
+
+def holds_any(text: str, literals: tuple[str, ...]) -> bool:
+    for literal in literals:
+        if literal in text:
+            return True
+    return False
+
 
 @dataclass(frozen=True)
 class CommentThreadPatterns:

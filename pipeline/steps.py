@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from typing import Any, ClassVar, Protocol
 
 from .document import Article, Paragraph
-from .rules import CommentThreadPatterns, Rule, RuleSet, Selection
+from .rules import CommentThreadPatterns, Rule, RuleSet, Selection, holds_any
 from .settings import SHIPPED, RuleContextSettings
 from .text import key_words, squash_spaces, word_count
 
@@ -160,7 +160,7 @@ class ApplyRules:
             if screen is None or screen.search(paragraph.text):
                 words = word_count(paragraph.text)
                 for rule in rules:
-                    if rule.literals is not None and not _holds_any(paragraph.text, rule.literals):
+                    if rule.literals is not None and not holds_any(paragraph.text, rule.literals):
                         continue
                     if not rule.applies_at(index, count, words):
                         continue
@@ -231,13 +231,6 @@ class ApplyRules:
         for index in sorted(dropped):
             article.remove(paragraphs[index], dropped[index].id, dropped[index].category)
         article.paragraphs = [p for index, p in enumerate(paragraphs) if index not in dropped]
-
-
-def _holds_any(text: str, literals: tuple[str, ...]) -> bool:
-    for literal in literals:
-        if literal in text:
-            return True
-    return False
 
 
 def _is_link_line(text: str, context: RuleContextSettings) -> bool:

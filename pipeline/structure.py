@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from .dates import to_iso
 from .document import Article, Paragraph
-from .rules import HeaderPatterns, RuleSet
+from .rules import HeaderPatterns, RuleSet, holds_any
 from .settings import SHIPPED, TextSettings
 from .text import squash_spaces, word_count
 
@@ -93,7 +93,11 @@ def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatt
     for index, paragraph in enumerate(article.paragraphs[: settings.header_scan_paragraphs]):
         for number, line in enumerate(paragraph.lines or [paragraph.text]):
             text = squash_spaces(line)
-            matches = [match for pattern in patterns.bylines if (match := pattern.fullmatch(text))]
+            matches = [
+                match
+                for pattern, literals in patterns.screened_bylines
+                if (literals is None or holds_any(text, literals)) and (match := pattern.fullmatch(text))
+            ]
             yield _Line(index, number, text, matches)
 
 
