@@ -353,11 +353,13 @@ class DropDuplicateParagraphs(ParagraphFilter):
         def verdict(paragraph: Paragraph) -> Verdict:
             key = article.key(paragraph.text)
             tokens = key_words(key)  # = words(paragraph.text), from the key already case-folded
-            if len(tokens) >= self.min_words_exact and key in seen:
+            size = len(tokens)
+            if size >= self.min_words_exact and key in seen:
                 return "repeat.exact", "repetition"
-            if len(tokens) >= self.min_words_near:
-                long = _LongParagraph(tokens, set(tokens))
-                if self._near_any(long, earlier.of_similar_length(len(tokens))):
+            if size >= self.min_words_near:
+                long = _LongParagraph(tokens, size)
+                similar = earlier.of_similar_length(size)
+                if similar and self._near_any(long, similar):
                     return "repeat.near", "repetition"
                 earlier.add(long)
             seen.add(key)
@@ -371,15 +373,16 @@ class DropDuplicateParagraphs(ParagraphFilter):
         pairs whose ratio cannot reach near_ratio; the bigram screen then decides as it always did."""
         near_ratio = self.near_ratio
         unmatched_share = 1 - (near_ratio - _FLOAT_SLACK)
-        size, words = len(a.tokens), len(a.vocabulary)
+        size = a.size
         for b in earlier:
-            total = size + len(b.tokens)
+            total = size + b.size
             # ratio = 2 * matches / total <= 2 * min / total: lengths alone can rule out a pair
-            if 2 * min(size, len(b.tokens)) < near_ratio * total:
+            if 2 * (size if size < b.size else b.size) < near_ratio * total:
                 continue
             # A word that only one of the two has is unmatched, so 2 * matches <= total - the
             # words in only one = total - |a| - |b| + 2 * shared (vocabularies).
-            if 2 * len(a.vocabulary & b.vocabulary) < words + len(b.vocabulary) - unmatched_share * total:
+            a_words, b_words = a.vocabulary(), b.vocabulary()
+            if 2 * len(a_words & b_words) < len(a_words) + len(b_words) - unmatched_share * total:
                 continue
             # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.
             a_grams, b_grams = a.bigrams(), b.bigrams()
@@ -397,12 +400,19 @@ _FLOAT_SLACK = 1e-9
 
 @dataclass(slots=True)
 class _LongParagraph:
-    """A paragraph long enough for the near-duplicate screen: its words, their set, and its word
-    bigrams, which are made only for the few pairs that the cheaper screens let through."""
+    """A paragraph long enough for the near-duplicate screen: its words and their number; their set
+    and its word bigrams are made once a pair needs them (many long paragraphs have no earlier one
+    of similar length, and the cheaper screens let few pairs reach the bigrams)."""
 
     tokens: list[str]
-    vocabulary: set[str]
+    size: int  # len(tokens)
+    _vocabulary: set[str] | None = None
     _bigrams: set[tuple[str, str]] | None = None
+
+    def vocabulary(self) -> set[str]:
+        if self._vocabulary is None:
+            self._vocabulary = set(self.tokens)
+        return self._vocabulary
 
     def bigrams(self) -> set[tuple[str, str]]:
         if self._bigrams is None:
@@ -422,8 +432,8 @@ class _LongParagraphs:
         self._paragraphs: list[_LongParagraph] = []
 
     def add(self, paragraph: _LongParagraph) -> None:
-        at = bisect_right(self._lengths, len(paragraph.tokens))
-        self._lengths.insert(at, len(paragraph.tokens))
+        at = bisect_right(self._lengths, paragraph.size)
+        self._lengths.insert(at, paragraph.size)
         self._paragraphs.insert(at, paragraph)
 
     def of_similar_length(self, size: int) -> list[_LongParagraph]:
