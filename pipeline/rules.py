@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
@@ -277,6 +278,18 @@ def _any_branch(branches: list[Any]) -> tuple[str, ...] | None:
     return tuple(found)
 
 
+def window_reach(rules: Iterable[Rule]) -> tuple[float, float]:
+    """(head, tail): none of these rules applies to a paragraph at index >= head and more than tail
+    from the end (count - index > tail), as no head or tail window of theirs takes it in; infinite
+    when one has no window."""
+    head = tail = 0
+    for rule in rules:
+        if not rule.windowed:
+            return math.inf, math.inf
+        head, tail = max(head, rule.head or 0), max(tail, rule.tail or 0)
+    return head, tail
+
+
 def _may_start(rule: Rule, char: str) -> bool:
     return rule.first_char is None or rule.first_char.fullmatch(char) is not None
 
@@ -296,6 +309,24 @@ class Selection:
     paragraph_rules: tuple[Rule, ...]
     _for_words: dict[int, tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
     _for_start: dict[tuple[int, str], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _reach: dict[int, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def span_reach(self) -> tuple[float, float]:
+        return window_reach(self.span_rules)
+
+    @cached_property
+    def all_windowed(self) -> bool:
+        """Whether every paragraph rule here has a head or tail window (the re-check's rules)."""
+        return all(r.windowed for r in self.paragraph_rules)
+
+    def reach(self, words: int) -> tuple[float, float]:
+        """window_reach of the paragraph rules that a paragraph of this many words may meet."""
+        band = bisect_left(self._limits, words)
+        found = self._reach.get(band)
+        if found is None:
+            found = self._reach[band] = window_reach(c[4] for c in self.for_words(words))
+        return found
 
     @cached_property
     def span_screen(self) -> re.Pattern[str] | None:

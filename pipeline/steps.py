@@ -147,17 +147,20 @@ class ApplyRules:
     def __call__(self, article: Article) -> None:
         selected = self.rules.selection(article.language, self.windowed_only)
         if selected.span_rules:
-            self._apply_span_rules(article, selected.span_rules, selected.span_screen)
+            self._apply_span_rules(article, selected)
         if selected.paragraph_rules:
             self._apply_paragraph_rules(article, selected, self.rules.comment_thread, self.context)
 
     @staticmethod
-    def _apply_span_rules(article: Article, rules: tuple[Rule, ...], screen: re.Pattern[str] | None) -> None:
+    def _apply_span_rules(article: Article, selected: Selection) -> None:
+        rules, screen = selected.span_rules, selected.span_screen
         count = len(article.paragraphs)
+        head, tail = selected.span_reach
         kept: list[Paragraph] = []
         for index, paragraph in enumerate(article.paragraphs):
-            # When every span rule needs a literal, a paragraph holding none of them is left as it is.
-            if screen is None or screen.search(paragraph.text):
+            # When every span rule needs a literal, a paragraph holding none of them is left as it
+            # is; so is one that no rule's head or tail window takes in (the re-check's rules).
+            if (index < head or count - index <= tail) and (screen is None or screen.search(paragraph.text)):
                 words = word_count(paragraph.text)
                 for rule in rules:
                     if rule.literals is not None and not holds_any(paragraph.text, rule.literals):
@@ -181,9 +184,14 @@ class ApplyRules:
         count = len(paragraphs)
         lengths = [word_count(p.text) for p in paragraphs]
         dropped: dict[int, Rule] = {}
+        windowed = selected.all_windowed
         for index in range(count):
             if index in dropped:
                 continue
+            if windowed:  # the re-check: a paragraph that no rule's window takes in is left alone
+                head, tail = selected.reach(lengths[index])
+                if index >= head and count - index > tail:
+                    continue
             rule, match = _first_match(paragraphs[index].text, selected, index, count, lengths[index])
             if rule is None or match is None:
                 continue
