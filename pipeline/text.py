@@ -31,9 +31,17 @@ def normalize_key(text: str) -> str:
                 text = text.replace(quote, new)
     elif _QUOTE_CHARS.search(text):
         text = text.translate(_QUOTES)
-    key = " ".join(text.casefold().split())
+    key = text.casefold()
+    if not _squashed(key):  # paragraphs and header lines come squashed already
+        key = " ".join(key.split())
     # Edge punctuation differences ("Foo." vs "Foo") do not make a different paragraph.
     return key.strip(_EDGE_PUNCTUATION)
+
+
+def _squashed(text: str) -> bool:
+    """Whether squash_spaces(text) == text, faster than squashing: every white-space character but
+    the space is unprintable, so a printable text without two spaces in a row or at an end is."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def words(text: str) -> list[str]:
