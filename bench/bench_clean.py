@@ -79,11 +79,9 @@ def main() -> None:
     ratios = [c / f for f, c in rates]
     print(f"clean / floor              {min(ratios):>8.3f} - {max(ratios):>8.3f}")
     print(f"clean / floor, CPU time    {min(cpu_ratios):>8.3f} - {max(cpu_ratios):>8.3f}")
-    stats = getattr(cleaner, "stats", {})  # (the counters are there since the steps kept counts)
-    total = sum(s.seconds for s in stats.values()) or 1.0
-    if stats:
-        print(f"{'step':<26} {'removed':>8} {'time':>6}  (over all rounds)")
-    for name, step in stats.items():
+    total = sum(s.seconds for s in cleaner.stats.values()) or 1.0
+    print(f"{'step':<26} {'removed':>8} {'time':>6}  (over all rounds)")
+    for name, step in cleaner.stats.items():
         print(f"{name:<26} {step.removed:>8,} {step.seconds / total:>6.1%}")
 
 

@@ -35,10 +35,11 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024  # one article per .txt/.html file; anythin
 _DATE_MARKER = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
 # Cheap gate before ftfy: UTF-8 read as cp1252/latin-1 leaves these pairs behind.
 _MOJIBAKE_HINT = re.compile("[ÃÂâÐÑÅ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The same characters as the bytes that delete them: each is one byte in UTF-8 and no byte of a
-# longer character is below 0x80, so the encoded text tells, by table (4x faster than the regex).
+# Control characters but tab, newline and carriage return: removed from text. Each is one byte in
+# UTF-8 and no byte of a longer character is below 0x80, so whether a text holds one is told on its
+# encoding by a bytes-table delete (4x faster than a regex scan); the regex then removes them.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
 JSONL_SAMPLE_BYTES = 64 * 1024  # lines a JSONL file's encoding is decided on (from its first non-ASCII line)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDE = ("utf-16", "utf-32")  # read as a text stream: their bytes cannot be split at b"\n"

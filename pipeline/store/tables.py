@@ -47,8 +47,8 @@ class StagedTable:
         ]
         return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)})"
 
-    def copy_sql(self, table: str | None = None) -> str:
-        return f"COPY {table or self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
+    def copy_sql(self) -> str:
+        return f"COPY {self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
 
     def insert_children_sql(self) -> str:
         """Rows of this staged table into its corpus table, for the articles being written."""
