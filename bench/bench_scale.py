@@ -95,6 +95,21 @@ def write_batch(folder: Path, number: int, size: int, per_file: int, rng: random
         handle.close()
 
 
+def process_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after "pid (comm)" (comm may hold spaces): [0] state,
+    [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime; None when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def process_stats() -> dict[int, list[str]]:
+    """process_stat of every process on this machine."""
+    found = ((int(entry.name), process_stat(entry.name)) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return {pid: fields for pid, fields in found if fields}
+
+
 class PeakMemory:
     """Peak RSS (VmHWM) of a process and all its descendants, polled from /proc."""
 
@@ -114,13 +129,7 @@ class PeakMemory:
             time.sleep(0.1)
 
     def _tree(self) -> list[int]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:  # /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces
-                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
+        parents = {pid: int(fields[1]) for pid, fields in process_stats().items()}
         tree, frontier = [self.root], [self.root]
         while frontier:
             parent = frontier.pop()
@@ -160,15 +169,13 @@ def children_cpu() -> float:
 
 
 def postmaster_pid(url: sa.URL) -> int | None:
-    """The pid of the server's postmaster when it runs on this machine: the parent of our backend."""
+    """The pid of the server's postmaster when it runs on this machine: the parent of our backend
+    (read while the connection is open: a closed one's backend exits)."""
     engine = create_engine(url)
     with engine.connect() as connection:
-        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        fields = process_stat(connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
     engine.dispose()
-    try:
-        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None  # a server on another machine (DATABASE_URL)
+    return int(fields[1]) if fields else None  # None: a server on another machine (DATABASE_URL)
 
 
 def postgres_cpu(postmaster: int | None) -> float | None:
@@ -177,14 +184,8 @@ def postgres_cpu(postmaster: int | None) -> float | None:
     if postmaster is None:
         return None
     ticks = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == postmaster:
+    for pid, fields in process_stats().items():
+        if pid == postmaster:
             ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
         elif int(fields[1]) == postmaster:
             ticks += int(fields[11]) + int(fields[12])
