@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from .yaml_files import read_mapping
 
@@ -201,8 +201,9 @@ def _keys(data: dict[str, Any]) -> list[str]:
 
 def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path]) -> T:
     values: dict[str, Any] = {}
+    section_types = get_type_hints(cls)  # section name -> its dataclass, as cls declares its fields
     for section in fields(cls):  # type: ignore[arg-type]
-        section_type = _section_types[section.name]
+        section_type = section_types[section.name]
         given = data.get(section.name)
         if not isinstance(given, dict):
             raise SettingsError(f"{shipped_settings_path()}: missing section {section.name}")
@@ -241,18 +242,6 @@ def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
         return float(value)
     raise SettingsError(f"{path}: {name}: unsupported setting type {kind}")
 
-
-_section_types: dict[str, type] = {
-    "repetition": RepetitionSettings,
-    "rule_context": RuleContextSettings,
-    "language": LanguageSettings,
-    "text": TextSettings,
-    "html": HtmlSettings,
-    "page_dump": PageDumpSettings,
-    "learned": LearnedSettings,
-    "checks": ChecksSettings,
-    "quarantine": QuarantineSettings,
-}
 
 # The shipped values: what every step and function uses unless a cleaner is given others.
 SHIPPED: Settings = _load(None)
