@@ -30,8 +30,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus import noisy_articles  # noqa: E402
 
 from pipeline import Cleaner, read_file  # noqa: E402
-from pipeline.readers import ReadError  # noqa: E402
-from pipeline.structure import split_paragraphs  # noqa: E402
+from pipeline.clean.structure import split_paragraphs  # noqa: E402
+from pipeline.ingest.readers import ReadError  # noqa: E402
 
 
 def floor(files: list[Path]) -> tuple[float, float]:

@@ -43,9 +43,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sqlalchemy as sa  # noqa: E402
 from corpus import noisy_article  # noqa: E402
 
-from pipeline.db import create_engine, embedded_url, normalize_url, raw_connection  # noqa: E402
-from pipeline.flow import default_workers  # noqa: E402
-from pipeline.migrate import migrate  # noqa: E402
+from pipeline.run.flow import default_workers  # noqa: E402
+from pipeline.store.db import create_engine, embedded_url, normalize_url, raw_connection  # noqa: E402
+from pipeline.store.migrate import migrate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [f"outlet{n}" for n in range(10)]

@@ -36,7 +36,7 @@ def _db_url() -> str | None:
         connection = Connection.get(CONNECTION_ID)
     except AirflowNotFoundException:
         return None
-    from pipeline.db import url_from_connection_uri
+    from pipeline.store.db import url_from_connection_uri
 
     return url_from_connection_uri(connection.get_uri()).render_as_string(hide_password=False)
 
@@ -52,7 +52,7 @@ def _use_raw_storage_connection() -> None:
         connection = Connection.get(RAW_CONNECTION_ID)
     except AirflowNotFoundException:
         return
-    from pipeline.storage import use_s3_credentials
+    from pipeline.ingest.storage import use_s3_credentials
 
     extra = connection.extra_dejson
     use_s3_credentials(
@@ -62,7 +62,7 @@ def _use_raw_storage_connection() -> None:
 
 
 def _batch_id(context: dict[str, Any]) -> str:
-    from pipeline import tasks
+    from pipeline.run import tasks
 
     return tasks.batch_date(context["params"].get("batch"), context.get("logical_date"))
 
@@ -119,7 +119,7 @@ def clean_articles() -> None:
         """Scheduled runs wait for their day's folder (and marker) up to `wait_hours`, freeing their
         worker slot between pokes; other runs check it once. Either way a missing folder ends in a
         failure that says which folder."""
-        from pipeline import tasks
+        from pipeline.run import tasks
 
         _use_raw_storage_connection()
         params = context["params"]
@@ -140,7 +140,7 @@ def clean_articles() -> None:
     @task(**NO_RETRY)
     def plan(**context: Any) -> list[dict[str, Any]]:
         """One {run, shard} per shard: the mapped tasks take one each, the others the first's run."""
-        from pipeline import flow, tasks
+        from pipeline.run import flow, tasks
 
         _use_raw_storage_connection()
         params = context["params"]
@@ -152,20 +152,20 @@ def clean_articles() -> None:
 
     @task(max_active_tis_per_dagrun=16)
     def learn(work: dict[str, Any]) -> int:
-        from pipeline import tasks
+        from pipeline.run import tasks
 
         _use_raw_storage_connection()
         return tasks.learn(work["run"], work["shard"], db_url=_db_url())
 
     @task
     def merge_learned(shards: list[dict[str, Any]]) -> None:
-        from pipeline import tasks
+        from pipeline.run import tasks
 
         tasks.merge_learned(shards[0]["run"], db_url=_db_url())
 
     @task(max_active_tis_per_dagrun=16)
     def clean(work: dict[str, Any], **context: Any) -> dict[str, int]:
-        from pipeline import tasks
+        from pipeline.run import tasks
 
         _use_raw_storage_connection()
         rules_files = context["params"].get("rules_files") or []
@@ -173,7 +173,7 @@ def clean_articles() -> None:
 
     @task
     def publish(shards: list[dict[str, Any]]) -> dict[str, Any]:
-        from pipeline import flow, tasks
+        from pipeline.run import flow, tasks
 
         try:
             return tasks.publish(shards[0]["run"], db_url=_db_url())
@@ -183,12 +183,13 @@ def clean_articles() -> None:
     def quality_check(name: str) -> Any:
         @task(task_id=f"check_{name}", **NO_RETRY)
         def check(counts: dict[str, Any], **context: Any) -> str:
-            from pipeline import quality, tasks
+            from pipeline.report.checks import QualityCheckFailed
+            from pipeline.run import tasks
 
             bounds = {"max_ratio": context["params"]["max_removal_ratio"]} if name == "removal_ratio" else {}
             try:
                 return tasks.check(name, _batch_id(context), db_url=_db_url(), **bounds)
-            except quality.QualityCheckFailed as exc:
+            except QualityCheckFailed as exc:
                 raise _fail_fast(exc) from exc
 
         return check
@@ -201,7 +202,7 @@ def clean_articles() -> None:
 
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from pipeline import tasks
+        from pipeline.run import tasks
 
         home = os.environ.get("AIRFLOW_HOME") or os.path.expanduser("~/airflow")
         reports = os.environ.get("ARTICLES_REPORTS_DIR") or os.path.join(home, "reports")

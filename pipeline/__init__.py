@@ -1,8 +1,8 @@
 """Turn messy news-article dumps into clean, audited articles (pure Python; never imports Airflow)."""
 
-from .cleaner import Cleaner
-from .document import Article, Caption, RawArticle, Removal
-from .readers import ReadError, read_file, read_paths
+from pipeline.clean.cleaner import Cleaner
+from pipeline.core.document import Article, Caption, RawArticle, Removal
+from pipeline.ingest.readers import ReadError, read_file, read_paths
 
 
 def __getattr__(name: str) -> str:

@@ -10,11 +10,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .cleaner import Cleaner
-from .document import Article
-from .readers import ReadError, read_file
-from .rules import RulesError
-from .settings import SETTINGS_ENV, Settings, load_settings
+from pipeline.clean.cleaner import Cleaner
+from pipeline.clean.rules import RulesError
+from pipeline.core.document import Article
+from pipeline.core.settings import SETTINGS_ENV, Settings, load_settings
+from pipeline.ingest.readers import ReadError, read_file
 
 
 class _VersionAction(argparse.Action):
@@ -25,7 +25,7 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:  # fmt: skip
-        from . import __version__
+        from pipeline import __version__
 
         print(f"newsclean-pipeline {__version__}")
         parser.exit()
@@ -197,7 +197,7 @@ def emit(columns: list[str], rows: list[tuple[Any, ...]], args: argparse.Namespa
         writer.writerow(columns)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
     else:
-        from .queries import render_table
+        from pipeline.store.queries import render_table
 
         print(render_table(columns, rows))
 
@@ -284,7 +284,7 @@ def _error(exc: BaseException, status: int) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .storage import StorageError, list_inputs
+    from pipeline.ingest.storage import StorageError, list_inputs
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
     errors = 0
@@ -313,16 +313,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _engine() -> Any:
-    from .tasks import engine_for  # imported here: only the database commands need it
+    from pipeline.run.tasks import engine_for  # imported here: only the database commands need it
 
     return engine_for()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch_ids import BatchIdError, validate_batch_id
-    from .flow import BatchError, default_workers
-    from .report import load_report
-    from .runner import run_batch
+    from pipeline.report.summary import load_report
+    from pipeline.run.batch_ids import BatchIdError, validate_batch_id
+    from pipeline.run.flow import BatchError, default_workers
+    from pipeline.run.runner import run_batch
 
     try:
         validate_batch_id(args.batch)
@@ -354,9 +354,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
-    from .flow import default_workers
-    from .runner import backfill
-    from .tasks import ENV_RAW_DIR
+    from pipeline.run.flow import default_workers
+    from pipeline.run.runner import backfill
+    from pipeline.run.tasks import ENV_RAW_DIR
 
     raw_dir = args.raw_dir or os.environ.get(ENV_RAW_DIR)
     if raw_dir is None:
@@ -385,10 +385,10 @@ def positive_int(text: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import load_report
+    from pipeline.report.summary import load_report
 
     if args.html is not None:
-        from .report_html import write_html_report
+        from pipeline.report.html_page import write_html_report
 
         path = write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles)
         print(f"wrote {path}")
@@ -405,7 +405,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .queries import resolve, run_query
+    from pipeline.store.queries import resolve, run_query
 
     variables = dict(v.split("=", 1) for v in args.var if "=" in v)
     try:
@@ -419,7 +419,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate
+    from pipeline.evaluation.scores import evaluate
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
     results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
@@ -462,7 +462,7 @@ def _figure(value: float | None, as_is: dict[str, float | None] | None, key: str
 
 
 def cmd_learned_list(args: argparse.Namespace) -> int:
-    from .store.line_stats import learned_rules
+    from pipeline.store.line_stats import learned_rules
 
     rows = learned_rules(_engine(), source=args.source)
     emit(["source", "hash", "articles", "of", "line"], [tuple(r) for r in rows], args)
@@ -470,7 +470,7 @@ def cmd_learned_list(args: argparse.Namespace) -> int:
 
 
 def cmd_learned_veto(args: argparse.Namespace) -> int:
-    from .store.line_stats import veto_learned
+    from pipeline.store.line_stats import veto_learned
 
     veto_learned(_engine(), args.source, args.line_hash, args.note)
     print(f"vetoed {args.line_hash} for {args.source}: rerun a batch to bring the line back into its articles")
@@ -478,14 +478,14 @@ def cmd_learned_veto(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    from .store.quarantine import COLUMNS, list_quarantined
+    from pipeline.store.quarantine import COLUMNS, list_quarantined
 
     emit(COLUMNS, list_quarantined(_engine(), args.batch), args)
     return 0
 
 
 def cmd_quarantine_decide(args: argparse.Namespace) -> int:
-    from .store import quarantine
+    from pipeline.store import quarantine
 
     decide = quarantine.release if args.decision == "release" else quarantine.drop
     try:
@@ -499,8 +499,8 @@ def cmd_quarantine_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from .db import create_engine, database_url, redact
-    from .migrate import migrate
+    from pipeline.store.db import create_engine, database_url, redact
+    from pipeline.store.migrate import migrate
 
     url = database_url()
     applied = migrate(create_engine(url))
@@ -512,7 +512,7 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    from .db import database_url, redact
+    from pipeline.store.db import database_url, redact
 
     url = database_url()
     shown = url.render_as_string(hide_password=False) if args.show_password else redact(url)
@@ -524,7 +524,7 @@ def cmd_db_psql(args: argparse.Namespace) -> int:
     import os
     import shutil
 
-    from .db import database_url, psql_args
+    from pipeline.store.db import database_url, psql_args
 
     url = database_url()
     if shutil.which("psql") is None:

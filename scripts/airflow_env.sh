@@ -16,7 +16,7 @@ export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="${AIRFLOW__CORE__EXECUTION_API_SERVER_URL:-http://localhost:$AIRFLOW__API__PORT/execution/}"
 export ARTICLES_RAW_DIR="${ARTICLES_RAW_DIR:-$ROOT/samples/raw}"
 AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$("$ROOT/.venv/bin/python" -c \
-  'import sys; from pipeline.db import embedded_url; print(embedded_url(sys.argv[1]).render_as_string(hide_password=False))' \
+  'import sys; from pipeline.store.db import embedded_url; print(embedded_url(sys.argv[1]).render_as_string(hide_password=False))' \
   "${NEWSCLEAN_AIRFLOW_DB:-airflow}")"
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
 mkdir -p "$AIRFLOW_HOME"

@@ -67,7 +67,7 @@ TEST_DATABASE = "newsclean_test"
 def db_url():  # type: ignore[no-untyped-def]
     """DATABASE_URL when set (a scratch database: tests drop and recreate its public schema),
     else a newsclean_test database on the embedded server."""
-    from pipeline.db import embedded_url, normalize_url
+    from pipeline.store.db import embedded_url, normalize_url
 
     if os.environ.get("DATABASE_URL"):
         return normalize_url(os.environ["DATABASE_URL"])
@@ -77,7 +77,7 @@ def db_url():  # type: ignore[no-untyped-def]
 def reset_schema(engine) -> None:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from pipeline.migrate import migrate
+    from pipeline.store.migrate import migrate
 
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -92,7 +92,7 @@ def reset_schema(engine) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def engine(db_url):  # type: ignore[no-untyped-def]
-    from pipeline.db import create_engine
+    from pipeline.store.db import create_engine
 
     engine = create_engine(db_url)
     reset_schema(engine)

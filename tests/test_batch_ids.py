@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipeline.batch_ids import BatchIdError, validate_batch_id
-from pipeline.tasks import batch_date
+from pipeline.run.batch_ids import BatchIdError, validate_batch_id
+from pipeline.run.tasks import batch_date
 
 from .conftest import FIXTURES, ROOT, scalar
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from pipeline.runner import run_batch
+from pipeline.run.runner import run_batch
 
 from .conftest import FIXTURES, ROOT, reset_schema, snapshot
 from .test_dag import run_dag
@@ -121,7 +121,7 @@ def test_the_dag_reads_a_bucket_with_the_connections_credentials(
 
 STEP = """
 import json, sys
-from pipeline import tasks
+from pipeline.run import tasks
 step, argument, db = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 if step == "plan":
     print(json.dumps(tasks.plan(argument["batch"], "separate", argument["input"], 2, db_url=db)))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipeline.runner import run_batch
+from pipeline.run.runner import run_batch
 
 from .conftest import ROOT
 

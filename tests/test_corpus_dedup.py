@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from pipeline import Cleaner, RawArticle
-from pipeline.corpus import line_hash
-from pipeline.db import raw_connection
-from pipeline.learn import learnable_lines
-from pipeline.runner import run_batch
-from pipeline.settings import SHIPPED
+from pipeline.clean.learned import line_hash
+from pipeline.core.settings import SHIPPED
+from pipeline.corpus.learn import learnable_lines
+from pipeline.run.runner import run_batch
+from pipeline.store.db import raw_connection
 from pipeline.store.line_stats import learned_rules, veto_learned
 from pipeline.store.sql import statement
 
@@ -197,7 +197,7 @@ def test_lsh_candidates_are_found_by_index_probes_not_a_scan(engine: sa.Engine) 
 
 
 def test_band_buckets_are_the_same_in_python_and_in_the_server(engine: sa.Engine) -> None:
-    from pipeline.corpus import MinHasher, band_buckets, signature_bytes
+    from pipeline.corpus.minhash import MinHasher, band_buckets, signature_bytes
 
     signature = MinHasher().signature(" ".join(SYNDICATED))
     with raw_connection(engine) as connection, connection.cursor() as cursor:
@@ -211,7 +211,7 @@ def test_band_buckets_are_the_same_in_python_and_in_the_server(engine: sa.Engine
 
 
 def test_minhash_signatures_estimate_jaccard_and_are_deterministic() -> None:
-    from pipeline.corpus import MinHasher, estimated_jaccard
+    from pipeline.corpus.minhash import MinHasher, estimated_jaccard
 
     text = " ".join(SYNDICATED)
     edited = text.replace("30,000", "31,000").replace("spring", "summer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import _parsed, to_iso
+from pipeline.clean.dates import _parsed, to_iso
 
 
 @pytest.mark.parametrize("year", [1799, 1800, 1900, 2000, 2023, 2024, 2200, 2201])

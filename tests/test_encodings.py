@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Cleaner, RawArticle, ReadError, read_file
-from pipeline import encodings as enc
-from pipeline.readers import Decoded, decode_bytes
+from pipeline.ingest import encodings as enc
+from pipeline.ingest.readers import Decoded, decode_bytes
 
 # Our own texts (written for these tests), by (language, kind): short is one sentence, long a
 # paragraph, typo uses typographic quotes, dashes and the euro sign, which only the Windows code

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipeline.faults import HANG_ENV
-from pipeline.runner import run_batch
+from pipeline.core.faults import HANG_ENV
+from pipeline.run.runner import run_batch
 
 from .conftest import FIXTURES, ROOT, reset_schema, scalar, snapshot
 
@@ -81,7 +81,7 @@ def restart_embedded_server() -> None:
     """pg_ctl restart of the embedded server, as the user pgserver runs it as (not root)."""
     import pgserver
 
-    from pipeline.db import embedded_data_dir
+    from pipeline.store.db import embedded_data_dir
 
     pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
     user = "pgserver" if os.geteuid() == 0 else None

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipeline.rules import first_char_probe, load_rules
+from pipeline.clean.rules import first_char_probe, load_rules
 
 from .conftest import FIXTURES
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from pipeline.evaluation import corpus_scores, evaluate, score_page, shingles
+from pipeline.evaluation.scores import corpus_scores, evaluate, score_page, shingles
 
 from .conftest import FIXTURES, shared_path
 

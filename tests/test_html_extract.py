@@ -11,9 +11,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-import pipeline.html_extract as html_extract
 from pipeline import Cleaner, RawArticle
-from pipeline.html_blocks import PageText, select_blocks
+from pipeline.clean.html import extract as html_extract
+from pipeline.clean.html.blocks import PageText, select_blocks
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

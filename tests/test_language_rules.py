@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import Cleaner, RawArticle
-from pipeline.language import DetectLanguage, detect_language
-from pipeline.rules import RulesError, load_rules
+from pipeline.clean.language import DetectLanguage, detect_language
+from pipeline.clean.rules import RulesError, load_rules
 
 BODIES = {
     "en": [
@@ -479,7 +479,7 @@ def test_language_is_in_the_json_and_detected_once_per_article(cleaner: Cleaner)
 
 
 def test_detection_reads_prose_not_menus() -> None:
-    from pipeline.document import Article, Paragraph
+    from pipeline.core.document import Article, Paragraph
 
     menu = ["Home", "News", "Sport", "Weather", "Contact", "About us"]
     article = Article("x.txt", [Paragraph(t, i) for i, t in enumerate([*menu, *BODIES["de"]])])

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline.rules import literal_probe, load_rules, required_literals, span_literals
+from pipeline.clean.rules import literal_probe, load_rules, required_literals, span_literals
 
 from .test_first_char import _texts
 from .test_language_rules import CASES as LANGUAGE_CASES

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import Cleaner, ReadError, read_file, storage
-from pipeline.document import Article
+from pipeline import Cleaner, ReadError, read_file
+from pipeline.core.document import Article
+from pipeline.ingest import storage
 
 from .conftest import FIXTURES, S3_FAKE_ACCESS_KEY, S3_FAKE_SECRET_KEY, run_cli
 

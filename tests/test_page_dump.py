@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import page_lines
-from pipeline.page_dump import article_region, is_page_dump
-from pipeline.page_lines import article_scores, continues, headline_line, paragraphs_of, stop_words
-from pipeline.settings import SHIPPED
+from pipeline.clean.dump import line_model
+from pipeline.clean.dump.line_model import article_scores, continues, headline_line, paragraphs_of, stop_words
+from pipeline.clean.dump.region import article_region, is_page_dump
+from pipeline.core.settings import SHIPPED
 
 from .conftest import FIXTURES
 
@@ -126,7 +126,7 @@ def test_lines_dropped_inside_the_kept_span_are_audited_apart(clean_text, monkey
     box = ["Shop now", "Gift cards", "Store finder", "Sale", "New in", "Brands", "Outlet"]
     lines = ["Council approves budget | Riverside Post", *MENU * 2, BODY[0], *box, *BODY[1:], *FOOTER]
     wanted = set(BODY)
-    monkeypatch.setattr(page_lines, "article_lines", lambda texts, settings, region: [t in wanted for t in texts])
+    monkeypatch.setattr(line_model, "article_lines", lambda texts, settings, region: [t in wanted for t in texts])
     article = clean_text("\n".join(lines))
     assert [p.text for p in article.paragraphs] == BODY
     rules = {r.text: r.rule for r in article.removed}

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Cleaner, RawArticle, ReadError, read_file
-from pipeline.text import squash_spaces
+from pipeline.core.text import squash_spaces
 
 CLEANER = Cleaner.from_files()
 WORDS = (

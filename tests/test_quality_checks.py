@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipeline.quality import QualityCheckFailed, check_removal_ratio
-from pipeline.runner import run_batch
-from pipeline.settings import SETTINGS_ENV
+from pipeline.core.settings import SETTINGS_ENV
+from pipeline.report.checks import QualityCheckFailed, check_removal_ratio
+from pipeline.run.runner import run_batch
 
 
 def load_gallery_batch(engine: sa.Engine, tmp_path: Path) -> None:

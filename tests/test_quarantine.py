@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.runner import run_batch
+from pipeline.run.runner import run_batch
 from pipeline.store import quarantine
 
 from .conftest import FIXTURES, ROOT, scalar

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import RawArticle, ReadError, read_file, read_paths, storage
-from pipeline.readers import iter_input_files
+from pipeline import RawArticle, ReadError, read_file, read_paths
+from pipeline.ingest import storage
+from pipeline.ingest.readers import iter_input_files
 
 from .conftest import run_cli
 

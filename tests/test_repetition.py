@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.steps import repeated_span
-from pipeline.text import key_words, normalize_key, words
+from pipeline.clean.steps import repeated_span
+from pipeline.core.text import key_words, normalize_key, words
 
 SENTENCE = "The harbor authority said on Monday that construction would begin in May and last two summers."
 
@@ -84,6 +84,6 @@ QUOTED = ["“Don’t”", "„Ja“, sagte sie.", "«Oui»", "`x`", "Straße �
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 def test_normalize_key_translates_quotes_only_when_there_are_any(text: str) -> None:
     """The key is what translating every text would give (text without curly quotes skips it)."""
-    from pipeline.text import _EDGE_PUNCTUATION, _QUOTES
+    from pipeline.core.text import _EDGE_PUNCTUATION, _QUOTES
 
     assert normalize_key(text) == " ".join(text.translate(_QUOTES).casefold().split()).strip(_EDGE_PUNCTUATION)

@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 from lxml import html as lxml_html
 
-from pipeline.report_html import (
+from pipeline.report.html_page import (
     Bar,
     Kept,
     Piece,
@@ -33,7 +33,7 @@ from pipeline.report_html import (
     vbar_chart,
     write_html_report,
 )
-from pipeline.runner import run_batch
+from pipeline.run.runner import run_batch
 
 from .conftest import ROOT, scalar
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import Cleaner, RawArticle
-from pipeline.rules import RulesError, load_rules
+from pipeline.clean.rules import RulesError, load_rules
 
 BODY = [
     "The city council approved the new budget on Monday after a six-hour debate that ran past midnight.",

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import Cleaner, RawArticle
-from pipeline.cleaner import parse
-from pipeline.settings import SETTINGS_ENV, SHIPPED, Settings, SettingsError, load_settings, shipped_settings_path
-from pipeline.steps import ApplyRules
+from pipeline.clean.cleaner import parse
+from pipeline.clean.steps import ApplyRules
+from pipeline.core.settings import SETTINGS_ENV, SHIPPED, Settings, SettingsError, load_settings, shipped_settings_path
 
 from .conftest import run_cli
 

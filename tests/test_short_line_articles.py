@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.page_dump import many_short_lines
-from pipeline.settings import SHIPPED
+from pipeline.clean.dump.region import many_short_lines
+from pipeline.core.settings import SHIPPED
 
 RECIPE = """Plum and almond traybake
 A soft sponge with sharp plums, the cake our neighbour brings to every street party in September.

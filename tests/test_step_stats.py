@@ -12,9 +12,9 @@ from typing import ClassVar
 import pytest
 
 from pipeline import Cleaner, RawArticle, read_file
-from pipeline.document import Article, Paragraph, Removal
-from pipeline.readers import ReadError
-from pipeline.steps import ParagraphFilter, StepStats, Verdict
+from pipeline.clean.steps import ParagraphFilter, StepStats, Verdict
+from pipeline.core.document import Article, Paragraph, Removal
+from pipeline.ingest.readers import ReadError
 
 from .conftest import FIXTURES, SHARED, cli_json
 

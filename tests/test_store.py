@@ -14,9 +14,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.faults import HANG_ENV
-from pipeline.migrate import migrate
-from pipeline.runner import run_batch
+from pipeline.core.faults import HANG_ENV
+from pipeline.run.runner import run_batch
+from pipeline.store.migrate import migrate
 
 from .conftest import FIXTURES, ROOT, reset_schema, scalar, shared_path, snapshot
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.structure import split_paragraphs
+from pipeline.clean.structure import split_paragraphs
 
 BODY = "The council approved the budget on Monday after a long debate that ran past midnight."
 

@@ -1,2 +1,3 @@
-"""PostgreSQL side of a batch: the ledger, staging in the database, line statistics, clusters,
-the publish, quarantine decisions. Every SQL statement lives in sql/store/<name>.sql."""
+"""PostgreSQL: the connection (db), the migrations runner, named queries, and a batch's database side —
+the ledger, staging, line statistics, clusters, the publish, quarantine decisions. Every SQL statement
+lives in sql/. May import: pipeline.core, pipeline.ingest, pipeline.clean, pipeline.corpus."""

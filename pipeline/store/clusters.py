@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..corpus import MATCH_JACCARD, UnionFind, estimated_jaccard, signature_from_bytes
-from .sql import statement
+from pipeline.corpus.minhash import MATCH_JACCARD, UnionFind, estimated_jaccard, signature_from_bytes
+from pipeline.store.sql import statement
 
 FETCH_ROWS = 5_000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .sql import statement
+from pipeline.store.sql import statement
 
 
 def start_batch(engine: sa.Engine, batch_id: str, input_path: str) -> None:

@@ -1,14 +1,14 @@
 """Learned per-source boilerplate: the line statistics a batch adds before it is cleaned, and the
-learned lines the cleaner removes (see corpus.py for the hashes and thresholds)."""
+learned lines the cleaner removes (see clean/learned.py for the hashes and thresholds)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..corpus import learned_from_rows
-from ..settings import LearnedSettings, load_settings
-from .sql import statement
-from .staging import stage_transaction
+from pipeline.clean.learned import learned_from_rows
+from pipeline.core.settings import LearnedSettings, load_settings
+from pipeline.store.sql import statement
+from pipeline.store.staging import stage_transaction
 
 # Two batches merging at once would update the same source_line_counts rows in different orders
 # (and deadlock): merges, which are short, take turns.

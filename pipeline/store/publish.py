@@ -18,14 +18,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..corpus import BANDS
-from ..db import raw_connection, rollback
-from ..faults import maybe_hang
-from ..settings import QuarantineSettings, load_settings
-from .clusters import assign_clusters
-from .sql import statement
-from .staging import drop_stage
-from .tables import ARTICLE_COLUMNS, CHILD_TABLES
+from pipeline.core.faults import maybe_hang
+from pipeline.core.settings import QuarantineSettings, load_settings
+from pipeline.corpus.minhash import BANDS
+from pipeline.store.clusters import assign_clusters
+from pipeline.store.db import raw_connection, rollback
+from pipeline.store.sql import statement
+from pipeline.store.staging import drop_stage
+from pipeline.store.tables import ARTICLE_COLUMNS, CHILD_TABLES
 
 # One publish at a time: two publishes would upsert articles, rename clusters and fill the LSH
 # index in different orders, and could deadlock. Cleaning, the bulk of the work, stays parallel.

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .sql import statement
+from pipeline.store.sql import statement
 
 COLUMNS = ["article_id", "batch_id", "source", "source_file", "title", "removal_ratio", "quarantine_reason"]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..corpus import LEARNED_CATEGORY, MinHasher, line_hash, signature_bytes
-from ..document import Article
-from ..identity import article_key, content_hash
-from ..readers import ReadError
-from .staging import ShardWriter
-from .tables import ARTICLES, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
+from pipeline.clean.learned import LEARNED_CATEGORY, line_hash
+from pipeline.core.document import Article
+from pipeline.corpus.identity import article_key, content_hash
+from pipeline.corpus.minhash import MinHasher, signature_bytes
+from pipeline.ingest.readers import ReadError
+from pipeline.store.staging import ShardWriter
+from pipeline.store.tables import ARTICLES, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
 
 
 def article_row(article: Article, copy_id: int) -> list[Any]:

@@ -18,11 +18,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..db import raw_connection, rollback
-from ..faults import maybe_hang
-from ..storage import InputFile
-from .sql import statement
-from .tables import ALL_TABLES, INPUTS, StagedTable
+from pipeline.core.faults import maybe_hang
+from pipeline.ingest.storage import InputFile
+from pipeline.store.db import raw_connection, rollback
+from pipeline.store.sql import statement
+from pipeline.store.tables import ALL_TABLES, INPUTS, StagedTable
 
 STAGE_PREFIX = "newsclean_stage_"
 STAGE_TTL = timedelta(days=2)

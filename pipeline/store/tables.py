@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..corpus import BANDS
+from pipeline.corpus.minhash import BANDS
 
 # The full-text vector of a staged article, in its language's configuration (migration 0013).
 SEARCH_VECTOR = """setweight(to_tsvector(newsclean_search_config(language), coalesce(title, '')), 'A')

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from pipeline.corpus import MinHasher, signature_bytes
+from pipeline.corpus.minhash import MinHasher, signature_bytes
 
 CHUNK = 5_000
 

@@ -1,0 +1,154 @@
+"""The cleaner: raw article in, clean Article out, through a list of steps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.clean.dates import to_iso
+from pipeline.clean.dump.region import KeepArticleRegion
+from pipeline.clean.html.extract import extract_html
+from pipeline.clean.language import DetectLanguage
+from pipeline.clean.learned import DropLearnedBoilerplate
+from pipeline.clean.rules import RuleSet, load_rules
+from pipeline.clean.steps import (
+    ApplyRules,
+    CollapseRepeatedSpan,
+    DropDuplicateParagraphs,
+    DropTitleRepeats,
+    Step,
+    StepStats,
+    runs_once,
+    step_name,
+)
+from pipeline.clean.structure import ExtractHeader, split_paragraphs
+from pipeline.core.document import Article, Paragraph, RawArticle
+from pipeline.core.settings import SHIPPED, Settings, load_settings
+from pipeline.core.text import squash_spaces
+from pipeline.ingest.readers import ReadError, ReadResult, url_host
+
+
+@dataclass
+class Cleaner:
+    """Parse, then run the steps in order; steps that run more than once run again in recheck
+    rounds while the head/tail rules still find something. Counters per step (removals, time) add
+    up in `stats` over every article cleaned; each article carries its own removals per step."""
+
+    rules: RuleSet
+    steps: list[Step] = field(default_factory=list)
+    max_rounds: int = 4
+    stats: dict[str, StepStats] = field(default_factory=dict)
+    settings: Settings = SHIPPED  # the thresholds parse() reads (the steps were given theirs)
+
+    def __post_init__(self) -> None:
+        # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
+        # need another look, and a full round follows whenever they find something, so that
+        # cleaning clean output is a no-op.
+        self._recheck = ApplyRules(self.rules, windowed_only=True, context=self.settings.rule_context)
+
+    @classmethod
+    def from_files(
+        cls,
+        extra_rules: Iterable[Path] = (),
+        learned: Mapping[str, frozenset[int]] | None = None,
+        settings: Settings | None = None,
+    ) -> Cleaner:
+        """The shipped rules plus extra rules files; with `learned` (per-source boilerplate line
+        hashes from the corpus statistics), a last step removes those lines too. Thresholds: the
+        given settings, else the shipped ones as NEWSCLEAN_SETTINGS changes them (load_settings)."""
+        settings = settings or load_settings()
+        rules = load_rules(list(extra_rules), settings.page_dump)
+        steps = default_steps(rules, settings)
+        if learned:
+            steps.append(DropLearnedBoilerplate(learned, settings.learned))
+        return cls(rules, steps, settings=settings)
+
+    def clean(self, raw: RawArticle) -> Article:
+        started = time.perf_counter()
+        article = parse(raw, self.settings)  # its removals: an HTML page's furniture, dropped by its place in the page
+        self._count("parse", article, len(article.removed), time.perf_counter() - started)
+        steps = [(step_name(step), step) for step in self.steps]
+        for name, step in steps:
+            self._run(name, step, article)
+        for _ in range(self.max_rounds):
+            before = len(article.removed)
+            self._run(self._recheck.name, self._recheck, article)
+            if len(article.removed) == before:
+                break
+            for name, step in steps:
+                if not runs_once(step):
+                    self._run(name, step, article)
+        return article
+
+    def _run(self, name: str, step: Step, article: Article) -> None:
+        before = len(article.removed)
+        started = time.perf_counter()
+        step(article)
+        self._count(name, article, len(article.removed) - before, time.perf_counter() - started)
+
+    def _count(self, name: str, article: Article, removed: int, seconds: float) -> None:
+        stats = self.stats.get(name)
+        if stats is None:
+            stats = self.stats[name] = StepStats()
+        stats.removed += removed
+        stats.seconds += seconds
+        stats.runs += 1
+        article.removed_by_step[name] = article.removed_by_step.get(name, 0) + removed
+
+    def clean_all(self, results: Iterable[ReadResult]) -> Iterator[Article | ReadError]:
+        for result in results:
+            yield result if isinstance(result, ReadError) else self.clean(result)
+
+
+def default_steps(rules: RuleSet, settings: Settings = SHIPPED) -> list[Step]:
+    repetition, language = settings.repetition, settings.language
+    return [
+        # a doubled headline must read as one before the header step
+        CollapseRepeatedSpan(repetition.min_span_chars, once=True),
+        KeepArticleRegion(rules.page_dump),  # full-page text dumps only
+        DetectLanguage(language.sample_chars, language.prose_words, language.min_prose_chars),
+        ExtractHeader(rules, settings.text),
+        CollapseRepeatedSpan(repetition.min_span_chars),
+        ApplyRules(rules, context=settings.rule_context),
+        DropTitleRepeats(),
+        DropDuplicateParagraphs(repetition.near_ratio, repetition.min_words_exact, repetition.min_words_near),
+    ]
+
+
+def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
+    """RawArticle -> Article with paragraphs and whatever metadata the container supplied."""
+    article = Article(
+        source_file=raw.source_file,
+        line=raw.line,
+        paragraphs=[],
+        title=squash_spaces(raw.title) if raw.title else None,
+        published=to_iso(raw.published),
+        url=raw.url,
+        source=raw.source,
+        external_id=raw.external_id,
+        encoding=raw.encoding,
+    )
+    if raw.html is not None and raw.text is None:
+        article.html_source = True
+        page = extract_html(raw.html, settings.html)
+        for position, (text, dropped_by) in enumerate(page.in_order):
+            paragraph = Paragraph(text, position, [text])
+            if dropped_by is None:
+                article.paragraphs.append(paragraph)
+            else:  # page furniture the extractor returned, dropped by its place in the page
+                article.remove(paragraph, f"html.{dropped_by}", "furniture")
+        article.title = article.title or page.title
+        article.published = article.published or page.published
+        article.updated = page.updated
+        article.authors = page.authors
+        article.section = page.section
+        article.url = article.url or page.url
+        for text, credit in page.captions:
+            article.add_caption(text, credit)
+    else:
+        article.paragraphs = split_paragraphs(raw.text or "", settings.text.wrap_max_chars)
+    article.source = article.source or url_host(article.url) or raw.fallback_source
+    article.metadata_given = article.title is not None or raw.title_given
+    return article

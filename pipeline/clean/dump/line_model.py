@@ -1,0 +1,301 @@
+"""Line by line: which lines of a full-page text dump belong to the article.
+
+Every line of a dump is scored by a small logistic model over general evidence (see FEATURES):
+its length, the share of its language's function words (jusText's stop-word lists), whether it
+ends like a sentence or continues the line above (an inline link split out of its paragraph),
+whether it reads as a navigation label, how often the page repeats it, how much prose and how
+many navigation lines stand around it, where it is relative to the page's headline and to the
+densest run of prose (page_dump.article_region). A second model then reads each line's score
+beside its neighbours' (jusText's context step, learned): a short line between article lines is
+article, one inside a menu is not. Lines scoring at least page_dump.line_threshold (settings.yaml)
+are kept.
+
+The weights (pipeline/clean/dump/line_weights.py) are fitted by scripts/train_page_lines.py on the
+per-line labels of the two evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
+multilingual set's must-keep / must-drop snippets); no page text is stored, only the weights of
+these features. The script reports cross-validated figures: pages scored by a model fitted
+without them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.clean.dump import line_weights
+from pipeline.clean.dump.shapes import is_navigation_line, is_prose
+from pipeline.clean.language import detect_language
+from pipeline.core.settings import PageDumpSettings
+from pipeline.core.text import normalize_key, word_count
+
+# CLD2's ISO 639-1 codes -> the names of jusText's stop-word lists (the languages it ships).
+STOPLIST_NAMES = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian", "ast": "Asturian",
+    "az": "Azerbaijani", "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton",
+    "bg": "Bulgarian", "ca": "Catalan", "ceb": "Cebuano", "cv": "Chuvash", "hr": "Croatian", "cs": "Czech",
+    "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto", "et": "Estonian", "fi": "Finnish",
+    "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German", "el": "Greek", "gu": "Gujarati",
+    "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "io": "Ido",
+    "ig": "Igbo", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam",
+    "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sh": "Serbo_Croatian",
+    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili", "sv": "Swedish",
+    "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian",
+    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapuk", "wa": "Walloon", "cy": "Welsh",
+    "fy": "West_Frisian", "yo": "Yoruba",
+}  # fmt: skip
+
+FEATURES = (
+    "log chars",
+    "log words",
+    "stop-word share",
+    "language has a stop-word list",
+    "ends like a sentence",
+    "continues the line above (starts lower-case or with punctuation)",
+    "navigation label",
+    "digit share",
+    "log times the page repeats it",
+    "prose line",
+    "log chars of its paragraph (inline fragments joined)",
+    "stop-word share of its paragraph",
+    "its paragraph ends like a sentence",
+    "log prose chars within 3 lines",
+    "log prose chars within 10 lines",
+    "share of navigation labels within 5 lines",
+    "stop-word share within 5 lines",
+    "relative position in the page",
+    "below the headline",
+    "log lines below the headline",
+    "above the headline",
+    "inside the densest run of prose",
+    "log lines from that run",
+    "no headline found",
+    "log lines of its paragraph",
+)
+NEIGHBOUR_FEATURES = (
+    "score",
+    "score of the line above",
+    "score of the line below",
+    "mean score within 2 lines",
+    "mean score within 5 lines",
+    "mean score within 15 lines",
+    "higher score of the lines above and below",
+)
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”»)]$")
+_CONTINUES = re.compile(r"[,.;:!?)\]}%’”»]")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•-]{1,2}\s+")
+
+
+def stop_words(language: str | None) -> frozenset[str]:
+    """jusText's stop-word list for an ISO 639-1 code (read from the installed package), or empty."""
+    name = STOPLIST_NAMES.get(language or "")
+    if name is None:
+        return frozenset()
+    import justext  # the lists ship inside jusText (already installed with trafilatura)
+
+    return frozenset(justext.get_stoplist(name))
+
+
+def page_language(lines: Sequence[str]) -> str | None:
+    """The page's language from its longer lines (menus say little and are often English)."""
+    sample = "\n".join(line for line in lines if word_count(line) >= 8)[:3000]
+    return detect_language(sample) or detect_language("\n".join(lines)[:3000])
+
+
+def stop_share(text: str, stops: frozenset[str]) -> float:
+    tokens = _TOKEN.findall(text.lower())
+    return sum(token in stops for token in tokens) / len(tokens) if tokens else 0.0
+
+
+def continues(previous: str, line: str) -> bool:
+    """`line` is the rest of `previous`'s paragraph: a link or emphasis split out of a sentence."""
+    return not _SENTENCE_END.search(previous) and (line[:1].islower() or bool(_CONTINUES.match(line)))
+
+
+def paragraphs_of(lines: Sequence[str], max_lines: int) -> list[tuple[int, int]]:
+    """(first, last) line index of each paragraph, inline fragments joined: a line that continues
+    the one above; and a run of up to max_lines lines, none of which ends a sentence until the last
+    does, when a continued line is among them (a sentence whose links each became a text node of
+    their own). Without one, such a run is a byline, a timestamp and a comment, or a menu."""
+    spans: list[tuple[int, int]] = []
+    for index, line in enumerate(lines):
+        if spans and continues(lines[index - 1], line):
+            spans[-1] = (spans[-1][0], index)
+        else:
+            spans.append((index, index))
+    joined: list[tuple[int, int]] = []
+    k = 0
+    while k < len(spans):
+        end = _sentence_run_end(lines, spans, k, max_lines)
+        joined.append((spans[k][0], spans[end][1]))
+        k = end + 1
+    return joined
+
+
+def _sentence_run_end(lines: Sequence[str], spans: Sequence[tuple[int, int]], k: int, max_lines: int) -> int:
+    """The last span of the sentence that starts with span k (k itself when there is none)."""
+    first, end = spans[k][0], k
+    while (
+        not _SENTENCE_END.search(lines[spans[end][1]])
+        and end + 1 < len(spans)
+        and spans[end + 1][1] - first < max_lines
+    ):
+        end += 1
+    continued = any(last > start for start, last in spans[k : end + 1])
+    return end if end > k and continued and _SENTENCE_END.search(lines[spans[end][1]]) else k
+
+
+def headline_line(lines: Sequence[str]) -> int | None:
+    """The line where the page repeats its <title> (the dump's first line) as its headline: the
+    whole title, one of its parts (site name split off), or a line holding most of the title."""
+    if not lines:
+        return None
+    title = normalize_key(lines[0])
+    parts = {normalize_key(part) for part in _TITLE_SEPARATORS.split(lines[0]) if word_count(part) >= 2}
+    for index in range(1, len(lines)):
+        key = normalize_key(lines[index])
+        if word_count(lines[index]) < 2 or len(key) < 12:
+            continue
+        if key in parts or (len(key) >= 0.5 * len(title) and key in title):
+            return index
+        if len(title) >= 20 and title in key and len(key) <= 1.5 * len(title):
+            return index
+    return None
+
+
+def line_features(
+    lines: Sequence[str],
+    settings: PageDumpSettings,
+    region: tuple[int, int] | None,
+    stops: frozenset[str],
+) -> np.ndarray:
+    """One row of FEATURES per line."""
+
+    count = len(lines)
+    seen = Counter(lines)
+    headline = headline_line(lines)
+    chars = np.array([len(line) for line in lines], dtype=float)
+    tokens = [_TOKEN.findall(line.lower()) for line in lines] if stops else [[] for _ in lines]
+    token_counts = [len(found) for found in tokens]
+    stop_counts = [sum(token in stops for token in found) for found in tokens]
+    shares = np.array([stop / total if total else 0.0 for stop, total in zip(stop_counts, token_counts, strict=True)])
+    prose = np.array([is_prose(line, settings) for line in lines], dtype=float)
+    navigation = np.array([is_navigation_line(line, settings) for line in lines], dtype=float)
+    paragraph_of = [0] * count
+    spans = paragraphs_of(lines, settings.paragraph_max_lines)
+    for number, (first, last) in enumerate(spans):
+        for index in range(first, last + 1):
+            paragraph_of[index] = number
+    joined = [" ".join(lines[first : last + 1]) for first, last in spans]
+    paragraph_shares = [  # = stop_share of the joined text: joining with a space merges no tokens
+        sum(stop_counts[first : last + 1]) / total if (total := sum(token_counts[first : last + 1])) else 0.0
+        for first, last in spans
+    ]
+
+    def sums(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(values)])
+
+    prose_sums, navigation_sums = sums(chars * prose), sums(navigation)
+    share_sums, char_sums = sums(shares * chars), sums(chars)
+
+    positions = np.arange(count)
+
+    def window(total: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per line: the sum of a value over the lines within `radius`, and how many lines that is."""
+        low, high = np.maximum(0, positions - radius), np.minimum(count, positions + radius + 1)
+        return total[high] - total[low], high - low
+
+    prose_near3, _ = window(prose_sums, 3)
+    prose_near10, _ = window(prose_sums, 10)
+    navigation_near, near = window(navigation_sums, 5)
+    share_near, _ = window(share_sums, 5)
+    chars_near, _ = window(char_sums, 5)
+    rows = np.zeros((count, len(FEATURES)))
+    for index, line in enumerate(lines):
+        words = word_count(line)
+        paragraph = joined[paragraph_of[index]]
+        below = headline is not None and index > headline
+        inside = region is not None and region[0] <= index <= region[1]
+        rows[index] = (
+            math.log1p(len(line)),
+            math.log1p(words),
+            shares[index],
+            1.0 if stops else 0.0,
+            1.0 if _SENTENCE_END.search(line) else 0.0,
+            1.0 if (line[:1].islower() or _CONTINUES.match(line)) else 0.0,
+            navigation[index],
+            len(_DIGIT.findall(line)) / max(1, len(line)),
+            math.log(seen[line]),
+            prose[index],
+            math.log1p(len(paragraph)),
+            paragraph_shares[paragraph_of[index]],
+            1.0 if _SENTENCE_END.search(paragraph) else 0.0,
+            math.log1p(prose_near3[index]),
+            math.log1p(prose_near10[index]),
+            navigation_near[index] / near[index],
+            share_near[index] / chars_near[index] if chars_near[index] else 0.0,
+            index / count,
+            1.0 if below else 0.0,
+            math.log1p(index - headline) if below and headline is not None else 0.0,
+            1.0 if headline is not None and index < headline else 0.0,
+            1.0 if inside else 0.0,
+            math.log1p(min(abs(index - region[0]), abs(index - region[1]))) if region and not inside else 0.0,
+            1.0 if headline is None else 0.0,
+            math.log(spans[paragraph_of[index]][1] - spans[paragraph_of[index]][0] + 1),
+        )
+    return rows
+
+
+def neighbour_features(scores: np.ndarray) -> np.ndarray:
+    """One row of NEIGHBOUR_FEATURES per line, from the first model's scores."""
+    count = len(scores)
+    total = np.concatenate([[0.0], np.cumsum(scores)])
+    above = np.concatenate([[0.0], scores[:-1]])
+    below = np.concatenate([scores[1:], [0.0]])
+
+    def mean(radius: int) -> np.ndarray:
+        index = np.arange(count)
+        low, high = np.maximum(0, index - radius), np.minimum(count, index + radius + 1)
+        return np.asarray((total[high] - total[low]) / (high - low))
+
+    return np.column_stack([scores, above, below, mean(2), mean(5), mean(15), np.maximum(above, below)])
+
+
+def logistic(rows: np.ndarray, means: Sequence[float], scales: Sequence[float], weights: Sequence[float]) -> np.ndarray:
+    """P(article) per row: standardized features, then weights (the last weight is the bias)."""
+    z = (rows - np.asarray(means)) / np.asarray(scales)
+    w = np.asarray(weights)
+    return np.asarray(1.0 / (1.0 + np.exp(-(z @ w[:-1] + w[-1]))))
+
+
+def article_scores(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> np.ndarray:
+    """P(the line is article text) for every line of a page dump."""
+    stops = stop_words(page_language(lines))
+    rows = line_features(lines, settings, region, stops)
+    first = logistic(rows, line_weights.LINE_MEANS, line_weights.LINE_SCALES, line_weights.LINE_WEIGHTS)
+    both = np.hstack([neighbour_features(first), rows])
+    return logistic(both, line_weights.CONTEXT_MEANS, line_weights.CONTEXT_SCALES, line_weights.CONTEXT_WEIGHTS)
+
+
+def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> list[bool]:
+    """Which lines to keep: those the model scores at settings.line_threshold or more and gaps of
+    up to settings.line_gap lines between them; the densest run of prose when the model keeps less
+    than settings.min_kept_chars, which is a short article it cannot tell from its page."""
+    scores = article_scores(lines, settings, region)
+    keep = [bool(score >= settings.line_threshold) for score in scores]
+    kept = [index for index, flag in enumerate(keep) if flag]
+    for before, after in zip(kept, kept[1:], strict=False):
+        if after - before - 1 <= settings.line_gap:
+            keep[before + 1 : after] = [True] * (after - before - 1)
+    if sum(len(line) for line, flag in zip(lines, keep, strict=True) if flag) < settings.min_kept_chars and region:
+        keep = [flag or region[0] <= index <= region[1] for index, flag in enumerate(keep)]
+    return keep

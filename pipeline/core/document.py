@@ -1,0 +1,142 @@
+"""The one record every cleaning step reads and writes (datatrove's Document, for news articles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.core.text import normalize_key
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    credit: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "credit": self.credit}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of the input that did not reach the clean body, and the rule that took it."""
+
+    rule: str
+    category: str
+    text: str
+    position: int
+    scope: str = "paragraph"  # paragraph: the whole paragraph went; span / line: part of it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "text": self.text,
+            "position": self.position,
+            "scope": self.scope,
+        }
+
+
+@dataclass
+class Paragraph:
+    text: str
+    position: int  # index of the paragraph in the raw input; stable across steps for the audit
+    lines: list[str] = field(default_factory=list)  # raw lines, read by the header step only
+
+
+@dataclass
+class RawArticle:
+    """What a reader yields: one article's raw content plus whatever metadata the container gave."""
+
+    source_file: str
+    line: int | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    title_given: bool = False  # the container has a title field (even empty): trust it, detect none
+    fallback_source: str | None = None  # e.g. the batch sub-folder: used when no source field or URL says
+    encoding: str | None = None  # what the bytes were decoded with: "utf-8", "utf-16", "cp1252", "iso8859-2", ...
+
+
+@dataclass
+class Article:
+    """An article moving through the cleaning steps; the final state is the clean article."""
+
+    source_file: str
+    paragraphs: list[Paragraph]
+    line: int | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    section: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    updated: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    language: str | None = None  # ISO 639-1 code of the body text; None when detection was unsure
+    captions: list[Caption] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
+    html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
+    page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
+    encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
+    # Removals each cleaning step recorded (step name -> count, in the order the steps ran); the
+    # audit's records are article.removed, these are their counts by step.
+    removed_by_step: dict[str, int] = field(default_factory=dict, compare=False)
+    # normalize_key of texts this article's steps compared (header lines, title, paragraphs): the
+    # header, title-repeat and duplicate steps ask for the same keys. Per article, never shared.
+    _keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def key(self, text: str) -> str:
+        """normalize_key(text), computed once per article."""
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = normalize_key(text)
+        return found
+
+    def remove(self, paragraph: Paragraph, rule: str, category: str, text: str | None = None, scope: str = "") -> None:
+        """Record a removal: the whole paragraph when no text is given, else the given part of it."""
+        scope = scope or ("paragraph" if text is None else "span")
+        self.removed.append(
+            Removal(rule, category, paragraph.text if text is None else text, paragraph.position, scope)
+        )
+
+    def add_caption(self, text: str, credit: str | None) -> None:
+        caption = Caption(text.strip(), credit.strip() if credit else None)
+        if caption.text and all(_caption_key(c) != _caption_key(caption) for c in self.captions):
+            self.captions.append(caption)
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_file": self.source_file,
+            "line": self.line,
+            "encoding": self.encoding,
+            "source": self.source,
+            "url": self.url,
+            "id": self.external_id,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "section": self.section,
+            "authors": list(self.authors),
+            "published": self.published,
+            "updated": self.updated,
+            "dateline": self.dateline,
+            "language": self.language,
+            "paragraphs": [p.text for p in self.paragraphs],
+            "captions": [c.to_json() for c in self.captions],
+            "removed": [r.to_json() for r in self.removed],
+        }
+
+
+def _caption_key(caption: Caption) -> str:
+    return " ".join(caption.text.casefold().split())

@@ -1,0 +1,247 @@
+"""The cleaner's thresholds as data: pipeline/data/settings.yaml, one typed section per part.
+
+The shipped file holds every value with a comment saying why; a user's settings file (the
+`--settings FILE` option of `clean` and `eval`, or the NEWSCLEAN_SETTINGS environment variable,
+which `run`, `backfill` and the DAG's workers inherit) changes any of them, section by section,
+key by key. A file that names an unknown section or key, or gives a value of the wrong type or
+out of range, is refused with its path and the key. Settings are plain frozen data handed to
+each cleaner: nothing is read or changed behind a cleaner's back while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar, get_type_hints
+
+from pipeline.core.yaml_files import read_mapping
+
+SETTINGS_ENV = "NEWSCLEAN_SETTINGS"
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class RepetitionSettings:
+    min_span_chars: int  # CollapseRepeatedSpan
+    near_ratio: float  # DropDuplicateParagraphs
+    min_words_exact: int
+    min_words_near: int
+
+
+@dataclass(frozen=True)
+class RuleContextSettings:
+    """What ApplyRules reads around a matched line (link lines, the comment thread's start)."""
+
+    article_prose_words: int
+    link_line_words: int
+    furniture_line_words: int
+    form_lines: int
+    form_line_words: int
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    sample_chars: int
+    prose_words: int
+    min_prose_chars: int
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """Plain text: paragraphs (split_paragraphs) and the header (extract_header)."""
+
+    wrap_max_chars: int
+    header_scan_paragraphs: int
+    short_dek_words: int
+    dateline_max_words: int
+    section_max_words: int
+    section_max_chars: int
+    headline_min_words: int
+    headline_max_words: int
+    headline_max_chars: int
+    dek_min_words: int
+    dek_max_words: int
+
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    """HTML pages: when the quick extraction pass under-delivered, and the main container."""
+
+    cascade_min_prose_words: int
+    cascade_container_factor: int
+    cascade_kept_share: float
+    cascade_prose_block_words: int
+    main_share: float
+    main_prose_words: int
+    after_main_words: int
+    header_words: int
+    link_block_share: float
+    link_list_share: float
+    list_min_items: int
+    lead_min_words: int
+    lead_max_link_share: float
+
+
+@dataclass(frozen=True)
+class PageDumpSettings:
+    """When a text is a full-page dump, and how its article region and lines are found."""
+
+    min_lines: int
+    short_words: int
+    short_share: float
+    prose_words: int
+    sentence_words: int
+    sentence_chars: int
+    gap_lines: int
+    merge_chars: int
+    anchor_window: int
+    anchor_min_chars: int
+    anchor_share: float
+    furniture_run: int
+    furniture_total: int
+    first_share: float
+    unique_prose: bool
+    line_threshold: float
+    line_gap: int
+    min_kept_chars: int
+    paragraph_max_lines: int
+
+
+@dataclass(frozen=True)
+class LearnedSettings:
+    """A paragraph is boilerplate for a source once it occurs in at least min_articles of the
+    source's articles and in at least min_share of them; paragraphs under min_words words are
+    never learned ("Yes.", a dateline, a sign-off are legitimately common)."""
+
+    min_articles: int
+    min_share: float
+    min_words: int
+
+
+@dataclass(frozen=True)
+class ChecksSettings:
+    """The quality checks run after a publish (pipeline/report/checks.py)."""
+
+    max_removal_ratio: float
+
+
+@dataclass(frozen=True)
+class QuarantineSettings:
+    """An article is quarantined when it loses max_ratio of its input or more, or when its removal
+    ratio is over its source's mean + sigmas standard deviations and min_excess above the mean, in
+    a source with at least min_source_articles stored articles."""
+
+    max_ratio: float
+    sigmas: float
+    min_excess: float
+    min_source_articles: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    repetition: RepetitionSettings
+    rule_context: RuleContextSettings
+    language: LanguageSettings
+    text: TextSettings
+    html: HtmlSettings
+    page_dump: PageDumpSettings
+    learned: LearnedSettings
+    checks: ChecksSettings
+    quarantine: QuarantineSettings
+
+
+# Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
+_UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold", "near_ratio", "min_share",
+                  "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
+                  "link_list_share", "lead_max_link_share", "max_removal_ratio"}  # fmt: skip
+
+T = TypeVar("T")
+
+
+def shipped_settings_path() -> Path:
+    return Path(str(resources.files("pipeline") / "data" / "settings.yaml"))
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """The shipped settings, changed by a user's file: `path`, else $NEWSCLEAN_SETTINGS when set."""
+    return _load(path if path is not None else os.environ.get(SETTINGS_ENV) or None)
+
+
+def _load(override: Path | str | None) -> Settings:
+    merged = _read(shipped_settings_path())
+    files = {key: shipped_settings_path() for key in _keys(merged)}
+    if override is not None:
+        for section, values in _read(Path(override)).items():
+            if section not in merged:
+                known = ", ".join(sorted(merged))
+                raise SettingsError(f"{override}: unknown section {section!r} (known: {known})")
+            if not isinstance(values, dict):
+                raise SettingsError(f"{override}: {section}: expected a mapping of settings, got {values!r}")
+            for key, value in values.items():
+                if key not in merged[section]:
+                    known = ", ".join(sorted(merged[section]))
+                    raise SettingsError(f"{override}: unknown setting {section}.{key} (known: {known})")
+                merged[section][key] = value
+                files[f"{section}.{key}"] = Path(override)
+    return _build(Settings, merged, files)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return read_mapping(path, SettingsError, "settings", "a mapping of sections (repetition:, text:, ...)")
+
+
+def _keys(data: dict[str, Any]) -> list[str]:
+    return [f"{section}.{key}" for section, values in data.items() if isinstance(values, dict) for key in values]
+
+
+def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path]) -> T:
+    values: dict[str, Any] = {}
+    section_types = get_type_hints(cls)  # section name -> its dataclass, as cls declares its fields
+    for section in fields(cls):  # type: ignore[arg-type]
+        section_type = section_types[section.name]
+        given = data.get(section.name)
+        if not isinstance(given, dict):
+            raise SettingsError(f"{shipped_settings_path()}: missing section {section.name}")
+        entries: dict[str, Any] = {}
+        for item in fields(section_type):
+            name = f"{section.name}.{item.name}"
+            if item.name not in given:
+                raise SettingsError(f"{shipped_settings_path()}: missing setting {name}")
+            entries[item.name] = _check(files.get(name, shipped_settings_path()), name, item.type, given[item.name])
+        unknown = set(given) - {item.name for item in fields(section_type)}
+        if unknown:
+            raise SettingsError(f"{files.get(section.name, shipped_settings_path())}: unknown settings "
+                                f"{sorted(f'{section.name}.{key}' for key in unknown)}")  # fmt: skip
+        values[section.name] = section_type(**entries)
+    return cls(**values)
+
+
+def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
+    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise SettingsError(f"{path}: {name}: expected true or false, got {value!r}")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"{path}: {name}: expected a whole number, got {value!r}")
+        if value < 0:
+            raise SettingsError(f"{path}: {name}: must not be negative, got {value!r}")
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SettingsError(f"{path}: {name}: expected a number, got {value!r}")
+        if value < 0 or (name.split(".")[-1] in _UNIT_INTERVAL and value > 1):
+            bounds = "between 0 and 1" if name.split(".")[-1] in _UNIT_INTERVAL else "not negative"
+            raise SettingsError(f"{path}: {name}: must be {bounds}, got {value!r}")
+        return float(value)
+    raise SettingsError(f"{path}: {name}: unsupported setting type {kind}")
+
+
+# The shipped values: what every step and function uses unless a cleaner is given others.
+SHIPPED: Settings = _load(None)

@@ -1,0 +1,55 @@
+"""What a batch teaches before it is cleaned: per source, the distinct normalized paragraphs of
+each delivered article, taken raw (no rule has run yet), so that the statistics never depend on
+what they themselves remove and a batch is cleaned once, with what it teaches.
+
+HTML pages are not extracted here (that is the expensive part of cleaning them): their block
+elements are read from one lxml parse, which yields the same paragraph texts the extractor keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from pipeline.clean.html import extract as html_extract
+from pipeline.clean.learned import countable, line_hash
+from pipeline.clean.structure import split_paragraphs
+from pipeline.core.document import RawArticle
+from pipeline.core.settings import LearnedSettings
+from pipeline.core.text import squash_spaces
+from pipeline.ingest.readers import url_host
+
+BLOCK_XPATH = "//p|//li|//h1|//h2|//h3|//h4|//h5|//h6|//blockquote|//td|//dd|//dt|//figcaption"
+
+
+def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | None, list[int]]:
+    """(source, sorted distinct hashes of the countable paragraphs) of one delivered article; the
+    source is found as the cleaner finds it (record field, URL host, batch sub-folder)."""
+    page_url = None
+    if raw.text is not None:
+        texts = [p.text for p in split_paragraphs(raw.text)]
+    elif raw.html is not None:
+        tree = _parse(raw.html)
+        texts = list(_blocks(tree)) if tree is not None else []
+        page_url = html_extract.page_url(tree) if tree is not None and not raw.url else None
+    else:
+        texts = []
+    source = raw.source or url_host(raw.url or page_url) or raw.fallback_source
+    return source, sorted({line_hash(t) for t in texts if countable(t, settings)})
+
+
+def _parse(html: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _blocks(tree: Any) -> Iterator[str]:
+    for element in tree.xpath(BLOCK_XPATH):
+        text = squash_spaces(element.text_content())
+        if text:
+            yield text

@@ -1,0 +1,450 @@
+"""Readers: turn input files into RawArticles, one at a time, or into ReadErrors naming file and line.
+
+A batch is never held in memory: files are opened one by one and JSONL is read line by line
+(gzip included), so memory is bounded by the largest single article. Files are local paths or
+fsspec URLs (see storage.py); a remote object is streamed in ranged reads, never downloaded whole.
+
+Text is UTF-8 when it decodes as UTF-8 (mojibake then repaired with ftfy, as always); else a
+byte-order mark (UTF-8/16/32) or a confident guess of a legacy single-byte code page (encodings.py)
+decides. The encoding used is recorded on every RawArticle. A JSONL file gets one encoding, decided
+at its first line that is not plain ASCII from that line and the next JSONL_SAMPLE_BYTES.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import ftfy
+
+from pipeline.core.document import RawArticle
+from pipeline.ingest import encodings, storage
+
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+SUPPORTED = ", ".join([*FORMATS, *(f"{s}.gz" for s in FORMATS)])
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024  # one article per .txt/.html file; anything larger is not one article
+_DATE_MARKER = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
+# Cheap gate before ftfy: UTF-8 read as cp1252/latin-1 leaves these pairs behind.
+_MOJIBAKE_HINT = re.compile("[ÃÂâÐÑÅ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+# Control characters but tab, newline and carriage return: removed from text. Each is one byte in
+# UTF-8 and no byte of a longer character is below 0x80, so whether a text holds one is told on its
+# encoding by a bytes-table delete (4x faster than a regex scan); the regex then removes them.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
+JSONL_SAMPLE_BYTES = 64 * 1024  # lines a JSONL file's encoding is decided on (from its first non-ASCII line)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WIDE = ("utf-16", "utf-32")  # read as a text stream: their bytes cannot be split at b"\n"
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input (a file, or one line of a JSONL file) that could not be read, and why."""
+
+    source_file: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source_file}:{self.line}" if self.line is not None else self.source_file
+        return f"{where}: {self.reason}"
+
+
+ReadResult = RawArticle | ReadError
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Every file under the given local paths, sorted, with the name it is recorded under.
+
+    A file given directly is named by its basename; a file found in a directory by its path
+    relative to that directory, so that names are stable wherever the batch folder lives. A path
+    that does not exist is passed on as is (reading it reports the error). For URLs: storage.list_inputs.
+    """
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            yield path, path.name
+            continue
+        for found in storage.list_inputs(path):
+            yield Path(found.location), found.name
+
+
+def iter_inputs(roots: Iterable[str | Path]) -> Iterator[storage.InputFile | ReadError]:
+    """Every file under each root (local path or URL), or a ReadError for a root that does not exist."""
+    for root in roots:
+        try:
+            yield from storage.list_inputs(root)
+        except FileNotFoundError as exc:
+            shown = storage.redact_url(str(root))
+            yield ReadError(shown, str(exc).removeprefix(f"{shown}: ") or "no such file or folder")
+
+
+def file_format(name: str) -> tuple[str | None, bool]:
+    """('txt'|'html'|'jsonl'|None, gzipped) from a file name (or a URL)."""
+    lower = urlsplit(name).path.lower() if "://" in name else name.lower()
+    gzipped = lower.endswith(".gz")
+    if gzipped:
+        lower = lower[:-3]
+    return FORMATS.get(Path(lower).suffix), gzipped
+
+
+def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadResult]:
+    """Yield the articles of one file, or errors naming the file (and line); never raises on bad input.
+
+    location is a local path or an fsspec URL (an InputFile's location); name is what the file is
+    recorded as (default: the basename of a local file, the redacted URL of a remote one). A remote
+    file that is missing or forbidden is a ReadError like a local one; a failure of the storage
+    service itself (network, credentials) raises storage.StorageError, so the batch can be retried.
+    """
+    if storage.is_remote(location):
+        url = str(location)
+        name = name or storage.redact_url(url)
+        fmt, gzipped = file_format(urlsplit(url).path)
+        opener: Callable[[], IO[bytes]] = lambda: storage.open_binary(url)  # noqa: E731
+    else:
+        path = storage.local_path(location)
+        name = name or path.name
+        fmt, gzipped = file_format(name)
+        opener = lambda: open(path, "rb")  # noqa: E731
+    if fmt is None:
+        yield ReadError(name, f"unsupported file type (expected one of {SUPPORTED})")
+        return
+    try:
+        if fmt == "jsonl":
+            yield from _read_jsonl(opener, name, gzipped)
+        else:
+            yield from _read_single(opener, name, fmt, gzipped)
+    except storage.StorageError:
+        raise
+    except OSError as exc:  # unreadable file, truncated gzip, bad gzip header, missing or forbidden object
+        yield ReadError(name, f"cannot read file: {_describe_os_error(exc)}")
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[ReadResult]:
+    """The articles of every file under the given paths or URLs, in order."""
+    for found in iter_inputs(paths):
+        if isinstance(found, ReadError):
+            yield found
+        else:
+            yield from read_file(found.location, found.recorded_name)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not a valid gzip file ({exc})"
+    return storage.redact(exc.strerror or str(exc) or type(exc).__name__)
+
+
+@contextlib.contextmanager
+def _open(opener: Callable[[], IO[bytes]], gzipped: bool) -> Iterator[IO[bytes]]:
+    """The file's bytes, decompressed on the fly for .gz (GzipFile does not close what it wraps)."""
+    with opener() as raw:
+        if gzipped:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield unzipped  # type: ignore[misc]  # a GzipFile is a binary file object
+        else:
+            yield raw
+
+
+def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:
+    chunks: list[bytes] = []
+    size = 0
+    with _open(opener, gzipped) as handle:
+        try:
+            # Read to the end: a truncated gzip stream only raises once its end is reached.
+            while chunk := handle.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_ARTICLE_BYTES:
+                    yield ReadError(name, f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB; not one article")
+                    return
+                chunks.append(chunk)
+        except EOFError:
+            yield ReadError(name, "truncated gzip file (compressed stream ended early)")
+            return
+        except zlib.error as exc:
+            yield ReadError(name, f"corrupt gzip data ({exc})")
+            return
+    decoded = decode_bytes(b"".join(chunks), html=fmt == "html")
+    if isinstance(decoded, Decoded) and not decoded.text.strip():
+        decoded = DecodeFailure("empty file (no text)")
+    if isinstance(decoded, DecodeFailure):
+        yield ReadError(name, decoded.reason)
+        return
+    text, encoding = decoded.text, decoded.encoding
+    if fmt == "html":
+        yield RawArticle(source_file=name, html=text, encoding=encoding)
+        return
+    published = None
+    marker = _DATE_MARKER.match(text)
+    if marker:
+        published, text = marker.group(1), text[marker.end() :]
+    yield RawArticle(source_file=name, text=text, published=published, encoding=encoding)
+
+
+def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> Iterator[ReadResult]:
+    seen_any = False
+    with _open(opener, gzipped) as handle:
+        try:
+            head = _peek(handle, 4)
+        except EOFError:
+            yield ReadError(name, "truncated gzip file (compressed stream ended early)", line=1)
+            return
+        except zlib.error as exc:
+            yield ReadError(name, f"corrupt gzip data ({exc})", line=1)
+            return
+        codec = encodings.bom_encoding(head)
+        if codec in _WIDE:
+            lines = _wide_lines(handle, name, codec or "")
+        else:
+            lines = _decided_lines(_byte_lines(handle, name))
+        for number, line in lines:
+            if isinstance(line, ReadError):
+                yield line
+                continue
+            if isinstance(line, DecodeFailure):
+                seen_any = True
+                yield ReadError(name, line.reason, line=number)
+                continue
+            if not line.text.strip():
+                continue
+            seen_any = True
+            yield _parse_jsonl_line(line, name, number)
+    if not seen_any:
+        yield ReadError(name, "empty file (no JSON lines)")
+
+
+def _peek(handle: IO[bytes], size: int) -> bytes:
+    peek = getattr(handle, "peek", None)
+    return bytes(peek(size)[:size]) if peek is not None else b""
+
+
+_Line = tuple[int, "bytes | ReadError"]
+_DecodedLine = tuple[int, "Decoded | DecodeFailure | ReadError"]
+
+
+def _byte_lines(handle: IO[bytes], name: str) -> Iterator[_Line]:
+    """(number, bytes) per line; a truncated or corrupt gzip stream ends it with a ReadError."""
+    number = 0
+    try:
+        for number, raw_line in enumerate(handle, start=1):
+            yield number, raw_line
+    except EOFError:
+        yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
+    except zlib.error as exc:
+        yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+
+
+def _wide_lines(handle: IO[bytes], name: str, codec: str) -> Iterator[_DecodedLine]:
+    """UTF-16/32 JSONL: decoded as one text stream and split at decoded newlines, since their
+    newline is two or four bytes and a 0x0A byte occurs inside other characters. A broken code unit
+    (an unpaired surrogate) spoils its line only; the stream decoder lets it through to be found."""
+    label = encodings.recorded_name(codec)
+    number = 0
+    try:
+        text_stream = io.TextIOWrapper(handle, encoding=codec, errors="surrogatepass", newline="\n")
+        for number, line in enumerate(text_stream, start=1):
+            if _SURROGATE.search(line):
+                yield number, DecodeFailure(f"not valid {label.upper()} (unpaired surrogate)")
+            elif "\x00" in line:
+                yield number, DecodeFailure("binary content (NUL characters), not a text article")
+            else:
+                yield number, Decoded(repair_text(line), label)
+    except UnicodeDecodeError as exc:
+        yield number + 1, ReadError(name, f"not valid {label.upper()} ({exc.reason}); file read up to here", number + 1)
+    except EOFError:
+        yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
+    except zlib.error as exc:
+        yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+
+
+def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
+    """Decode byte lines with one encoding for the whole file.
+
+    ASCII lines read the same in every encoding considered and are taken as UTF-8. At the first
+    line with other bytes, that line and the following ones up to JSONL_SAMPLE_BYTES decide: UTF-8
+    when they are (mostly) UTF-8, else a confident legacy guess, else UTF-8 again (so undecodable
+    lines are reported one by one, as before, with the reason no legacy encoding was taken).
+    """
+    codec: str | None = None
+    why_not_legacy = ""
+    for number, raw in lines:
+        if isinstance(raw, ReadError):
+            yield number, raw
+            continue
+        if codec is None and not raw.isascii():
+            sample: list[_Line] = [(number, raw)]
+            size = len(raw)
+            while size < JSONL_SAMPLE_BYTES:
+                following = next(lines, None)
+                if following is None:
+                    break
+                sample.append(following)
+                if isinstance(following[1], ReadError):
+                    break
+                size += len(following[1])
+            codec, why_not_legacy = _file_codec(b"".join(r for _, r in sample if isinstance(r, bytes)))
+            for sampled_number, sampled in sample:
+                if isinstance(sampled, ReadError):
+                    yield sampled_number, sampled
+                else:
+                    yield sampled_number, _decode_line(sampled, codec, why_not_legacy)
+            continue
+        yield number, _decode_line(raw, codec or "utf-8", why_not_legacy)
+
+
+def _file_codec(sample: bytes) -> tuple[str, str]:
+    """(codec, why no legacy encoding was taken) for a JSONL file from a sample of its lines."""
+    if encodings.bom_encoding(sample) == "utf-8-sig" or encodings.mostly_utf8(sample):
+        return "utf-8", ""
+    guess = encodings.guess_legacy(sample)
+    if guess.encoding is None:
+        return "utf-8", guess.reason
+    return guess.encoding, ""
+
+
+def _decode_line(raw: bytes, codec: str, why_not_legacy: str) -> Decoded | DecodeFailure:
+    if codec == "utf-8":
+        decoded = _decode_utf8(raw)
+        if isinstance(decoded, DecodeFailure) and why_not_legacy and decoded.reason.startswith("not valid UTF-8"):
+            return DecodeFailure(f"{decoded.reason}; {why_not_legacy}")
+        return decoded
+    return _decode_legacy(raw, codec)
+
+
+def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
+    text = line.text
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ReadError(name, f"invalid JSON: {exc.msg} at column {exc.colno}", line=number)
+    if not isinstance(record, dict):
+        return ReadError(name, f"expected a JSON object, got {type(record).__name__}", line=number)
+    body = {key: record.get(key) for key in ("text", "html")}
+    if not any(isinstance(value, str) and value.strip() for value in body.values()):
+        return ReadError(name, "no 'text' or 'html' string in the record", line=number)
+    for key in ("title", "url", "published", "source", "id"):
+        if record.get(key) is not None and not isinstance(record[key], (str, int)):
+            return ReadError(name, f"field {key!r} must be a string", line=number)
+    url = _optional_str(record, "url")
+    return RawArticle(
+        source_file=name,
+        line=number,
+        text=repair_text(body["text"]) if isinstance(body["text"], str) and body["text"].strip() else None,
+        html=body["html"] if isinstance(body["html"], str) and body["html"].strip() else None,
+        title=_optional_str(record, "title"),
+        url=url,
+        published=_optional_str(record, "published"),
+        source=_optional_str(record, "source") or url_host(url),
+        external_id=_optional_str(record, "id"),
+        title_given="title" in record,
+        encoding=line.encoding,
+    )
+
+
+def _optional_str(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def url_host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass(frozen=True)
+class DecodeFailure:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # as recorded: "utf-8", "utf-16", "utf-32", "cp1252", "iso8859-1", "iso8859-2", ...
+
+
+def decode(data: bytes) -> str | DecodeFailure:
+    """The text of data (see decode_bytes), without the encoding."""
+    decoded = decode_bytes(data)
+    return decoded.text if isinstance(decoded, Decoded) else decoded
+
+
+def decode_bytes(data: bytes, html: bool = False) -> Decoded | DecodeFailure:
+    """UTF-8 (then mojibake repair), else UTF-16/32 by byte-order mark, else (for an HTML page) the
+    encoding it declares, else a legacy single-byte encoding when the detector is confident; binary
+    and undecidable input is refused with a reason."""
+    codec = encodings.bom_encoding(data[:4])
+    if codec in _WIDE:
+        return _decode_wide(data, codec or "")
+    if b"\x00" in data[:8192]:
+        return DecodeFailure("binary content (NUL bytes), not a text article")
+    decoded = _decode_utf8(data)
+    if isinstance(decoded, Decoded) or encodings.mostly_utf8(data):
+        return decoded
+    declared = encodings.declared_html_encoding(data) if html else None
+    if declared is not None:
+        from_declared = _decode_legacy(data, declared)
+        if isinstance(from_declared, Decoded):
+            return from_declared
+    guess = encodings.guess_legacy(data)
+    if guess.encoding is None:
+        return DecodeFailure(f"{decoded.reason}; {guess.reason}")
+    return _decode_legacy(data, guess.encoding)
+
+
+def _decode_utf8(data: bytes) -> Decoded | DecodeFailure:
+    """Strict UTF-8 (BOM allowed), then mojibake repair: exactly what every input got before."""
+    if b"\x00" in data[:8192]:
+        return DecodeFailure("binary content (NUL bytes), not a text article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return DecodeFailure(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+    return Decoded(repair_text(text), "utf-8")
+
+
+def _decode_legacy(data: bytes, codec: str) -> Decoded | DecodeFailure:
+    label = encodings.recorded_name(codec)
+    if b"\x00" in data[:8192]:
+        return DecodeFailure("binary content (NUL bytes), not a text article")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return DecodeFailure(f"not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+    return Decoded(repair_text(text), label)
+
+
+def _decode_wide(data: bytes, codec: str) -> Decoded | DecodeFailure:
+    label = encodings.recorded_name(codec)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        reason = f"{exc.reason} at byte {exc.start}"
+        return DecodeFailure(f"not valid {label.upper()} despite its byte-order mark ({reason})")
+    if "\x00" in text[:8192]:
+        return DecodeFailure("binary content (NUL characters), not a text article")
+    if not encodings.reads_as_text(text):
+        return DecodeFailure(f"not text: its {label.upper()} decoding is not text in any script")
+    return Decoded(repair_text(text), label)
+
+
+def repair_text(text: str) -> str:
+    # Mojibake is made of non-ASCII characters: ASCII text (str.isascii costs nothing) has none.
+    if not text.isascii() and _MOJIBAKE_HINT.search(text):
+        text = ftfy.fix_encoding(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    return _CONTROL.sub("", text) if len(encoded.translate(None, _CONTROL_BYTES)) < len(encoded) else text

@@ -1,0 +1,104 @@
+"""The batch report: what a run of a batch did, read back from the ledger and the tables, so the
+report of `run`, of `report` and of the DAG is one and the same and covers the whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from pipeline.store.sql import statement
+
+SHOWN_REJECTED = 20
+
+
+@dataclass
+class BatchReport:
+    batch_id: str
+    input_path: str
+    status: str = "published"
+    runs: int = 1
+    files: int = 0
+    articles: int = 0
+    articles_written: int | None = None  # known only right after the publish
+    paragraphs_kept: int = 0
+    captions: int = 0
+    quarantined: int = 0
+    removed_by_category: dict[str, int] = field(default_factory=dict)
+    rejected_count: int = 0
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)  # the first SHOWN_REJECTED
+    seconds: float = 0.0
+    error: str | None = None
+    timings: dict[str, Any] = field(default_factory=dict)  # per step, known only right after a run
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id, "input_path": self.input_path, "status": self.status, "runs": self.runs,
+            "files": self.files, "articles": self.articles, "articles_written": self.articles_written,
+            "paragraphs_kept": self.paragraphs_kept, "captions": self.captions, "quarantined": self.quarantined,
+            "removed_by_category": self.removed_by_category, "rejected": self.rejected_count,
+            "rejected_inputs": [{"source_file": f, "line": n or None, "reason": r} for f, n, r in self.rejected],
+            "seconds": round(self.seconds, 3), "error": self.error,
+            **({"timings": self.timings} if self.timings else {}),
+        }  # fmt: skip
+
+    def to_row(self) -> dict[str, Any]:
+        """The report as one flat row (for CSV): figures, then pieces removed per category."""
+        row = {k: v for k, v in self.to_json().items() if not isinstance(v, (dict, list))}
+        row.update({f"removed_{category}": count for category, count in sorted(self.removed_by_category.items())})
+        return row
+
+    def render(self) -> str:
+        removed = sum(self.removed_by_category.values())
+        written = f" ({self.articles_written} new or changed rows written)" if self.articles_written is not None else ""
+        lines = [
+            f"batch {self.batch_id}  ({self.input_path})",
+            f"  status:      {self.status}" + (f": {self.error}" if self.error else ""),
+            f"  files:       {self.files}",
+            f"  articles:    {self.articles} loaded{written}",
+            f"  paragraphs:  {self.paragraphs_kept} kept, {removed} pieces removed",
+        ]
+        for category, count in sorted(self.removed_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"      {category:<12} {count}")
+        lines.append(f"  captions:    {self.captions}")
+        lines.append(
+            f"  quarantined: {self.quarantined}"
+            + (" (pipeline quarantine list --batch " + self.batch_id + ")" if self.quarantined else "")
+        )
+        lines.append(f"  rejected:    {self.rejected_count}")
+        for name, line, reason in self.rejected:
+            lines.append(f"      {name}{f':{line}' if line else ''}: {reason}")
+        if self.rejected_count > len(self.rejected):
+            lines.append(f"      ... and {self.rejected_count - len(self.rejected)} more (table rejected_inputs)")
+        lines.append(f"  time:        {self.seconds:.2f} s")
+        return "\n".join(lines)
+
+
+def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None = None) -> BatchReport:
+    """The report of a batch from the ledger and the tables."""
+    with engine.connect() as connection:
+        ledger = connection.execute(sa.text(statement("report_ledger")), {"b": batch_id}).one_or_none()
+        if ledger is None:
+            raise LookupError(f"no batch {batch_id!r} in the ledger")
+        removed = connection.execute(sa.text(statement("report_removed_by_category")), {"b": batch_id}).all()
+        rejected = connection.execute(
+            sa.text(statement("report_rejected")), {"b": batch_id, "limit": SHOWN_REJECTED}
+        ).all()
+    return BatchReport(
+        batch_id=batch_id,
+        input_path=ledger.input_path,
+        status=ledger.status,
+        runs=ledger.runs,
+        files=ledger.files_seen,
+        articles=ledger.articles_loaded,
+        articles_written=articles_written,
+        paragraphs_kept=ledger.paragraphs_kept,
+        captions=ledger.captions_kept,
+        quarantined=ledger.articles_quarantined,
+        removed_by_category={category: int(count) for category, count in removed},
+        rejected_count=ledger.inputs_rejected,
+        rejected=[(f, line, reason) for f, line, reason in rejected],
+        seconds=ledger.seconds or 0.0,
+        error=ledger.error,
+    )

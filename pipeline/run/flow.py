@@ -1,0 +1,228 @@
+"""One batch, one way: plan → learn → clean → publish. The only implementation of a run.
+
+- plan: list the batch's inputs, cut them into shards, open the ledger, create the run's staging
+  schema in PostgreSQL (nothing a later step needs stays on the planning host).
+- learn (per shard, in parallel): count each delivered article's raw paragraphs per source.
+- merge_learned (once): the batch's counts replace its earlier ones in the corpus statistics.
+- clean (per shard, in parallel): clean every article once, with the boilerplate learned
+  including this batch, and stage its rows (COPY) with their full-text vectors.
+- publish (once): one transaction merges the staging into the corpus and drops it.
+
+The process pool of `run`/`backfill` (runner.py) and the Airflow tasks (tasks.py) are thin
+runners of these functions; between steps only a BatchRun (ids, counts) travels.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from pipeline.clean.cleaner import Cleaner
+from pipeline.core.faults import maybe_hang
+from pipeline.core.settings import QuarantineSettings, load_settings
+from pipeline.corpus.learn import learnable_lines
+from pipeline.corpus.minhash import MinHasher
+from pipeline.ingest import storage
+from pipeline.ingest.readers import ReadError, read_file
+from pipeline.ingest.storage import InputFile
+from pipeline.run.batch_ids import validate_batch_id
+from pipeline.store.ledger import fail_batch, start_batch
+from pipeline.store.line_stats import load_learned, merge_batch_counts
+from pipeline.store.publish import publish_run
+from pipeline.store.rows import write_article, write_rejected
+from pipeline.store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
+from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES
+
+FILES_PER_SHARD = 200
+BYTES_PER_SHARD = 32 << 20
+MAX_SHARDS = 64  # far under Airflow's 1024 mapped-task limit whatever the file count
+
+
+class BatchError(Exception):
+    """A batch that cannot run or did not load; the message says why, for a person to read."""
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """One run of one batch: what travels between the steps (and through Airflow's XCom)."""
+
+    batch_id: str
+    stage: str
+    input_path: str
+    shards: int
+    files: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BatchRun:
+        return cls(**{k: data[k] for k in ("batch_id", "stage", "input_path", "shards", "files")})
+
+
+def list_inputs(input_path: str | Path) -> list[InputFile]:
+    """Every input file of a batch (a local folder or an fsspec URL), sorted by name; an error
+    naming the folder when it is missing or empty."""
+    try:
+        inputs = storage.list_inputs(input_path)
+    except FileNotFoundError:
+        raise BatchError(f"input folder {storage.redact_url(str(input_path))} does not exist") from None
+    if not inputs:
+        raise BatchError(f"input folder {storage.redact_url(str(input_path))} holds no input files")
+    return inputs
+
+
+def split_into_shards(
+    inputs: Sequence[InputFile],
+    files_per_shard: int = FILES_PER_SHARD,
+    bytes_per_shard: int = BYTES_PER_SHARD,
+    max_shards: int = MAX_SHARDS,
+) -> list[list[InputFile]]:
+    """Consecutive runs of inputs of about equal size: as many as files_per_shard files or
+    bytes_per_shard bytes per shard ask for, at most max_shards, at least one. (What is published
+    does not depend on the cut.)"""
+    total = sum(max(1, i.size) for i in inputs)
+    wanted = max(math.ceil(len(inputs) / max(1, files_per_shard)), math.ceil(total / max(1, bytes_per_shard)))
+    count = max(1, min(max_shards, wanted, len(inputs)))
+    shards: list[list[InputFile]] = [[] for _ in range(count)]
+    done = 0
+    for item in inputs:
+        shard = min(count - 1, done * count // total)
+        shards[shard].append(item)
+        done += max(1, item.size)
+    return [shard for shard in shards if shard] or [[]]
+
+
+def plan(
+    engine: sa.Engine,
+    batch_id: str,
+    input_path: str | Path,
+    run_token: str,
+    files_per_shard: int = FILES_PER_SHARD,
+    bytes_per_shard: int = BYTES_PER_SHARD,
+    max_shards: int = MAX_SHARDS,
+    session_held: bool = False,
+) -> BatchRun:
+    """List and shard the batch's inputs, open the ledger, create the run's staging (dropping
+    that of runs which will never publish). session_held: the caller holds hold_stage() on
+    stage_schema(batch_id, run_token) for the run's whole life (a single-process run)."""
+    validate_batch_id(batch_id)
+    inputs = list_inputs(input_path)
+    shards = split_into_shards(inputs, files_per_shard, bytes_per_shard, max_shards)
+    drop_abandoned(engine)
+    stage = stage_schema(batch_id, run_token)
+    where = storage.redact_url(str(input_path))
+    start_batch(engine, batch_id, where)
+    create_stage(engine, stage, batch_id, where, shards, session_held)
+    return BatchRun(batch_id, stage, where, len(shards), len(inputs))
+
+
+def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
+    """(input, result) for every article or read error of the shard's inputs, one at a time."""
+    for item in shard_inputs(engine, run.stage, shard):
+        for result in read_file(item.location, item.recorded_name):
+            if not isinstance(result, ReadError):
+                result.fallback_source = source_from_path(item.name)
+            yield item, result
+
+
+def source_from_path(name: str) -> str | None:
+    """A batch sub-folder names the source: 'reuters/x.txt' -> 'reuters'."""
+    parts = Path(name).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def learn_shard(engine: sa.Engine, run: BatchRun, shard: int) -> int:
+    """Stage the countable raw paragraphs of every article of the shard, per source; the number
+    of articles counted."""
+    settings = load_settings().learned  # the shipped values, or NEWSCLEAN_SETTINGS's
+    sources: Counter[str] = Counter()
+    with shard_writer(engine, run.stage, shard, LEARN_TABLES) as writer:
+        for _, result in _articles(run, engine, shard):
+            if isinstance(result, ReadError):
+                continue
+            source, hashes = learnable_lines(result, settings)
+            if source is None:
+                continue
+            sources[source] += 1
+            for value in hashes:
+                writer.write(LINES, (source, value))
+        for source, count in sorted(sources.items()):
+            writer.write(SOURCES, (source, count))
+    return sum(sources.values())
+
+
+def merge_learned(engine: sa.Engine, run: BatchRun) -> None:
+    merge_batch_counts(engine, run.stage, run.batch_id)
+
+
+@dataclass
+class ShardCounts:
+    files: int = 0
+    articles: int = 0
+    rejected: int = 0
+
+
+def clean_shard(
+    engine: sa.Engine,
+    run: BatchRun,
+    shard: int,
+    rules_files: Sequence[Path | str] = (),
+) -> ShardCounts:
+    """Clean every article of the shard once, with what the corpus (this batch included) has
+    taught, and stage its rows; the shard's counts."""
+    settings = load_settings()  # the shipped values, or NEWSCLEAN_SETTINGS's (workers inherit it)
+    cleaner = Cleaner.from_files([Path(p) for p in rules_files], load_learned(engine, settings.learned), settings)
+    minhasher = MinHasher()
+    counts = ShardCounts()
+    last = None
+    with shard_writer(engine, run.stage, shard, CLEAN_TABLES) as writer:
+        for item, result in _articles(run, engine, shard):
+            if item is not last:
+                counts.files += 1
+                last = item
+            if isinstance(result, ReadError):
+                counts.rejected += 1
+                write_rejected(writer, result)
+                continue
+            article = cleaner.clean(result)
+            maybe_hang("clean")
+            if not article.paragraphs:
+                counts.rejected += 1
+                write_rejected(
+                    writer, ReadError(result.source_file, "no article text left after cleaning", result.line)
+                )
+                continue
+            write_article(writer, article, (shard << 32) | counts.articles, minhasher)
+            counts.articles += 1
+    return counts
+
+
+def publish(
+    engine: sa.Engine,
+    run: BatchRun,
+    quarantine: QuarantineSettings | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Publish the run in one transaction; a batch whose every input was rejected is recorded
+    (its rejections kept) and then raised as a BatchError."""
+    counts = publish_run(engine, run.batch_id, run.stage, run.files, quarantine, on_phase)
+    if counts["status"] == "failed":
+        raise BatchError(f"batch {run.batch_id}: {counts['error']}")
+    return counts
+
+
+def fail(engine: sa.Engine, run_or_batch: BatchRun | str, error: BaseException) -> None:
+    batch_id = run_or_batch.batch_id if isinstance(run_or_batch, BatchRun) else run_or_batch
+    fail_batch(engine, batch_id, f"{type(error).__name__}: {error}")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

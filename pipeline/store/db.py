@@ -1,0 +1,152 @@
+"""Which PostgreSQL: DATABASE_URL when set, else an embedded server (pgserver) in the project folder.
+
+URLs are SQLAlchemy URLs with the psycopg2 driver. A bare postgresql:// (or postgres://) URL is
+normalized to postgresql+psycopg2:// because SQLAlchemy 2.1 maps the bare scheme to psycopg 3.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ENV_URL = "DATABASE_URL"
+ENV_DATA_DIR = "NEWSCLEAN_PGDATA"
+
+
+class EmbeddedServerMissing(RuntimeError):
+    """No DATABASE_URL, and the embedded server's package (the `embedded` extra) is not installed."""
+
+
+def normalize_url(url: str | URL) -> URL:
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    if not parsed.drivername.startswith("postgresql"):
+        raise ValueError(f"not a PostgreSQL URL: {redact(parsed)}")
+    return parsed
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it may appear in logs: password hidden."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.render_as_string(hide_password=True)
+
+
+def embedded_data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or PROJECT_ROOT / ".pgdata")
+
+
+EMBEDDED_DATABASE = "newsclean"
+
+
+def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
+    """Start (or reuse) the embedded PostgreSQL under .pgdata/ and return the URL of `database`
+    on it, created when missing.
+
+    The server outlives this process on purpose: the next command, test or DAG task reuses it
+    (pgserver starts it in under a second when it is not running).
+    """
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit hook logs to closed streams
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root)
+        try:
+            import pgserver  # imported lazily: only the embedded path needs it (the `embedded` extra)
+        except ImportError as exc:
+            raise EmbeddedServerMissing(
+                "the embedded PostgreSQL needs pgserver, which is not installed: "
+                f"install newsclean-pipeline[embedded] or set {ENV_URL}"
+            ) from exc
+        data_dir = embedded_data_dir()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(str(data_dir), cleanup_mode=None)  # type: ignore[attr-defined]
+    url = normalize_url(server.get_uri())
+    if database != "postgres":
+        url = url.set(database=database)
+        ensure_database(url)
+    return url
+
+
+def database_url(explicit: str | URL | None = None) -> URL:
+    """An explicit URL, else DATABASE_URL, else the embedded server."""
+    chosen = explicit or os.environ.get(ENV_URL)
+    return normalize_url(chosen) if chosen else embedded_url()
+
+
+def psql_args(url: URL) -> list[str]:
+    """psql command line for a URL (password passed through PGPASSWORD, never argv)."""
+    args = ["psql"]
+    host = url.host or (url.query.get("host") if url.query else None)
+    if isinstance(host, tuple):
+        host = host[0]
+    if host:
+        args += ["-h", str(host)]
+    if url.port:
+        args += ["-p", str(url.port)]
+    if url.username:
+        args += ["-U", url.username]
+    args += ["-d", url.database or "postgres"]
+    return args
+
+
+def create_engine(url: URL, **kwargs: Any) -> sa.Engine:
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def rollback(connection: Any) -> None:
+    """Roll back unless the connection is already gone (then so is the transaction)."""
+    if not connection.closed:
+        connection.rollback()
+
+
+@contextmanager
+def raw_connection(engine: sa.Engine) -> Iterator[Any]:
+    """A psycopg2 connection from the engine (COPY needs the DBAPI cursor)."""
+    connection = engine.raw_connection()
+    try:
+        yield connection.driver_connection
+    finally:
+        if connection.driver_connection is not None and connection.driver_connection.closed:
+            connection.invalidate()  # the server closed it (a restart): don't hand it out again
+        else:
+            connection.close()
+
+
+def ensure_database(url: URL) -> None:
+    """CREATE DATABASE url.database if it does not exist (connecting to the server's postgres db)."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).scalar()
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        admin.dispose()
+
+
+def url_from_connection_uri(uri: str) -> URL:
+    """A psycopg2 URL from an Airflow connection URI (Connection.get_uri()), extras kept: its
+    query parameters (sslmode, ...) or its JSON __extra__ become libpq parameters, and a
+    URL-quoted socket directory as host becomes the host parameter."""
+    parsed = normalize_url(uri)
+    query: dict[str, str | tuple[str, ...]] = dict(parsed.query)
+    extra = query.pop("__extra__", None)
+    if isinstance(extra, str):
+        query.update({key: str(value) for key, value in json.loads(extra).items() if value is not None})
+    host = unquote(parsed.host) if parsed.host else None
+    if host and host.startswith("/"):
+        query["host"] = host
+        host = None
+    return parsed.set(host=host, query=query)
