@@ -120,14 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         type=Path,
         metavar="DIR",
-        help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json",
+        help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json, or a WCXB folder",
     )
     evaluate.add_argument(
         "--input",
         action="append",
         default=[],
         metavar="KIND",
-        help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html)",
+        help="html | extracted | dump, or a file suffix such as .txt; repeatable (default: html). A WCXB folder "
+        "(html/ + ground-truth/) is scored per page type, its text forms made from each page",
     )
     add_rules_option(evaluate)
     add_settings_option(evaluate)
@@ -420,8 +421,11 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation.scores import evaluate
+    from pipeline.evaluation.wcxb import is_wcxb_folder
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
+    if is_wcxb_folder(args.gold_dir):
+        return _eval_wcxb(args, cleaner)
     results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
     if args.json:
         for result in results:
@@ -451,6 +455,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{'':12}   worst: {page['page'][:24]}  keep snippets missed {page['keep_missed']}, "
                 f"drop snippets left {page['drop_missed']}"
             )
+    return 0
+
+
+def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner) -> int:
+    """A WCXB-style folder (html/ + ground-truth/): word-bag F1 and snippet rates, per page type."""
+    from pipeline.evaluation.wcxb import FORMS, METRICS, evaluate_wcxb
+
+    unknown = [kind for kind in args.input if kind not in FORMS]
+    if unknown:
+        print(f"error: --input {unknown[0]}: a WCXB folder is scored as one of {', '.join(FORMS)}", file=sys.stderr)
+        return 2
+    results = [evaluate_wcxb(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
+    if args.json:
+        for result in results:
+            print(json.dumps(result.to_json()))
+        return 0
+    print("word-bag F1 / P / R (the benchmark's evaluate.py) and with / without snippet rates, per page type;")
+    print("text forms: the cleaner's figure, then (in brackets) the text form as is, uncleaned")
+    print(f"{'input':<10} {'page type':<14} {'pages':>5}  {'F1':<15} {'P':<15} {'R':<15} {'with':<15} {'without':<15}")
+    for r in results:
+        overall = {"pages": r.pages} | {name: getattr(r, name) for name in METRICS}
+        for page_type, figures in [("all", overall), *r.by_type.items()]:
+            raw = r.as_is.get(page_type) if r.as_is else None
+            cells = "".join(f"{_figure(figures.get(name), raw, name):<16}" for name in METRICS)
+            print(f"{r.input:<10} {page_type:<14} {figures['pages'] or 0:>5.0f}  {cells.rstrip()}")
+        print(f"{'':10} {r.pages_per_s:.1f} pages/s")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Our own labelled pages (tests/fixtures/golden, built by build.py) always run; the real sets of
 ../shared/eval run when that folder is present: the 181 pages of scrapinghub (shingle F1/P/R) and
-the 489 pages of multilingual (must-keep / must-drop snippet rates), each input form.
+the 489 pages of multilingual (must-keep / must-drop snippet rates) and the 1,497 pages of wcxb-dev
+(word-bag F1 overall and on its articles, with / without snippet rates), each input form.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import pytest
 
 from pipeline.evaluation.scores import corpus_scores, evaluate, score_page, shingles
+from pipeline.evaluation.wcxb import evaluate_wcxb
 
 from .conftest import FIXTURES, shared_path
 
@@ -37,6 +39,18 @@ def test_real_pages_meet_their_floors(name: str, kind: str) -> None:
     assert result["pages"] == REAL_SETS[name]
     for metric, floor in FLOORS[name][kind].items():
         assert result[metric] >= floor, f"{name} {kind} {metric} {result[metric]} fell below its floor {floor}"
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS["wcxb-dev"]))
+def test_wcxb_pages_meet_their_floors(kind: str) -> None:
+    """wcxb-dev (1,497 pages of seven types): the word-bag F1 over all pages and the article pages'
+    F1 and snippet rates. A key "article.f1" reads the figure of that page type."""
+    result = evaluate_wcxb(shared_path("eval", "wcxb-dev"), kind).to_json()
+    assert result["pages"] == 1497
+    for key, floor in FLOORS["wcxb-dev"][kind].items():
+        page_type, _, metric = key.rpartition(".")
+        value = result["by_type"][page_type][metric] if page_type else result[metric]
+        assert value >= floor, f"wcxb-dev {kind} {key} {value} fell below its floor {floor}"
 
 
 def test_text_forms_are_also_scored_as_is() -> None:
