@@ -363,6 +363,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
+    from pipeline.ingest import storage
     from pipeline.run.flow import default_workers
     from pipeline.run.runner import backfill
     from pipeline.run.tasks import ENV_RAW_DIR
@@ -370,6 +371,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     raw_dir = args.raw_dir or os.environ.get(ENV_RAW_DIR)
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
+        return 2
+    if not storage.is_dir(raw_dir):  # else every day would be "skipped" and the command exit 0
+        what = "not a folder" if storage.exists(raw_dir) else "no such folder"
+        print(
+            f"error: {storage.redact_url(str(raw_dir))}: {what} (the raw dir holds one folder per day)", file=sys.stderr
+        )
         return 2
     Cleaner.from_files(args.rules, settings=use_settings(args))
     failed = 0

@@ -98,3 +98,20 @@ def test_a_bad_file_stops_the_command_before_any_work(
 
 def test_shipped_rules_and_settings_pass_their_own_checks() -> None:
     assert load_rules().rules and load_settings() is not None
+
+
+@pytest.mark.parametrize(("kind", "message"), [("file", "not a folder"), ("missing", "no such folder")])
+def test_backfill_refuses_a_raw_dir_that_is_not_a_folder(tmp_path: Path, kind: str, message: str) -> None:
+    raw = tmp_path / "raw"
+    if kind == "file":
+        raw.write_text(STORY, encoding="utf-8")
+    done = newsclean("backfill", "--from", "2024-11-04", "--to", "2024-11-06", "--raw-dir", str(raw))
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr == f"error: {raw}: {message} (the raw dir holds one folder per day)\n"
+
+
+def test_backfill_takes_the_raw_dir_from_the_environment_too(tmp_path: Path) -> None:
+    env = {**NO_DATABASE, "ARTICLES_RAW_DIR": str(tmp_path / "nowhere")}
+    command = [sys.executable, "-m", "pipeline", "backfill", "--from", "2024-11-04", "--to", "2024-11-04"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "nowhere: no such folder" in done.stderr
