@@ -280,8 +280,17 @@ def _error(exc: BaseException, status: int) -> int:
         traceback.print_exception(exc)
     message = " ".join(str(exc).split()) or type(exc).__name__
     kind = "" if isinstance(exc, (RulesError, ValueError, LookupError, OSError)) else f"{type(exc).__name__}: "
-    print(f"error: {kind}{message}", file=sys.stderr)
+    print(f"error: {kind}{without_secrets(message)}", file=sys.stderr)
     return status
+
+
+def without_secrets(message: str) -> str:
+    """Every message a command prints about a failure: the database URL's password (in any form it
+    was given) and URL user-info or secret query values hidden."""
+    from pipeline.ingest.storage import redact
+    from pipeline.store.db import scrub
+
+    return scrub(redact(message))
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -341,7 +350,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             workers=args.workers or default_workers(),
         )  # fmt: skip
     except BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {without_secrets(str(exc))}", file=sys.stderr)
         try:
             report = load_report(engine, args.batch)
         except LookupError:
@@ -355,6 +364,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
+    from pipeline.ingest import storage
     from pipeline.run.flow import default_workers
     from pipeline.run.runner import backfill
     from pipeline.run.tasks import ENV_RAW_DIR
@@ -362,6 +372,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     raw_dir = args.raw_dir or os.environ.get(ENV_RAW_DIR)
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
+        return 2
+    if not storage.is_dir(raw_dir):  # else every day would be "skipped" and the command exit 0
+        what = "not a folder" if storage.exists(raw_dir) else "no such folder"
+        print(
+            f"error: {storage.redact_url(str(raw_dir))}: {what} (the raw dir holds one folder per day)", file=sys.stderr
+        )
         return 2
     Cleaner.from_files(args.rules, settings=use_settings(args))
     failed = 0
@@ -554,15 +570,16 @@ def cmd_db_psql(args: argparse.Namespace) -> int:
     import os
     import shutil
 
-    from pipeline.store.db import database_url, psql_args
+    from pipeline.store.db import database_url, password_of, psql_args
 
     url = database_url()
     if shutil.which("psql") is None:
         print("error: psql is not installed (e.g. apt-get install postgresql-client)", file=sys.stderr)
         return 2
     env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = url.password
+    password = password_of(url)
+    if password:
+        env["PGPASSWORD"] = password
     os.execvpe("psql", [*psql_args(url), *args.psql_args], env)
 
 

@@ -26,6 +26,57 @@ def test_repeated_span(text: str, expected: tuple[str, int]) -> None:
     assert repeated_span(text, 20) == expected
 
 
+def quadratic_repeated_span(text: str, min_chars: int) -> tuple[str, int]:
+    """The former implementation (every possible span tried, each copy sliced off): the oracle."""
+    n = len(text)
+    if n < 2 * min_chars + 1:
+        return text, 1
+    head = text[:min_chars]
+    start = text.find(head, min_chars)
+    while start != -1 and start <= n // 2 + 1:
+        span = text[:start].rstrip()
+        if text[start - 1].isspace() and len(span) >= min_chars:
+            copies, rest = 1, text[start:]
+            while rest.startswith(span):
+                copies += 1
+                rest = rest[len(span) :].lstrip()
+            if not rest and copies > 1:
+                return span, copies
+        start = text.find(head, start + 1)
+    return text, 1
+
+
+PIECES = st.sampled_from(["a", "b", "ab", "a b", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "é"])
+REPEATED = st.builds(
+    lambda unit, gaps, extra: "".join(unit + gap for gap in gaps) + extra,
+    st.lists(PIECES, min_size=1, max_size=6).map("".join),
+    st.lists(st.sampled_from(["", " ", "  ", "\n", "\t "]), min_size=1, max_size=5),
+    st.sampled_from(["", " ", "a", "b "]),
+)
+
+
+@given(st.one_of(REPEATED, st.lists(PIECES, max_size=14).map("".join)), st.integers(min_value=1, max_value=6))
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+def test_repeated_span_answers_as_the_quadratic_search_did(text: str, min_chars: int) -> None:
+    assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a" * 1_000_000, ("a" * 1_000_000, 1)),  # no whitespace: no span can end
+        ("word " * 3_000_000, (" ".join(["word"] * 5), 600_000)),  # 15 MB: the shortest span of 20+ chars
+        ("word " * 2_999_999, ("word " * 2_999_999, 1)),  # a prime number of words: no span of 20+ fits
+        (" ".join(["a"] * 720_719) + "a", (" ".join(["a"] * 720_719) + "a", 1)),  # breaks at the very end
+        (f"{SENTENCE}\n{SENTENCE}{SENTENCE} {SENTENCE}", (SENTENCE, 4)),  # later copies may touch
+    ],
+    ids=["1MB-one-char", "15MB-one-word", "prime-count", "late-break", "touching-copies"],
+)
+def test_repeated_span_on_huge_repetitions(text: str, expected: tuple[str, int]) -> None:
+    # these took from 10 s to minutes when every span was tried; their speed is in bench/bench_repetition.py
+    assert repeated_span(text, 20) == expected
+
+
 def test_doubled_paragraph_collapses_and_is_audited(clean_text) -> None:  # type: ignore[no-untyped-def]
     article = clean_text(f"{SENTENCE} {SENTENCE}\n\nAnother paragraph of the story here.")
     assert article.paragraphs[0].text == SENTENCE

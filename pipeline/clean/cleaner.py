@@ -24,6 +24,7 @@ from pipeline.clean.steps import (
     step_name,
 )
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
+from pipeline.core.deadline import TimeLimitExceeded, time_limit
 from pipeline.core.document import Article, Paragraph, RawArticle
 from pipeline.core.settings import SHIPPED, Settings, load_settings
 from pipeline.core.text import squash_spaces
@@ -82,6 +83,17 @@ class Cleaner:
                     self._run(name, step, article)
         return article
 
+    def clean_within_limit(self, raw: RawArticle) -> Article | ReadError:
+        """clean(raw), or a ReadError when it takes longer than the settings allow (limits:
+        seconds_per_document): a pathological input or a backtracking user rule costs that
+        document, never the batch."""
+        seconds = self.settings.limits.seconds_per_document
+        try:
+            with time_limit(seconds):
+                return self.clean(raw)
+        except TimeLimitExceeded:
+            return ReadError(raw.source_file, f"cleaning took longer than {seconds:g} s", raw.line)
+
     def _run(self, name: str, step: Step, article: Article) -> None:
         before = len(article.removed)
         started = time.perf_counter()
@@ -99,7 +111,7 @@ class Cleaner:
 
     def clean_all(self, results: Iterable[ReadResult]) -> Iterator[Article | ReadError]:
         for result in results:
-            yield result if isinstance(result, ReadError) else self.clean(result)
+            yield result if isinstance(result, ReadError) else self.clean_within_limit(result)
 
 
 def default_steps(rules: RuleSet, settings: Settings = SHIPPED) -> list[Step]:

@@ -6,7 +6,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ except ImportError:  # Python 3.10
     import sre_parse
 
 
-from pipeline.core.settings import SHIPPED, PageDumpSettings
+from pipeline.core.settings import SHIPPED, PageDumpSettings, SettingsError, check_value
 from pipeline.core.yaml_files import read_mapping
 
 SCOPES = ("paragraph", "span")
@@ -447,6 +447,7 @@ def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSett
     thread: dict[str, list[str]] = {"buttons": [], "signatures": [], "timestamps": []}
     for path in [*shipped_rules_paths(), *(extra or [])]:
         data = read_mapping(path, RulesError, "rules", "a mapping with a 'rules' list")
+        check_rules_file(path, data)
         file_languages = data.get("languages")  # a file-wide default for its rules
         page_dump.update(data.get("page_dump") or {})
         for key, patterns in (data.get("comment_thread") or {}).items():
@@ -478,6 +479,75 @@ def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSett
             inline_datelines=tuple(re.compile(p) for p in header["inline_datelines"]),
         ),
     )
+
+
+# A rules file's top-level keys, and what each holds.
+_PATTERN_LISTS = ("bylines", "datelines", "inline_datelines")
+_FILE_KEYS = ("rules", "languages", "page_dump", "comment_thread", *_PATTERN_LISTS)
+# A rule's keys by type; scope, where, ends_article and languages are read (and checked) by _compile_rule.
+_RULE_TEXT = ("category", "pattern", "scope", "where", "requires")
+_RULE_FLAGS = ("ignore_case", "enabled")
+_RULE_COUNTS = ("max_words", "takes_previous", "takes_next")
+_RULE_KEYS = ("id", "ends_article", "languages", *_RULE_TEXT, *_RULE_FLAGS, *_RULE_COUNTS)
+
+
+def check_rules_file(path: Path | str, data: dict[str, Any]) -> None:
+    """Every key of a rules file of the expected type, before any rule is used: a RulesError
+    naming the file and the key otherwise (a bad value must not fail a batch halfway)."""
+    unknown = sorted(str(key) for key in data if key not in _FILE_KEYS)
+    if unknown:
+        raise RulesError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(_FILE_KEYS)})")
+    for key in _PATTERN_LISTS:
+        _check_texts(path, key, data.get(key))
+    _check_mapping(path, "comment_thread", data.get("comment_thread"))
+    for key, patterns in (data.get("comment_thread") or {}).items():
+        _check_texts(path, f"comment_thread.{key}", patterns)
+    _check_page_dump(path, data.get("page_dump"))
+    rules = data.get("rules")
+    if rules is not None and not isinstance(rules, list):
+        raise RulesError(f"{path}: rules: expected a list of rules, got {rules!r}")
+    for entry in rules or []:
+        if isinstance(entry, dict) and "id" in entry:
+            _check_rule(f"{path}: rule {entry['id']}", entry)
+
+
+def _check_mapping(path: Path | str, key: str, value: Any) -> None:
+    if value is not None and not isinstance(value, dict):
+        raise RulesError(f"{path}: {key}: expected a mapping, got {value!r}")
+
+
+def _check_texts(path: Path | str, key: str, value: Any) -> None:
+    if value is not None and (not isinstance(value, list) or not all(isinstance(item, str) for item in value)):
+        raise RulesError(f"{path}: {key}: expected a list of patterns (text), got {value!r}")
+
+
+def _check_page_dump(path: Path | str, section: Any) -> None:
+    _check_mapping(path, "page_dump", section)
+    kinds = {item.name: item.type for item in fields(PageDumpSettings)}
+    for key, value in (section or {}).items():
+        if key not in kinds:
+            raise RulesError(f"{path}: page_dump: unknown setting {key!r} (known: {', '.join(sorted(kinds))})")
+        try:
+            check_value(path, f"page_dump.{key}", kinds[key], value)
+        except SettingsError as exc:
+            raise RulesError(str(exc)) from None
+
+
+def _check_rule(where: str, entry: dict[str, Any]) -> None:
+    unknown = sorted(str(key) for key in entry if key not in _RULE_KEYS)
+    if unknown:
+        raise RulesError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(_RULE_KEYS)})")
+    if isinstance(entry["id"], (bool, list, dict)) or entry["id"] is None:
+        raise RulesError(f"{where}: id: expected a name, got {entry['id']!r}")
+    for key, value in entry.items():
+        if value is None and key in ("requires", *_RULE_COUNTS):  # optional: null is "not set"
+            continue
+        if key in _RULE_TEXT and not isinstance(value, str):
+            raise RulesError(f"{where}: {key}: expected text, got {value!r}")
+        if key in _RULE_FLAGS and not isinstance(value, bool):
+            raise RulesError(f"{where}: {key}: expected true or false, got {value!r}")
+        if key in _RULE_COUNTS and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise RulesError(f"{where}: {key}: expected a whole number, 0 or more, got {value!r}")
 
 
 def _check_pattern(path: Path | str, name: str, pattern: str) -> str:

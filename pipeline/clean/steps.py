@@ -108,24 +108,68 @@ class CollapseRepeatedSpan:
                 paragraph.lines = [span]
 
 
+_SPACE_RUN = re.compile(r"\s+")  # \s is str.isspace(), the whitespace split() and strip() see
+_NON_SPACE = re.compile(r"\S")
+
+
 def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
-    """(span, k) when text is span repeated k times separated by whitespace, else (text, 1)."""
+    """(span, k) when text is span repeated k times separated by whitespace, else (text, 1).
+
+    The first copy is followed by whitespace; later copies may follow one another with or without
+    it. When several spans fit, the shortest wins. Linear in the text's length for ordinary
+    paragraphs (and O(n log log n) at worst), where trying every possible span was quadratic:
+    a span said k times holds 1/k of the text's non-space characters, and those characters are a
+    power of their shortest root, so only the few span ends whose non-space count is a multiple
+    of that root dividing the total are tried.
+    """
     n = len(text)
     if n < 2 * min_chars + 1:
         return text, 1
-    head = text[:min_chars]
-    start = text.find(head, min_chars)
-    while start != -1 and start <= n // 2 + 1:
-        span = text[:start].rstrip()
-        if text[start - 1].isspace() and len(span) >= min_chars:
-            copies, rest = 1, text[start:]
-            while rest.startswith(span):
-                copies += 1
-                rest = rest[len(span) :].lstrip()
-            if not rest and copies > 1:
-                return span, copies
-        start = text.find(head, start + 1)
+    bare = "".join(text.split())
+    root = _root_length(bare)
+    if root == len(bare):  # no repeated root at all: the common case, decided at C speed
+        return text, 1
+    fitting = _fitting_counts(len(bare), root)
+    largest = max(fitting)
+    head, last_start = text[:min_chars], n // 2 + 1
+    spaces = 0  # whitespace characters before the current run
+    for run in _SPACE_RUN.finditer(text):
+        end, after = run.start(), run.end()  # the span would be text[:end], its copy start in (end, after]
+        kept = end - spaces  # non-space characters of text[:end]
+        if end >= last_start or kept > largest:
+            break
+        spaces += after - end
+        if end < min_chars or kept not in fitting:
+            continue
+        for start in range(end + 1, min(after, last_start) + 1):
+            copies = _copies(text, text[:end], start) if text.startswith(head, start) else 0
+            if copies:
+                return text[:end], copies
     return text, 1
+
+
+def _root_length(text: str) -> int:
+    """Length of the shortest r with text == r * k (len(text) when none shorter; 0 for "")."""
+    return (text + text).find(text, 1) if text else 0
+
+
+def _fitting_counts(total: int, root: int) -> set[int]:
+    """The non-space counts a span said at least twice can have: multiples of the root that divide
+    the total, below it (total is a multiple of root, at least twice root)."""
+    roots = total // root
+    divisors = {d for low in range(1, math.isqrt(roots) + 1) if roots % low == 0 for d in (low, roots // low)}
+    return {d * root for d in divisors if d < roots}
+
+
+def _copies(text: str, span: str, start: int) -> int:
+    """How many times text is span: text[:start] is its first copy, then copies from start on,
+    each followed by optional whitespace, up to the end; 0 when the rest is not made of copies."""
+    copies, position = 1, start
+    while text.startswith(span, position):
+        copies += 1
+        found = _NON_SPACE.search(text, position + len(span))
+        position = found.start() if found else len(text)
+    return copies if position == len(text) and copies > 1 else 0
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ each cleaner: nothing is read or changed behind a cleaner's back while it runs.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -143,6 +144,13 @@ class QuarantineSettings:
 
 
 @dataclass(frozen=True)
+class LimitsSettings:
+    """Bounds on the work one document may cause (pipeline/clean/cleaner.py)."""
+
+    seconds_per_document: float
+
+
+@dataclass(frozen=True)
 class Settings:
     repetition: RepetitionSettings
     rule_context: RuleContextSettings
@@ -153,6 +161,7 @@ class Settings:
     learned: LearnedSettings
     checks: ChecksSettings
     quarantine: QuarantineSettings
+    limits: LimitsSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
@@ -221,6 +230,12 @@ def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path]) -> T:
     return cls(**values)
 
 
+def check_value(path: Path | str, name: str, kind: Any, value: Any) -> Any:
+    """value as a setting of type kind ("int", "float", "bool"), or a SettingsError naming the
+    file and the key (also for the `page_dump:` section of a rules file)."""
+    return _check(Path(path), name, kind, value)
+
+
 def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
     kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     if kind == "bool":
@@ -236,6 +251,8 @@ def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SettingsError(f"{path}: {name}: expected a number, got {value!r}")
+        if not math.isfinite(value):  # NaN passes every comparison: it would switch a rule off silently
+            raise SettingsError(f"{path}: {name}: expected a finite number, got {value!r}")
         if value < 0 or (name.split(".")[-1] in _UNIT_INTERVAL and value > 1):
             bounds = "between 0 and 1" if name.split(".")[-1] in _UNIT_INTERVAL else "not negative"
             raise SettingsError(f"{path}: {name}: must be {bounds}, got {value!r}")

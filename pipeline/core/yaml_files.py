@@ -12,7 +12,7 @@ def read_mapping(path: Path | str, error: type[ValueError], what: str, expected:
     """The file's top-level mapping ({} for an empty file); `error` with the path otherwise."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # a binary file: not UTF-8
         raise error(f"{path}: cannot read {what}: {exc}") from exc
     if data is None:
         return {}

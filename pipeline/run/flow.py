@@ -192,8 +192,12 @@ def clean_shard(
                 counts.rejected += 1
                 write_rejected(writer, result)
                 continue
-            article = cleaner.clean(result)
+            article = cleaner.clean_within_limit(result)
             maybe_hang("clean")
+            if isinstance(article, ReadError):  # over the time limit per document
+                counts.rejected += 1
+                write_rejected(writer, article)
+                continue
             if not article.paragraphs:
                 counts.rejected += 1
                 write_rejected(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -29,9 +31,42 @@ from pipeline.store.staging import hold_stage, stage_schema
 _worker_engine: sa.Engine | None = None  # one per worker process, set by its initializer
 
 
-def _init_worker(url: str) -> None:
+def _init_worker(url: str, parent: int) -> None:
     global _worker_engine
+    _die_with(parent)
     _worker_engine = create_engine(sa.make_url(url))
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the run that started it ends, however it ends: a SIGKILLed run cannot
+    tell its pool to stop, and a worker left waiting for work would hold its PostgreSQL sessions
+    (and the resource tracker) forever. On Linux the kernel sends the signal (PR_SET_PDEATHSIG);
+    elsewhere a thread watches the parent's process id."""
+    if not _kernel_kills_on_parent_death():
+        threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the worker asked
+        os._exit(1)
+
+
+def _kernel_kills_on_parent_death() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _shard_step(
@@ -150,7 +185,9 @@ def _executor(engine: sa.Engine, workers: int, shards: int) -> Executor:
     url = engine.url.render_as_string(hide_password=False)
     # spawn, not fork: a forked child would share the parent's open database connections
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(min(workers, shards), mp_context=context, initializer=_init_worker, initargs=(url,))
+    return ProcessPoolExecutor(
+        min(workers, shards), mp_context=context, initializer=_init_worker, initargs=(url, os.getpid())
+    )
 
 
 def _each_shard(pool: Executor, step: str, run: flow.BatchRun, rules: list[str], bar: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,15 @@ class EmbeddedServerMissing(RuntimeError):
     """No DATABASE_URL, and the embedded server's package (the `embedded` extra) is not installed."""
 
 
+# Query parameters that carry a secret (libpq's password=, sslpassword=; tokens of proxies)
+_SECRET_QUERY = re.compile(r"pass|secret|token|credential", re.I)
+# scheme://user-info@host: in "u:p@ss@host" the user-info runs to the last @. Only an @ with no / or ?
+# between it and the next @ counts as the password's: "u:p@host/x?options=a@b" keeps its host.
+_AUTHORITY = re.compile(r"^(?P<scheme>[\w+.-]+://)(?P<userinfo>[^@]*(?:@[^@/?]*)+)@(?P<rest>[^@]*)$")
+
+
 def normalize_url(url: str | URL) -> URL:
-    parsed = make_url(url) if isinstance(url, str) else url
+    parsed = make_url(_quote_user_info(url)) if isinstance(url, str) else url
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg2")
     if not parsed.drivername.startswith("postgresql"):
@@ -37,10 +45,49 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
+def _quote_user_info(url: str) -> str:
+    """A password holding an unencoded @ ("u:p@ss@host") as "u:p%40ss@host": SQLAlchemy would end
+    the password at the first @ and take its tail for the host (then print it in every error)."""
+    found = _AUTHORITY.match(url)
+    if found is None:
+        return url
+    return found["scheme"] + found["userinfo"].replace("@", "%40") + "@" + found["rest"]
+
+
 def redact(url: str | URL) -> str:
-    """The URL as it may appear in logs: password hidden."""
-    parsed = make_url(url) if isinstance(url, str) else url
-    return parsed.render_as_string(hide_password=True)
+    """The URL as it may appear in logs: password hidden, also as a query parameter (?password=)."""
+    parsed = make_url(_quote_user_info(url)) if isinstance(url, str) else url
+    query = {key: ("***" if _SECRET_QUERY.search(key) else value) for key, value in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True).replace("=%2A%2A%2A", "=***")
+
+
+def scrub(text: str, url: str | URL | None = None) -> str:
+    """A message with the secrets of the database URL (default: $DATABASE_URL) replaced by ***:
+    its password in any spelling (as given, decoded) and its secret query values. For messages of
+    libraries that may quote a connection string."""
+    for secret in _secrets(url if url is not None else os.environ.get(ENV_URL, "")):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _secrets(url: str | URL) -> list[str]:
+    raw = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    found: set[str] = set()
+    authority = _AUTHORITY.match(raw) or re.match(r"^[\w+.-]+://(?P<userinfo>[^/?#]*)@", raw)
+    if authority and ":" in authority["userinfo"]:
+        found.add(authority["userinfo"].split(":", 1)[1])
+    try:
+        parsed = make_url(_quote_user_info(raw)) if raw else None
+    except (ValueError, sa.exc.ArgumentError):
+        parsed = None
+    if parsed is not None:
+        found.add(parsed.password or "")
+        for key, value in parsed.query.items():
+            if _SECRET_QUERY.search(key):
+                found.update([value] if isinstance(value, str) else value)
+    found |= {unquote(secret) for secret in found}
+    # longest first, so that a secret holding another is hidden whole
+    return sorted((secret for secret in found if len(secret) >= 3), key=len, reverse=True)
 
 
 def embedded_data_dir() -> Path:
@@ -81,6 +128,12 @@ def database_url(explicit: str | URL | None = None) -> URL:
     """An explicit URL, else DATABASE_URL, else the embedded server."""
     chosen = explicit or os.environ.get(ENV_URL)
     return normalize_url(chosen) if chosen else embedded_url()
+
+
+def password_of(url: URL) -> str | None:
+    """The password, given in the user-info or as the query parameter password=."""
+    given = url.password or url.query.get("password")
+    return str(given if isinstance(given, str) else given[-1]) if given else None
 
 
 def psql_args(url: URL) -> list[str]:
