@@ -26,6 +26,11 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class InputSettings:
+    max_record_bytes: int
+
+
+@dataclass(frozen=True)
 class RepetitionSettings:
     min_span_chars: int  # CollapseRepeatedSpan
     near_ratio: float  # DropDuplicateParagraphs
@@ -144,6 +149,7 @@ class QuarantineSettings:
 
 @dataclass(frozen=True)
 class Settings:
+    input: InputSettings
     repetition: RepetitionSettings
     rule_context: RuleContextSettings
     language: LanguageSettings
