@@ -273,3 +273,12 @@ def test_listing_judges_every_entry_once(tmp_path: Path) -> None:
     assert set(listed) == set(expected)
     for name, reason in expected.items():
         assert (reason in listed[name]) if reason else not listed[name], (name, listed[name])
+
+
+def test_a_link_named_directly_is_read_where_it_points(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "story.txt"
+    target.parent.mkdir()
+    target.write_text(BODY, encoding="utf-8")
+    (tmp_path / "story.txt").symlink_to(target)
+    (item,) = list_inputs(tmp_path / "story.txt")
+    assert item.name == "story.txt" and not item.refused and item.location == str(target)

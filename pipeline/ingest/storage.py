@@ -120,7 +120,8 @@ def list_inputs(root: str | Path) -> list[InputFile]:
         if folder.is_dir():
             return _sorted(f for f in _local_inputs(folder) if not _hidden(f.name))
         if folder.is_file():
-            return [_judged(folder, folder.name, folder.parent.resolve())]
+            # a file named directly is read wherever a link to it points: the user chose it
+            return [_judged(folder, folder.name, folder.resolve().parent)]
         raise FileNotFoundError(f"{printable(str(folder))}: no such file or folder")
     url = str(root)
     fs, path = _filesystem(url)
