@@ -248,7 +248,8 @@ def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool, cap: 
         else:
             lines = _decided_lines(_byte_lines(handle, name, cap))
         for number, line in lines:
-            if isinstance(line, ReadError):
+            if isinstance(line, ReadError):  # a line too long, a broken stream: the file had lines
+                seen_any = True
                 yield line
                 continue
             if isinstance(line, DecodeFailure):
