@@ -14,7 +14,7 @@ from pipeline.clean.cleaner import Cleaner
 from pipeline.clean.rules import RulesError
 from pipeline.core.document import Article
 from pipeline.core.settings import SETTINGS_ENV, Settings, load_settings
-from pipeline.ingest.readers import ReadError, read_file
+from pipeline.ingest.readers import ReadError, read_input
 
 
 class _VersionAction(argparse.Action):
@@ -307,7 +307,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             continue
         for found in inputs:
             try:
-                for result in cleaner.clean_all(read_file(found.location, found.recorded_name)):
+                for result in cleaner.clean_all(read_input(found)):
                     if isinstance(result, ReadError):
                         errors += 1
                         print(f"error: {result}", file=sys.stderr)

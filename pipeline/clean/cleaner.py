@@ -25,10 +25,12 @@ from pipeline.clean.steps import (
 )
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
 from pipeline.core.deadline import TimeLimitExceeded, time_limit
-from pipeline.core.document import Article, Paragraph, RawArticle
+from pipeline.core.document import Article, Paragraph, RawArticle, Removal
 from pipeline.core.settings import SHIPPED, Settings, load_settings
 from pipeline.core.text import squash_spaces
 from pipeline.ingest.readers import ReadError, ReadResult, url_host
+
+UNSTORABLE_RULE = "unstorable_character"  # a reader repair: NUL removed, a surrogate replaced
 
 
 @dataclass
@@ -142,6 +144,8 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
         external_id=raw.external_id,
         encoding=raw.encoding,
     )
+    for repair in raw.repairs:  # what the reader took out so the article can be stored: audited
+        article.removed.append(Removal(UNSTORABLE_RULE, "encoding", repair, 0, "span"))
     if raw.html is not None and raw.text is None:
         article.html_source = True
         page = extract_html(raw.html, settings.html)

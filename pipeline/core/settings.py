@@ -27,6 +27,11 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class InputSettings:
+    max_record_bytes: int
+
+
+@dataclass(frozen=True)
 class RepetitionSettings:
     min_span_chars: int  # CollapseRepeatedSpan
     near_ratio: float  # DropDuplicateParagraphs
@@ -152,6 +157,7 @@ class LimitsSettings:
 
 @dataclass(frozen=True)
 class Settings:
+    input: InputSettings
     repetition: RepetitionSettings
     rule_context: RuleContextSettings
     language: LanguageSettings

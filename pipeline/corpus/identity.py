@@ -14,8 +14,13 @@ _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpi
 
 
 def canonical_article_url(url: str) -> str:
-    """Lower-case host, no www., no fragment, no tracking parameters, no trailing slash."""
-    parts = urlsplit(url.strip() if "//" in url else f"//{url.strip()}")
+    """Lower-case host, no www., no fragment, no tracking parameters, no trailing slash; a string
+    that does not parse as a URL ("http://[::1") is its own canonical form, trimmed."""
+    try:
+        parts = urlsplit(url.strip() if "//" in url else f"//{url.strip()}")
+        parts.hostname  # noqa: B018 - parsing the host is what raises for a bad IPv6 literal
+    except ValueError:
+        return url.strip()
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
     query = [

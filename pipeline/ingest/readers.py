@@ -1,8 +1,15 @@
 """Readers: turn input files into RawArticles, one at a time, or into ReadErrors naming file and line.
 
 A batch is never held in memory: files are opened one by one and JSONL is read line by line
-(gzip included), so memory is bounded by the largest single article. Files are local paths or
-fsspec URLs (see storage.py); a remote object is streamed in ranged reads, never downloaded whole.
+(gzip included), so memory is bounded by the largest single article, and no article is larger than
+the record cap (settings: input.max_record_bytes): a longer .txt/.html file or JSONL line is
+rejected as it streams past, never held whole. JSONL lines end at LF, CRLF or a lone CR. Files are
+local paths or fsspec URLs (see storage.py); a remote object is streamed in ranged reads, never
+downloaded whole.
+
+What PostgreSQL cannot store is repaired in a JSONL record's fields and the repair recorded on the
+RawArticle (repairs): NUL characters removed, unpaired surrogates replaced by U+FFFD. A record
+that cannot be read at all (nested too deep, a number too long) is a ReadError like bad JSON.
 
 Text is UTF-8 when it decodes as UTF-8 (mojibake then repaired with ftfy, as always); else a
 byte-order mark (UTF-8/16/32) or a confident guess of a legacy single-byte code page (encodings.py)
@@ -13,9 +20,11 @@ at its first line that is not plain ASCII from that line and the next JSONL_SAMP
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -27,11 +36,15 @@ from urllib.parse import urlsplit
 import ftfy
 
 from pipeline.core.document import RawArticle
+from pipeline.core.settings import SETTINGS_ENV, load_settings
 from pipeline.ingest import encodings, storage
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 SUPPORTED = ", ".join([*FORMATS, *(f"{s}.gz" for s in FORMATS)])
-MAX_ARTICLE_BYTES = 20 * 1024 * 1024  # one article per .txt/.html file; anything larger is not one article
+READ_CHUNK = 1 << 20  # bytes of a .txt/.html file read at a time
+# Bytes of a JSONL file read at a time (a line longer than the cap is dropped chunk by chunk); small
+# enough that a truncated .gz keeps its lines up to about here before the cut.
+LINE_CHUNK = 64 << 10
 _DATE_MARKER = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
 # Cheap gate before ftfy: UTF-8 read as cp1252/latin-1 leaves these pairs behind.
 _MOJIBAKE_HINT = re.compile("[ÃÂâÐÑÅ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
@@ -43,6 +56,7 @@ _CONTROL = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
 JSONL_SAMPLE_BYTES = 64 * 1024  # lines a JSONL file's encoding is decided on (from its first non-ASCII line)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDE = ("utf-16", "utf-32")  # read as a text stream: their bytes cannot be split at b"\n"
+_BYTE_ORDER_MARK = "\ufeff"  # inside a text (files joined together) it is no character of the article
 
 
 @dataclass(frozen=True)
@@ -96,14 +110,34 @@ def file_format(name: str) -> tuple[str | None, bool]:
     return FORMATS.get(Path(lower).suffix), gzipped
 
 
-def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadResult]:
+def read_input(item: storage.InputFile, max_bytes: int | None = None) -> Iterator[ReadResult]:
+    """Yield the articles of one listed input, or its refusal (a link out of the batch, ...)."""
+    if item.refused:
+        yield ReadError(item.recorded_name, item.refused)
+        return
+    yield from read_file(item.location, item.recorded_name, max_bytes)
+
+
+def record_cap() -> int:
+    """The largest record read, in bytes (input.max_record_bytes, as NEWSCLEAN_SETTINGS sets it)."""
+    return _record_cap(os.environ.get(SETTINGS_ENV) or None)
+
+
+@functools.lru_cache(maxsize=4)
+def _record_cap(settings_file: str | None) -> int:
+    return load_settings(settings_file).input.max_record_bytes
+
+
+def read_file(location: str | Path, name: str | None = None, max_bytes: int | None = None) -> Iterator[ReadResult]:
     """Yield the articles of one file, or errors naming the file (and line); never raises on bad input.
 
     location is a local path or an fsspec URL (an InputFile's location); name is what the file is
     recorded as (default: the basename of a local file, the redacted URL of a remote one). A remote
     file that is missing or forbidden is a ReadError like a local one; a failure of the storage
     service itself (network, credentials) raises storage.StorageError, so the batch can be retried.
+    max_bytes: the record cap (default: record_cap()).
     """
+    cap = max_bytes or record_cap()
     if storage.is_remote(location):
         url = str(location)
         name = name or storage.redact_url(url)
@@ -111,7 +145,7 @@ def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadRes
         opener: Callable[[], IO[bytes]] = lambda: storage.open_binary(url)  # noqa: E731
     else:
         path = storage.local_path(location)
-        name = name or path.name
+        name = storage.printable(name or path.name)
         fmt, gzipped = file_format(name)
         opener = lambda: open(path, "rb")  # noqa: E731
     if fmt is None:
@@ -119,9 +153,9 @@ def read_file(location: str | Path, name: str | None = None) -> Iterator[ReadRes
         return
     try:
         if fmt == "jsonl":
-            yield from _read_jsonl(opener, name, gzipped)
+            yield from _read_jsonl(opener, name, gzipped, cap)
         else:
-            yield from _read_single(opener, name, fmt, gzipped)
+            yield from _read_single(opener, name, fmt, gzipped, cap)
     except storage.StorageError:
         raise
     except OSError as exc:  # unreadable file, truncated gzip, bad gzip header, missing or forbidden object
@@ -134,7 +168,7 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[ReadResult]:
         if isinstance(found, ReadError):
             yield found
         else:
-            yield from read_file(found.location, found.recorded_name)
+            yield from read_input(found)
 
 
 def _describe_os_error(exc: OSError) -> str:
@@ -154,16 +188,16 @@ def _open(opener: Callable[[], IO[bytes]], gzipped: bool) -> Iterator[IO[bytes]]
             yield raw
 
 
-def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: bool) -> Iterator[ReadResult]:
+def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: bool, cap: int) -> Iterator[ReadResult]:
     chunks: list[bytes] = []
     size = 0
     with _open(opener, gzipped) as handle:
         try:
             # Read to the end: a truncated gzip stream only raises once its end is reached.
-            while chunk := handle.read(1 << 20):
+            while chunk := handle.read(READ_CHUNK):
                 size += len(chunk)
-                if size > MAX_ARTICLE_BYTES:
-                    yield ReadError(name, f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB; not one article")
+                if size > cap:
+                    yield ReadError(name, f"file larger than {_size(cap)}; not one article")
                     return
                 chunks.append(chunk)
         except EOFError:
@@ -189,7 +223,15 @@ def _read_single(opener: Callable[[], IO[bytes]], name: str, fmt: str, gzipped: 
     yield RawArticle(source_file=name, text=text, published=published, encoding=encoding)
 
 
-def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> Iterator[ReadResult]:
+def _size(cap: int) -> str:
+    """A byte count as people write it: 20 MiB, 512 KiB, 1000 bytes."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if cap >= factor and cap % factor == 0:
+            return f"{cap // factor} {unit}"
+    return f"{cap} bytes"
+
+
+def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool, cap: int) -> Iterator[ReadResult]:
     seen_any = False
     with _open(opener, gzipped) as handle:
         try:
@@ -202,11 +244,12 @@ def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> It
             return
         codec = encodings.bom_encoding(head)
         if codec in _WIDE:
-            lines = _wide_lines(handle, name, codec or "")
+            lines = _wide_lines(handle, name, codec or "", cap)
         else:
-            lines = _decided_lines(_byte_lines(handle, name))
+            lines = _decided_lines(_byte_lines(handle, name, cap))
         for number, line in lines:
-            if isinstance(line, ReadError):
+            if isinstance(line, ReadError):  # a line too long, a broken stream: the file had lines
+                seen_any = True
                 yield line
                 continue
             if isinstance(line, DecodeFailure):
@@ -216,7 +259,7 @@ def _read_jsonl(opener: Callable[[], IO[bytes]], name: str, gzipped: bool) -> It
             if not line.text.strip():
                 continue
             seen_any = True
-            yield _parse_jsonl_line(line, name, number)
+            yield _read_record(line, name, number)
     if not seen_any:
         yield ReadError(name, "empty file (no JSON lines)")
 
@@ -230,28 +273,62 @@ _Line = tuple[int, "bytes | ReadError"]
 _DecodedLine = tuple[int, "Decoded | DecodeFailure | ReadError"]
 
 
-def _byte_lines(handle: IO[bytes], name: str) -> Iterator[_Line]:
-    """(number, bytes) per line; a truncated or corrupt gzip stream ends it with a ReadError."""
+def _byte_lines(handle: IO[bytes], name: str, cap: int) -> Iterator[_Line]:
+    """(number, bytes) per line, a line longer than cap a ReadError (dropped as it streams past);
+    a truncated or corrupt gzip stream ends it with a ReadError."""
     number = 0
     try:
-        for number, raw_line in enumerate(handle, start=1):
-            yield number, raw_line
+        for number, raw_line in enumerate(_split_lines(handle, cap), start=1):
+            yield number, (ReadError(name, _too_long(cap), line=number) if raw_line is None else raw_line)
     except EOFError:
         yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
     except zlib.error as exc:
         yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
 
 
-def _wide_lines(handle: IO[bytes], name: str, codec: str) -> Iterator[_DecodedLine]:
-    """UTF-16/32 JSONL: decoded as one text stream and split at decoded newlines, since their
-    newline is two or four bytes and a 0x0A byte occurs inside other characters. A broken code unit
-    (an unpaired surrogate) spoils its line only; the stream decoder lets it through to be found."""
+def _split_lines(handle: IO[bytes], cap: int) -> Iterator[bytes | None]:
+    """The lines of a byte stream, read LINE_CHUNK at a time, ended by LF, CRLF or a lone CR (a JSON
+    line holds none of them raw: bytes.splitlines splits at exactly these); None for a line longer
+    than cap, which is never held whole."""
+    parts: list[bytes] = []  # the start of the current line, unless it is already too long
+    size = 0
+    after_cr = False  # the previous read ended with CR: a LF starting this one is the rest of a CRLF
+    # read1: what one read of the source gives, so the lines before a broken read still come out
+    read = getattr(handle, "read1", handle.read)
+    while chunk := read(LINE_CHUNK):
+        pieces = chunk.splitlines()
+        if after_cr and chunk.startswith(b"\n"):
+            del pieces[0]
+        after_cr = chunk.endswith(b"\r")
+        going_on = None if chunk.endswith((b"\n", b"\r")) else pieces.pop()  # continues in the next read
+        for piece in pieces:
+            size += len(piece)
+            yield (b"".join([*parts, piece]) if parts else piece) if size <= cap else None
+            parts, size = [], 0
+        if going_on is not None:
+            size += len(going_on)
+            parts = [*parts, going_on] if size <= cap else []
+    if size:
+        yield b"".join(parts) if size <= cap else None
+
+
+def _too_long(cap: int) -> str:
+    return f"line longer than {_size(cap)}; not one article (input.max_record_bytes)"
+
+
+def _wide_lines(handle: IO[bytes], name: str, codec: str, cap: int) -> Iterator[_DecodedLine]:
+    """UTF-16/32 JSONL: decoded as one text stream and split at decoded newlines (LF, CRLF or CR),
+    since their newline is two or four bytes and a 0x0A byte occurs inside other characters. A
+    broken code unit (an unpaired surrogate) spoils its line only; the stream decoder lets it
+    through to be found. A line longer than cap (counted in characters) is dropped as it is read."""
     label = encodings.recorded_name(codec)
     number = 0
     try:
-        text_stream = io.TextIOWrapper(handle, encoding=codec, errors="surrogatepass", newline="\n")
-        for number, line in enumerate(text_stream, start=1):
-            if _SURROGATE.search(line):
+        text_stream = io.TextIOWrapper(handle, encoding=codec, errors="surrogatepass", newline=None)
+        for number, line in enumerate(_capped_text_lines(text_stream, cap), start=1):
+            if line is None:
+                yield number, ReadError(name, _too_long(cap), line=number)
+            elif _SURROGATE.search(line):
                 yield number, DecodeFailure(f"not valid {label.upper()} (unpaired surrogate)")
             elif "\x00" in line:
                 yield number, DecodeFailure("binary content (NUL characters), not a text article")
@@ -263,6 +340,21 @@ def _wide_lines(handle: IO[bytes], name: str, codec: str) -> Iterator[_DecodedLi
         yield number + 1, ReadError(name, "truncated gzip file (compressed stream ended early)", line=number + 1)
     except zlib.error as exc:
         yield number + 1, ReadError(name, f"corrupt gzip data ({exc})", line=number + 1)
+
+
+def _capped_text_lines(stream: IO[str], cap: int) -> Iterator[str | None]:
+    """The lines of a text stream, None for one longer than cap characters (read in pieces)."""
+    piece = min(cap + 1, LINE_CHUNK)
+    parts: list[str] = []
+    size = 0
+    while text := stream.readline(piece):
+        size += len(text)
+        parts = [*parts, text] if size <= cap else []
+        if text.endswith("\n"):
+            yield "".join(parts) if size <= cap else None
+            parts, size = [], 0
+    if size:
+        yield "".join(parts) if size <= cap else None
 
 
 def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
@@ -281,7 +373,7 @@ def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
             continue
         if codec is None and not raw.isascii():
             sample: list[_Line] = [(number, raw)]
-            size = len(raw)
+            size = len(raw) + 1  # the line end, which the lines come without
             while size < JSONL_SAMPLE_BYTES:
                 following = next(lines, None)
                 if following is None:
@@ -289,8 +381,8 @@ def _decided_lines(lines: Iterator[_Line]) -> Iterator[_DecodedLine]:
                 sample.append(following)
                 if isinstance(following[1], ReadError):
                     break
-                size += len(following[1])
-            codec, why_not_legacy = _file_codec(b"".join(r for _, r in sample if isinstance(r, bytes)))
+                size += len(following[1]) + 1
+            codec, why_not_legacy = _file_codec(b"\n".join(r for _, r in sample if isinstance(r, bytes)))
             for sampled_number, sampled in sample:
                 if isinstance(sampled, ReadError):
                     yield sampled_number, sampled
@@ -319,12 +411,24 @@ def _decode_line(raw: bytes, codec: str, why_not_legacy: str) -> Decoded | Decod
     return _decode_legacy(raw, codec)
 
 
+def _read_record(line: Decoded, name: str, number: int) -> ReadResult:
+    """One JSONL record, or why not: whatever a line holds ends in an article or a ReadError."""
+    try:
+        return _parse_jsonl_line(line, name, number)
+    except Exception as exc:  # a record no check foresaw must not end the file, let alone the batch
+        return ReadError(name, f"cannot read the record ({type(exc).__name__})", line=number)
+
+
 def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
     text = line.text
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         return ReadError(name, f"invalid JSON: {exc.msg} at column {exc.colno}", line=number)
+    except RecursionError:
+        return ReadError(name, "invalid JSON: nested too deeply", line=number)
+    except ValueError as exc:  # int(): more digits than sys.get_int_max_str_digits()
+        return ReadError(name, f"invalid JSON: {str(exc).split(':')[0]}", line=number)
     if not isinstance(record, dict):
         return ReadError(name, f"expected a JSON object, got {type(record).__name__}", line=number)
     body = {key: record.get(key) for key in ("text", "html")}
@@ -333,19 +437,26 @@ def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
     for key in ("title", "url", "published", "source", "id"):
         if record.get(key) is not None and not isinstance(record[key], (str, int)):
             return ReadError(name, f"field {key!r} must be a string", line=number)
-    url = _optional_str(record, "url")
+    repairs: list[str] = []
+    fields = {
+        key: _storable(_optional_str(record, key), key, repairs)
+        for key in ("title", "url", "published", "source", "id")
+    }
+    given_text, given_html = (value if isinstance(value, str) and value.strip() else None for value in body.values())
+    html = _storable(given_html, "html", repairs)
     return RawArticle(
         source_file=name,
         line=number,
-        text=repair_text(body["text"]) if isinstance(body["text"], str) and body["text"].strip() else None,
-        html=body["html"] if isinstance(body["html"], str) and body["html"].strip() else None,
-        title=_optional_str(record, "title"),
-        url=url,
-        published=_optional_str(record, "published"),
-        source=_optional_str(record, "source") or url_host(url),
-        external_id=_optional_str(record, "id"),
+        text=repair_text(_storable(given_text, "text", repairs) or "") if given_text is not None else None,
+        html=html.replace(_BYTE_ORDER_MARK, "") if html is not None and _BYTE_ORDER_MARK in html else html,
+        title=fields["title"],
+        url=fields["url"],
+        published=fields["published"],
+        source=fields["source"] or url_host(fields["url"]),
+        external_id=fields["id"],
         title_given="title" in record,
         encoding=line.encoding,
+        repairs=tuple(repairs),
     )
 
 
@@ -357,10 +468,28 @@ def _optional_str(record: dict[str, Any], key: str) -> str | None:
     return value or None
 
 
+def _storable(value: str | None, field: str, repairs: list[str]) -> str | None:
+    """value without what PostgreSQL cannot store (NUL; unpaired surrogates, which a JSON \\u
+    escape can give), each repair noted in repairs for the audit."""
+    if value is None or (value.isascii() and "\x00" not in value):  # the common case, two C scans
+        return value
+    if "\x00" in value:
+        repairs.append(f"{field}: {value.count(chr(0))} NUL character(s) removed")
+        value = value.replace("\x00", "")
+    if _SURROGATE.search(value):
+        repairs.append(f"{field}: {len(_SURROGATE.findall(value))} unpaired surrogate(s) replaced by U+FFFD")
+        value = _SURROGATE.sub("\ufffd", value)
+    return value
+
+
 def url_host(url: str | None) -> str | None:
+    """The host of a URL without www., None when it has none or is no URL ("http://[::1")."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
@@ -446,5 +575,7 @@ def repair_text(text: str) -> str:
     # Mojibake is made of non-ASCII characters: ASCII text (str.isascii costs nothing) has none.
     if not text.isascii() and _MOJIBAKE_HINT.search(text):
         text = ftfy.fix_encoding(text)
+    if not text.isascii() and _BYTE_ORDER_MARK in text:
+        text = text.replace(_BYTE_ORDER_MARK, "")
     encoded = text.encode("utf-8", "surrogatepass")
     return _CONTROL.sub("", text) if len(encoded.translate(None, _CONTROL_BYTES)) < len(encoded) else text

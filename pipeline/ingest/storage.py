@@ -15,6 +15,8 @@ import io
 import os
 import posixpath
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +26,12 @@ BLOCK_SIZE = 4 * 1024 * 1024  # one ranged read of a remote object; only this mu
 _LOCAL_PROTOCOLS = ("file", "local")
 _SECRET_PARAM = re.compile(r"sig|signature|token|secret|password|passwd|key|credential|^x-amz-|^x-goog-", re.I)
 _SECRET_ENV = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|SAS|CONNECTION_STRING", re.I)
+# What a file name may not show as is where it is printed or stored: control characters (a newline
+# would forge a line of a report), line and bidi-override separators, and the lone surrogates
+# Python decodes the bytes of a non-UTF-8 name to (PostgreSQL cannot store them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE_NAME = re.compile("[\ud800-\udfff]")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 class StorageError(OSError):
@@ -41,11 +49,12 @@ class InputFile:
     location: str  # local path or URL of the file
     name: str  # path relative to the root folder given (for a file given directly: its basename)
     size: int = 0  # bytes, as listed (sizes the shards of a batch)
+    refused: str = ""  # why the file is rejected without being opened (a link out of the batch, ...)
 
     @property
     def recorded_name(self) -> str:
         """What source_file records: the object's URL for a remote file, the relative name for a local one."""
-        return redact_url(self.location) if is_remote(self.location) else self.name
+        return printable(redact_url(self.location)) if is_remote(self.location) else printable(self.name)
 
     def __repr__(self) -> str:
         return f"InputFile(location={redact_url(self.location)!r}, name={self.name!r})"
@@ -109,12 +118,11 @@ def list_inputs(root: str | Path) -> list[InputFile]:
     if not is_remote(root):
         folder = local_path(root)
         if folder.is_dir():
-            found = [child for child in folder.rglob("*") if child.is_file()]
-            files = [InputFile(str(c), c.relative_to(folder).as_posix(), c.stat().st_size) for c in found]
-            return _sorted(f for f in files if not _hidden(f.name))
+            return _sorted(f for f in _local_inputs(folder) if not _hidden(f.name))
         if folder.is_file():
-            return [InputFile(str(folder), folder.name, folder.stat().st_size)]
-        raise FileNotFoundError(f"{folder}: no such file or folder")
+            # a file named directly is read wherever a link to it points: the user chose it
+            return [_judged(folder, folder.name, folder.resolve().parent)]
+        raise FileNotFoundError(f"{printable(str(folder))}: no such file or folder")
     url = str(root)
     fs, path = _filesystem(url)
     try:
@@ -136,6 +144,72 @@ def list_inputs(root: str | Path) -> list[InputFile]:
     if missing:
         raise FileNotFoundError(f"{redact(url)}: no such bucket, folder or object")
     return _sorted(f for f in files if not _hidden(f.name))
+
+
+def _local_inputs(folder: Path) -> Iterator[InputFile]:
+    """Every entry under a local batch folder as an input, those that are not to be read refused
+    with the reason: links are not followed out of the folder, nor into folders (so no loop)."""
+    root = folder.resolve()
+    unreadable: list[OSError] = []
+    for directory, folders, files in os.walk(folder, onerror=unreadable.append):
+        here = Path(directory)
+        for name in list(folders):
+            if (here / name).is_symlink():  # os.walk lists a link to a folder among the folders
+                folders.remove(name)
+                files.append(name)
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        for name in files:
+            yield _judged(here / name, (here / name).relative_to(folder).as_posix(), root)
+    for error in unreadable:
+        where = Path(error.filename)
+        reason = f"cannot read folder: {error.strerror or type(error).__name__}"
+        yield _refused(str(where), where.relative_to(folder).as_posix() or where.name, reason)
+
+
+def _judged(path: Path, name: str, root: Path) -> InputFile:
+    """The input at path, or a refusal saying why it is not read (every entry ends somewhere)."""
+    if _SURROGATE_NAME.search(str(path)):
+        return _refused(str(path), name, "file name is not valid UTF-8 (shown with \\x escapes); rename it to load it")
+    target = path
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return _refused(str(path), name, "dangling symbolic link (its target does not exist)")
+        except (RuntimeError, OSError):  # RuntimeError: Python 3.11's "Symlink loop"; OSError: ELOOP
+            return _refused(str(path), name, "symbolic link loop")
+        if not target.is_relative_to(root):
+            return _refused(str(path), name, "symbolic link to a file outside the batch folder (not followed)")
+        if target.is_dir():
+            return _refused(str(path), name, "symbolic link to a folder (only links to files are followed)")
+    try:
+        status = target.stat()
+    except OSError as exc:
+        return _refused(str(path), name, f"cannot read file: {exc.strerror or type(exc).__name__}")
+    if not stat.S_ISREG(status.st_mode):
+        return _refused(str(path), name, "not a regular file (a FIFO, socket or device is not read)")
+    return InputFile(str(target), name, status.st_size)
+
+
+def _refused(location: str, name: str, reason: str) -> InputFile:
+    """An input rejected unread; its location is kept printable too (it is stored, never opened)."""
+    return InputFile(printable(location), printable(name), 0, reason)
+
+
+def printable(name: str) -> str:
+    """A file name (or URL) safe to print and store: control characters, line and bidi separators
+    escaped (\\n, \\x1b, \\u202e), a byte of a non-UTF-8 name as \\xNN. Names without them are unchanged."""
+    return _UNPRINTABLE.sub(_escaped, name) if _UNPRINTABLE.search(name) else name
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def exists(location: str | Path) -> bool:

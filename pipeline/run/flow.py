@@ -25,20 +25,21 @@ from typing import Any
 import sqlalchemy as sa
 
 from pipeline.clean.cleaner import Cleaner
+from pipeline.core.document import RawArticle
 from pipeline.core.faults import maybe_hang
 from pipeline.core.settings import QuarantineSettings, load_settings
 from pipeline.corpus.learn import learnable_lines
 from pipeline.corpus.minhash import MinHasher
 from pipeline.ingest import storage
-from pipeline.ingest.readers import ReadError, read_file
+from pipeline.ingest.readers import ReadError, read_input
 from pipeline.ingest.storage import InputFile
 from pipeline.run.batch_ids import validate_batch_id
 from pipeline.store.ledger import fail_batch, start_batch
 from pipeline.store.line_stats import load_learned, merge_batch_counts
 from pipeline.store.publish import publish_run
-from pipeline.store.rows import write_article, write_rejected
+from pipeline.store.rows import article_rows, write_rejected, write_rows
 from pipeline.store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
-from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES
+from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES, StagedTable
 
 FILES_PER_SHARD = 200
 BYTES_PER_SHARD = 32 << 20
@@ -73,10 +74,14 @@ def list_inputs(input_path: str | Path) -> list[InputFile]:
     try:
         inputs = storage.list_inputs(input_path)
     except FileNotFoundError:
-        raise BatchError(f"input folder {storage.redact_url(str(input_path))} does not exist") from None
+        raise BatchError(f"input folder {_shown(input_path)} does not exist") from None
     if not inputs:
-        raise BatchError(f"input folder {storage.redact_url(str(input_path))} holds no input files")
+        raise BatchError(f"input folder {_shown(input_path)} holds no input files")
     return inputs
+
+
+def _shown(input_path: str | Path) -> str:
+    return storage.printable(storage.redact_url(str(input_path)))
 
 
 def split_into_shards(
@@ -118,16 +123,20 @@ def plan(
     shards = split_into_shards(inputs, files_per_shard, bytes_per_shard, max_shards)
     drop_abandoned(engine)
     stage = stage_schema(batch_id, run_token)
-    where = storage.redact_url(str(input_path))
+    where = _shown(input_path)
     start_batch(engine, batch_id, where)
-    create_stage(engine, stage, batch_id, where, shards, session_held)
+    try:
+        create_stage(engine, stage, batch_id, where, shards, session_held)
+    except BaseException as exc:  # the ledger row just opened must not stay `running`
+        fail(engine, batch_id, exc)
+        raise
     return BatchRun(batch_id, stage, where, len(shards), len(inputs))
 
 
 def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
     """(input, result) for every article or read error of the shard's inputs, one at a time."""
     for item in shard_inputs(engine, run.stage, shard):
-        for result in read_file(item.location, item.recorded_name):
+        for result in read_input(item):
             if not isinstance(result, ReadError):
                 result.fallback_source = source_from_path(item.name)
             yield item, result
@@ -148,7 +157,10 @@ def learn_shard(engine: sa.Engine, run: BatchRun, shard: int) -> int:
         for _, result in _articles(run, engine, shard):
             if isinstance(result, ReadError):
                 continue
-            source, hashes = learnable_lines(result, settings)
+            try:
+                source, hashes = learnable_lines(result, settings)
+            except Exception:  # the clean step meets the same article again and rejects it with the reason
+                continue
             if source is None:
                 continue
             sources[source] += 1
@@ -192,21 +204,32 @@ def clean_shard(
                 counts.rejected += 1
                 write_rejected(writer, result)
                 continue
-            article = cleaner.clean_within_limit(result)
+            cleaned = _cleaned_rows(cleaner, result, (shard << 32) | counts.articles, minhasher)
             maybe_hang("clean")
-            if isinstance(article, ReadError):  # over the time limit per document
+            if isinstance(cleaned, ReadError):
                 counts.rejected += 1
-                write_rejected(writer, article)
+                write_rejected(writer, cleaned)
                 continue
-            if not article.paragraphs:
-                counts.rejected += 1
-                write_rejected(
-                    writer, ReadError(result.source_file, "no article text left after cleaning", result.line)
-                )
-                continue
-            write_article(writer, article, (shard << 32) | counts.articles, minhasher)
+            write_rows(writer, cleaned)
             counts.articles += 1
     return counts
+
+
+def _cleaned_rows(
+    cleaner: Cleaner, raw: RawArticle, copy_id: int, minhasher: MinHasher
+) -> list[tuple[StagedTable, Sequence[Any]]] | ReadError:
+    """The staged rows of one article, or why it is rejected: the record-level fault boundary,
+    so that whatever one article holds, the rest of the batch goes on."""
+    try:
+        article = cleaner.clean_within_limit(raw)
+        if isinstance(article, ReadError):  # over the time limit per document
+            return article
+        if not article.paragraphs:
+            return ReadError(raw.source_file, "no article text left after cleaning", raw.line)
+        return article_rows(article, copy_id, minhasher)
+    except Exception as exc:  # not BaseException: an interrupt or a kill still ends the run
+        detail = storage.printable(storage.redact(str(exc)))[:200]
+        return ReadError(raw.source_file, f"cannot clean the article ({type(exc).__name__}: {detail})", raw.line)
 
 
 def publish(

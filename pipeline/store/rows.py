@@ -3,6 +3,8 @@ the staged-table spec."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.clean.learned import LEARNED_CATEGORY, line_hash
@@ -11,7 +13,18 @@ from pipeline.corpus.identity import article_key, content_hash
 from pipeline.corpus.minhash import MinHasher, signature_bytes
 from pipeline.ingest.readers import ReadError
 from pipeline.store.staging import ShardWriter
-from pipeline.store.tables import ARTICLES, CAPTIONS, LEARNED_SAMPLES, PARAGRAPHS, REJECTED, REMOVALS, SIGNATURES
+from pipeline.store.tables import (
+    ARTICLES,
+    CAPTIONS,
+    LEARNED_SAMPLES,
+    PARAGRAPHS,
+    REJECTED,
+    REMOVALS,
+    SIGNATURES,
+    StagedTable,
+)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def article_row(article: Article, copy_id: int) -> list[Any]:
@@ -28,19 +41,45 @@ def article_row(article: Article, copy_id: int) -> list[Any]:
     ]  # fmt: skip
 
 
-def write_article(writer: ShardWriter, article: Article, copy_id: int, minhasher: MinHasher) -> None:
-    writer.write(ARTICLES, article_row(article, copy_id))
+def article_rows(article: Article, copy_id: int, minhasher: MinHasher) -> list[tuple[StagedTable, Sequence[Any]]]:
+    """Every staged row of one article, computed before any is written: an article that fails
+    here (or holds what PostgreSQL cannot store) leaves no row behind and can be rejected."""
+    rows: list[tuple[StagedTable, Sequence[Any]]] = [(ARTICLES, article_row(article, copy_id))]
     for position, paragraph in enumerate(article.paragraphs):
-        writer.write(PARAGRAPHS, (copy_id, position, paragraph.position, paragraph.text))
+        rows.append((PARAGRAPHS, (copy_id, position, paragraph.position, paragraph.text)))
     for position, caption in enumerate(article.captions):
-        writer.write(CAPTIONS, (copy_id, position, caption.text, caption.credit))
+        rows.append((CAPTIONS, (copy_id, position, caption.text, caption.credit)))
     for seq, removal in enumerate(article.removed):
-        writer.write(
-            REMOVALS, (copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text)
+        rows.append(
+            (REMOVALS, (copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text))
         )
         if removal.category == LEARNED_CATEGORY and article.source:
-            writer.write(LEARNED_SAMPLES, (article.source, line_hash(removal.text), removal.text))
-    writer.write(SIGNATURES, (copy_id, signature_bytes(minhasher.signature(article.body))))
+            rows.append((LEARNED_SAMPLES, (article.source, line_hash(removal.text), removal.text)))
+    rows.append((SIGNATURES, (copy_id, signature_bytes(minhasher.signature(article.body)))))
+    for table, values in rows:
+        _check_storable(table, values)
+    return rows
+
+
+class UnstorableError(ValueError):
+    """A value PostgreSQL refuses (a NUL, an unpaired surrogate) that no reader repair removed."""
+
+
+def _check_storable(table: StagedTable, values: Sequence[Any]) -> None:
+    for column, value in zip(table.copied, values, strict=True):
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and ("\x00" in text or _SURROGATE.search(text)):
+                raise UnstorableError(f"{column} holds a NUL or an unpaired surrogate, which PostgreSQL cannot store")
+
+
+def write_article(writer: ShardWriter, article: Article, copy_id: int, minhasher: MinHasher) -> None:
+    write_rows(writer, article_rows(article, copy_id, minhasher))
+
+
+def write_rows(writer: ShardWriter, rows: list[tuple[StagedTable, Sequence[Any]]]) -> None:
+    for table, values in rows:
+        writer.write(table, values)
 
 
 def write_rejected(writer: ShardWriter, error: ReadError) -> None:

@@ -86,7 +86,7 @@ def create_stage(
         seq = 0
         for shard, inputs in enumerate(shards):
             for item in inputs:
-                writer.add(INPUTS, shard, (seq, item.location, item.name, item.size))
+                writer.add(INPUTS, shard, (seq, item.location, item.name, item.size, item.refused))
                 seq += 1
         writer.flush()
         cursor.execute(
@@ -97,7 +97,9 @@ def create_stage(
 
 def shard_inputs(engine: sa.Engine, stage: str, shard: int) -> list[InputFile]:
     with stage_transaction(engine, stage) as cursor:
-        cursor.execute("SELECT location, name, bytes FROM stage_inputs WHERE shard = %s ORDER BY seq", (shard,))
+        cursor.execute(
+            "SELECT location, name, bytes, refused FROM stage_inputs WHERE shard = %s ORDER BY seq", (shard,)
+        )
         return [InputFile(*row) for row in cursor.fetchall()]
 
 

@@ -66,7 +66,7 @@ def _columns(spec: str) -> tuple[Column, ...]:
     return tuple(Column(name, type_.strip()) for name, type_ in pairs)
 
 
-INPUTS = StagedTable("inputs", _columns("seq integer, location text, name text, bytes bigint"))
+INPUTS = StagedTable("inputs", _columns("seq integer, location text, name text, bytes bigint, refused text"))
 LINES = StagedTable("lines", _columns("source text, line_hash bigint"))
 SOURCES = StagedTable("sources", _columns("source text, inputs integer"))
 ARTICLES = StagedTable(
