@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from pipeline.report.checks import check_counts_agree
 from pipeline.report.html_page import load_page_data, render_page
 from pipeline.run.runner import run_batch
+from pipeline.store.migrate import migrate
 
 from .conftest import ROOT, reset_schema, scalar, snapshot
 
@@ -224,3 +225,25 @@ def test_a_story_handed_back_in_another_version_keeps_it_until_its_new_owner_rer
     for batch_id in sorted(folders):
         run_batch(engine, folders[batch_id], batch_id)
     assert snapshot(engine, volatile=False) == after_rerun
+
+
+def test_the_migration_records_what_each_batch_owns_in_a_loaded_database(engine: sa.Engine, tmp_path: Path) -> None:
+    folders = {A: deliver(tmp_path / "a", ["story.txt", "quay-a.txt"]), B: deliver(tmp_path / "b", ["story.txt"])}
+    for batch_id in sorted(folders):
+        run_batch(engine, folders[batch_id], batch_id)
+    expected = snapshot(engine, volatile=False)
+    with engine.begin() as connection:  # the database as migration 0017 left it: A counts what it delivered
+        connection.execute(sa.text("DROP TABLE article_deliveries"))
+        connection.execute(sa.text("UPDATE batches SET articles_loaded = articles_delivered, pieces_removed = 99"))
+        connection.execute(sa.text("ALTER TABLE batches DROP COLUMN articles_delivered"))
+        connection.execute(sa.text("DELETE FROM schema_migrations WHERE version = 18"))
+    assert migrate(engine) == ["0018_record_article_deliveries"]
+    migrated = snapshot(engine, volatile=False)
+    assert migrated["batches"] == expected["batches"]  # recounted: each batch counts what it owns
+    for batch_id in folders:
+        check_counts_agree(engine, batch_id)
+    # the owners' deliveries are known; A's delivery of the story B owns is recorded by A's next run
+    owners_only = [row for row in expected["article_deliveries"] if (row[1], row[3]) != (A, "story.txt")]
+    assert migrated["article_deliveries"] == owners_only
+    run_batch(engine, folders[A], A)
+    assert snapshot(engine, volatile=False) == expected
