@@ -118,8 +118,9 @@ SNAPSHOT_QUERIES = {
     " ORDER BY 1",
     "lsh_bands": "SELECT b.band, b.bucket, a.article_key FROM lsh_bands b JOIN articles a USING (article_id)"
     " ORDER BY 1, 2, 3",
-    "batches": "SELECT batch_id, input_path, status, files_seen, articles_loaded, paragraphs_kept, pieces_removed,"
-    " captions_kept, inputs_rejected, articles_quarantined, error FROM batches ORDER BY 1",
+    "batches": "SELECT batch_id, input_path, status, files_seen, articles_delivered, articles_loaded, paragraphs_kept,"
+    " pieces_removed, captions_kept, inputs_rejected, articles_quarantined, error FROM batches ORDER BY 1",
+    "article_deliveries": "SELECT * FROM article_deliveries ORDER BY 1, 2",
     "batch_line_counts": "SELECT * FROM batch_line_counts ORDER BY 1, 2, 3",
     "batch_source_counts": "SELECT * FROM batch_source_counts ORDER BY 1, 2",
     "source_line_samples": "SELECT * FROM source_line_samples ORDER BY 1, 2",

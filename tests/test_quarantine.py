@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from pipeline.report.checks import check_counts_agree
 from pipeline.run.runner import run_batch
 from pipeline.store import quarantine
 
@@ -83,7 +84,12 @@ def test_a_dropped_article_is_rejected_and_stays_out_on_reruns(engine: sa.Engine
     article = scalar(engine, "SELECT article_id FROM articles WHERE status = 'quarantined'")
     quarantine.drop(engine, article, "not an article")
     assert "stripped.txt" not in statuses(engine)
+    ledger = ("SELECT (articles_delivered, articles_loaded, paragraphs_kept, pieces_removed, captions_kept,"
+              " inputs_rejected, articles_quarantined)::text FROM batches")  # fmt: skip
+    after_drop = scalar(engine, ledger)
     for _ in range(2):  # right after the drop, and after a rerun of the batch
+        assert scalar(engine, ledger) == after_drop  # the drop's arithmetic is what a rerun counts
+        check_counts_agree(engine, "b")
         assert scalar(engine, "SELECT reason FROM rejected_inputs WHERE source_file = 'stripped.txt'") == (
             "dropped by a person after quarantine review"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -45,17 +46,18 @@ def check_counts_agree(engine: sa.Engine, batch_id: str) -> CheckResult:
     ledger_status = None
     with engine.connect() as connection:
         row = connection.execute(
-            sa.text("SELECT status, articles_loaded, files_seen, inputs_rejected FROM batches WHERE batch_id = :b"),
+            sa.text(
+                "SELECT status, articles_loaded, articles_delivered, pieces_removed, files_seen, inputs_rejected"
+                " FROM batches WHERE batch_id = :b"
+            ),
             {"b": batch_id},
         ).one_or_none()
         if row is not None:
             ledger_status = row.status
     if row is None or ledger_status != "published":
         raise QualityCheckFailed(f"batch {batch_id}: ledger status is {ledger_status!r}, expected 'published'")
-    owned = _one(engine, "SELECT count(*) FROM articles WHERE batch_id = :b", b=batch_id)
-    if owned > row.articles_loaded:
-        raise QualityCheckFailed(f"batch {batch_id}: {owned:g} article rows but the ledger says {row.articles_loaded}")
-    if row.files_seen > 0 and row.articles_loaded == 0 and row.inputs_rejected == 0:
+    _ledger_counts_what_the_batch_owns(engine, batch_id, row)
+    if row.files_seen > 0 and row.articles_delivered == 0 and row.inputs_rejected == 0:
         raise QualityCheckFailed(f"batch {batch_id}: {row.files_seen} files gave no article and no rejection")
     mismatched = _one(
         engine,
@@ -69,6 +71,20 @@ def check_counts_agree(engine: sa.Engine, batch_id: str) -> CheckResult:
     if mismatched:
         raise QualityCheckFailed(result.describe())
     return result
+
+
+def _ledger_counts_what_the_batch_owns(engine: sa.Engine, batch_id: str, row: Any) -> None:
+    """The ledger counts the articles the batch owns (after takeovers too), as the report does."""
+    owned = _one(engine, "SELECT count(*) FROM articles WHERE batch_id = :b", b=batch_id)
+    if owned != row.articles_loaded:
+        raise QualityCheckFailed(f"batch {batch_id}: {owned:g} article rows but the ledger says {row.articles_loaded}")
+    removed = _one(
+        engine, "SELECT count(*) FROM removals r JOIN articles a USING (article_id) WHERE a.batch_id = :b", b=batch_id
+    )
+    if removed != row.pieces_removed:
+        raise QualityCheckFailed(
+            f"batch {batch_id}: {removed:g} removal rows but the ledger says {row.pieces_removed} pieces removed"
+        )
 
 
 def check_removal_ratio(engine: sa.Engine, batch_id: str, max_ratio: float | None = None) -> CheckResult:

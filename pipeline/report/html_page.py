@@ -418,6 +418,12 @@ def _figure(label: str, value: object, alert: bool = False) -> str:
     )
 
 
+def _taken_over(ledger: dict[str, Any]) -> list[str]:
+    """The batch's deliveries a later batch owns: its figures count what it owns."""
+    more = int(ledger.get("articles_delivered") or 0) - int(ledger["articles_loaded"])
+    return [_figure("more delivered, owned by a later batch", f"{more:,}")] if more > 0 else []
+
+
 def _summary(data: PageData) -> str:
     ledger = data.ledger
     current = data.current
@@ -427,6 +433,7 @@ def _summary(data: PageData) -> str:
     figures = [
         _figure("files", f"{ledger['files_seen']:,}"),
         _figure("articles loaded", f"{ledger['articles_loaded']:,}"),
+        *_taken_over(ledger),
         _figure("paragraphs kept", f"{ledger['paragraphs_kept']:,}"),
         _figure("pieces removed", f"{removed:,}"),
         _figure("removal ratio (characters)", percent(ratio)),

@@ -20,7 +20,9 @@ class BatchReport:
     status: str = "published"
     runs: int = 1
     files: int = 0
-    articles: int = 0
+    articles: int = 0  # the articles the batch owns (no batch with a higher id delivers them)
+    articles_delivered: int = 0  # owned or not
+    other_versions: int = 0  # owned articles still holding the version of a batch that dropped them
     articles_written: int | None = None  # known only right after the publish
     paragraphs_kept: int = 0
     captions: int = 0
@@ -35,7 +37,8 @@ class BatchReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id, "input_path": self.input_path, "status": self.status, "runs": self.runs,
-            "files": self.files, "articles": self.articles, "articles_written": self.articles_written,
+            "files": self.files, "articles": self.articles, "articles_delivered": self.articles_delivered,
+            "other_versions": self.other_versions, "articles_written": self.articles_written,
             "paragraphs_kept": self.paragraphs_kept, "captions": self.captions, "quarantined": self.quarantined,
             "removed_by_category": self.removed_by_category, "rejected": self.rejected_count,
             "rejected_inputs": [{"source_file": f, "line": n or None, "reason": r} for f, n, r in self.rejected],
@@ -57,6 +60,7 @@ class BatchReport:
             f"  status:      {self.status}" + (f": {self.error}" if self.error else ""),
             f"  files:       {self.files}",
             f"  articles:    {self.articles} loaded{written}",
+            *self._ownership_lines(),
             f"  paragraphs:  {self.paragraphs_kept} kept, {removed} pieces removed",
         ]
         for category, count in sorted(self.removed_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -74,6 +78,19 @@ class BatchReport:
         lines.append(f"  time:        {self.seconds:.2f} s")
         return "\n".join(lines)
 
+    def _ownership_lines(self) -> list[str]:
+        """Where the batch's deliveries and its owned articles differ (another batch owns them)."""
+        lines = []
+        if self.articles_delivered > self.articles:
+            more = self.articles_delivered - self.articles
+            lines.append(f"      {more} more delivered, owned by a later batch (article_deliveries)")
+        if self.other_versions:
+            lines.append(
+                f"      {self.other_versions} handed over from a batch that dropped them, with its version"
+                " until this batch is rerun"
+            )
+        return lines
+
 
 def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None = None) -> BatchReport:
     """The report of a batch from the ledger and the tables."""
@@ -82,6 +99,7 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
         if ledger is None:
             raise LookupError(f"no batch {batch_id!r} in the ledger")
         removed = connection.execute(sa.text(statement("report_removed_by_category")), {"b": batch_id}).all()
+        other_versions = connection.execute(sa.text(statement("report_other_versions")), {"b": batch_id}).scalar()
         rejected = connection.execute(
             sa.text(statement("report_rejected")), {"b": batch_id, "limit": SHOWN_REJECTED}
         ).all()
@@ -92,6 +110,8 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
         runs=ledger.runs,
         files=ledger.files_seen,
         articles=ledger.articles_loaded,
+        articles_delivered=ledger.articles_delivered,
+        other_versions=int(other_versions or 0),
         articles_written=articles_written,
         paragraphs_kept=ledger.paragraphs_kept,
         captions=ledger.captions_kept,

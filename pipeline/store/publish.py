@@ -5,6 +5,11 @@ killed publish leaves nothing behind but its ledger row and its staging (for the
 publish runs at a time per database; each is idempotent, so two runs of one batch end with one
 correct copy. Rows a rerun would write identically are not touched at all.
 
+Ownership: article_deliveries records which batches deliver which article; the highest batch id
+among them owns its row, whatever the order the batches ran in. A batch that stops delivering an
+article hands it to the next deliverer (it is deleted only when no batch delivers it any more), and
+the ledger counts of every batch that gained or lost articles are recounted from what it owns.
+
 The publish is a list of named phases; each is one named statement of sql/store/ or one small
 function, and its time is reported.
 """
@@ -78,8 +83,9 @@ def _write_children(publish: Publish) -> None:
 def _close_ledger(publish: Publish) -> None:
     publish.run("publish_close_ledger")
     row = publish.cursor.fetchone()
-    names = ("status", "error", "files_seen", "articles_loaded", "paragraphs_kept", "pieces_removed",
-             "captions_kept", "inputs_rejected", "articles_quarantined", "articles_written")  # fmt: skip
+    names = ("status", "error", "files_seen", "articles_delivered", "articles_loaded", "paragraphs_kept",
+             "pieces_removed", "captions_kept", "inputs_rejected", "articles_quarantined",
+             "articles_written")  # fmt: skip
     publish.counts.update(zip(names, row, strict=True))
 
 
@@ -89,6 +95,7 @@ def _drop_staging(publish: Publish) -> None:
 
 PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     _sql("choose_copies"),
+    _sql("record_deliveries"),
     _sql("find_changes"),
     _sql("find_retired"),
     _sql("retire_signatures"),
@@ -96,12 +103,14 @@ PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     _sql("removal_stats"),
     _sql("judge_quarantine"),
     _sql("delete_undelivered"),
+    _sql("hand_over"),
     ("write_articles", _write_articles),
     _sql("list_written"),
     ("write_children", _write_children),
     _sql("index_signatures"),
     _sql("learned_samples"),
     _sql("record_rejected"),
+    _sql("recount_ledgers"),
     ("close_ledger", _close_ledger),
     ("drop_staging", _drop_staging),
 ]
