@@ -24,6 +24,7 @@ BAD_SETTINGS = [
     ("quarantine:\n  sigmas: .inf\n", "quarantine.sigmas: expected a finite number, got inf"),
     ("quarantine:\n  sigmas: -.inf\n", "quarantine.sigmas: expected a finite number, got -inf"),
     ("limits:\n  seconds_per_document: .nan\n", "limits.seconds_per_document: expected a finite number"),
+    ("input:\n  max_record_bytes: 0\n", "input.max_record_bytes: must be at least 1, got 0"),
 ]
 RULE = "rules:\n  - id: a\n    category: ad\n    pattern: x\n"
 BAD_RULES = [

@@ -174,6 +174,8 @@ class Settings:
 _UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold", "near_ratio", "min_share",
                   "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
                   "link_list_share", "lead_max_link_share", "max_removal_ratio"}  # fmt: skip
+# Whole numbers for which 0 makes no sense (a record cap of 0 bytes would reject every input).
+_POSITIVE = {"max_record_bytes"}
 
 T = TypeVar("T")
 
@@ -253,6 +255,8 @@ def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
             raise SettingsError(f"{path}: {name}: expected a whole number, got {value!r}")
         if value < 0:
             raise SettingsError(f"{path}: {name}: must not be negative, got {value!r}")
+        if value == 0 and name.split(".")[-1] in _POSITIVE:
+            raise SettingsError(f"{path}: {name}: must be at least 1, got 0")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
