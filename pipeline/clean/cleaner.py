@@ -140,9 +140,11 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
             else:  # page furniture the extractor returned, dropped by its place in the page
                 article.remove(paragraph, f"html.{dropped_by}", "furniture")
         article.title = article.title or page.title
+        article.seo_title = page.seo_title
         article.published = article.published or page.published
         article.updated = page.updated
         article.authors = page.authors
+        article.agencies = page.agencies
         article.section = page.section
         article.url = article.url or page.url
         for text, credit in page.captions:
