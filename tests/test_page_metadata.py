@@ -59,6 +59,13 @@ def page(head: str = "", body: str = "", lang: str = "en") -> str:
             "Bridge to be rebuilt before winter, council says",
             "Bridge to be rebuilt before winter, council says | Harbour Times",
         ),
+        # the displayed <h1> reworded for search in the metadata: the page shows the <h1>
+        (
+            "<title>Council votes to rebuild old river bridge before winter</title>",
+            "<h1>Old river bridge rebuilt by winter</h1>",
+            "Old river bridge rebuilt by winter",
+            "Council votes to rebuild old river bridge before winter",
+        ),
     ],
 )
 def test_headline_shapes_match(head: str, body: str, title: str, seo_title: str | None) -> None:
@@ -80,6 +87,12 @@ def test_headline_shapes_match(head: str, body: str, title: str, seo_title: str 
             "<meta property='og:title' content='Bridge to be rebuilt before winter'>",
             "<h1>Harbour Times Daily</h1>",
             "Bridge to be rebuilt before winter",
+        ),
+        # an <h1> that is the site's name is not the headline, though the <title> holds it
+        (
+            "<title>Bridge to be rebuilt | Harbour Times</title><meta property='og:site_name' content='Harbour Times'>",
+            "<h1>Harbour Times</h1>",
+            "Bridge to be rebuilt",
         ),
         # a one-word segment that is not the site's name stays
         (
@@ -122,6 +135,10 @@ def test_a_title_without_separators_is_left_as_it_is(title: str) -> None:
         ("Jane Roe, Staff Writer", "en", ["Jane Roe"], []),
         ("Jane Roe (AFP)", "en", ["Jane Roe"], ["afp"]),
         ("The Associated Press", "en", [], ["ap"]),
+        ("Jane Roe, Senior Travel Editor", "en", ["Jane Roe"], []),
+        ("Author: Posted by Jane Roe", "en", ["Jane Roe"], []),
+        ("Jane Roe ⋅ Founder", "en", ["Jane Roe"], []),
+        ("Luis van der Berg", "nl", ["Luis van der Berg"], []),
     ],
 )
 def test_author_lists_split_into_people(value: str, language: str, authors: list[str], agencies: list[str]) -> None:
@@ -138,6 +155,11 @@ def test_author_lists_split_into_people(value: str, language: str, authors: list
         # a name that starts like a prefix is not stripped
         ("Byron Black", "en", ["Byron Black"]),
         ("Dina Park", "it", ["Dina Park"]),
+        # words in lower case between capitalized ones are no name ("View more posts")
+        ("View more posts", "en", []),
+        ("Save as PDF", "en", []),
+        # a single word may be a handle
+        ("jsteinhardt", "en", ["jsteinhardt"]),
         # an address or a sentence is no name
         ("jane.roe@example.org", "en", []),
         ("Read more about this story on our website today", "en", []),
@@ -171,14 +193,38 @@ def test_author_lists_do_not_split_or_strip_names(value: str, language: str, aut
         ),
         # a visible byline read when metadata names nobody
         ("", "<p class='article-byline'>Von Karl Beispiel</p>", ["Karl Beispiel"]),
+        # a byline element: its links, or its pieces (a role in its own element is no name)
+        (
+            "",
+            "<div class='byline'>By <a href='/p/jr'>Jane Roe</a> and <a href='/p/jd'>John Doe</a></div>",
+            ["Jane Roe", "John Doe"],
+        ),
+        (
+            "",
+            "<div class='post-author'><span>Jane Roe</span><span>Content Marketing Coordinator</span></div>",
+            ["Jane Roe"],
+        ),
+        # a short line opening with a byline word; the word alone with the name in the next element
+        ("", "<p>By Jane Roe</p>", ["Jane Roe"]),
+        ("", "<div><p>Written by</p><p>Jane Roe</p></div>", ["Jane Roe"]),
+        # a link to an author page
+        ("", "<div><a href='/authors/jane-roe'>Jane Roe</a></div>", ["Jane Roe"]),
     ],
 )
 def test_page_authors(head: str, body: str, authors: list[str]) -> None:
     assert extract_html(page(head, body, "de" if "Von" in body else "en")).authors == authors
 
 
-def test_a_byline_in_page_furniture_is_not_read() -> None:
-    body = "<footer><span class='author'>Jane Roe</span></footer>"
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<footer><span class='author'>Jane Roe</span></footer>",  # page furniture
+        "<p>By the river, the council voted again on Tuesday evening.</p>",  # a sentence opening with "By"
+        "<div><a href='/tags/bridges'>Bridges</a></div>",  # a link, not to an author page
+        "<div class='author-bio'>Jane Roe writes about towns.</div>",  # an author's bio, not the byline
+    ],
+)
+def test_no_byline_from_shapes_that_are_not_one(body: str) -> None:
     assert extract_html(page("", body)).authors == []
 
 

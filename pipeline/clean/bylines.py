@@ -19,11 +19,14 @@ _EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
 _URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\s*\)?", re.IGNORECASE)
 # "(obe)", "(dpa)", "[jr]": a short note in brackets after a name (initials or an agency).
 _BRACKETED = re.compile(r"\s*[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]")
-_ALWAYS_SPLIT = r"[,;&/|·•]|\s+[-–—]\s+"
+_ALWAYS_SPLIT = r"[,;&/|·•⋅\n]|\s+[-–—]\s+"
 _HOST_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 # A person's name holds letters and is not a sentence: at most 6 words, no digits, no ':' or '?'.
 _NOT_A_NAME = re.compile(r"[\d:?!@<>{}=]")
 MAX_NAME_WORDS = 6
+NAME_PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le bin ibn al el ben ter ten zu y e i".split()
+)
 
 
 class BylineDataError(ValueError):
@@ -39,6 +42,7 @@ class BylineWords:
     prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     joiners: dict[str, tuple[str, ...]] = field(default_factory=dict)
     roles: frozenset[str] = frozenset()
+    role_endings: frozenset[str] = frozenset()  # a part ending with one of these words is a role
 
     def agency(self, name: str) -> str | None:
         return self.agencies.get(fold(name))
@@ -61,12 +65,14 @@ def bylines_path() -> Path:
 @cache
 def load_byline_words(path: Path | None = None) -> BylineWords:
     data = read_mapping(path or bylines_path(), BylineDataError, "byline words", "a mapping")
+    roles = data.get("roles", [])
     agencies = {fold(name): entry["id"] for entry in data.get("agencies", []) for name in entry["names"]}
     return BylineWords(
         agencies=agencies,
         prefixes=_by_language(data.get("prefixes", [])),
         joiners=_by_language(data.get("joiners", [])),
-        roles=frozenset(fold(word) for entry in data.get("roles", []) for word in entry["words"]),
+        roles=frozenset(fold(word) for entry in roles for word in entry.get("words", [])),
+        role_endings=frozenset(word.casefold() for entry in roles for word in entry.get("last_words", [])),
     )
 
 
@@ -101,7 +107,7 @@ def split_people(
                 _add(people.agencies, words.agencies[fold(part)])
             elif fold(part) in sites or _HOST_LIKE.match(part):
                 _add(people.publications, part)
-            elif fold(part) not in words.roles and _name_like(part):
+            elif not _role(part, words) and _name_like(part):
                 _add(people.authors, part)
     return people
 
@@ -140,12 +146,20 @@ def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
     return text
 
 
+def _role(part: str, words: BylineWords) -> bool:
+    return fold(part) in words.roles or part.split()[-1].casefold() in words.role_endings
+
+
 def _name_like(part: str) -> bool:
+    """At most 6 words, letters, no digits or sentence marks; of several words each capitalized but
+    the name particles ("van der", "de la", "bin"): "View more posts" and "Save as PDF" are no names.
+    A single word may be a handle in lower case."""
+    tokens = part.split()
     return (
-        1 <= len(part.split()) <= MAX_NAME_WORDS
+        1 <= len(tokens) <= MAX_NAME_WORDS
         and not _NOT_A_NAME.search(part)
-        and any(ch.isalpha() for ch in part)
         and part[:1].isalpha()
+        and (len(tokens) == 1 or all(not t[:1].islower() or t in NAME_PARTICLES for t in tokens))
     )
 
 

@@ -69,6 +69,7 @@ _MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline 
 _LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt")
 _AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
 _NOT_SHOWN = FURNITURE_TAGS - {"header"}
+_INLINE_TAGS = frozenset({"a", "b", "strong", "em", "i", "u", "abbr", "small", "font", "bdi"})
 
 
 @dataclass
@@ -111,7 +112,8 @@ def _headline(
 ) -> tuple[str | None, str | None]:
     """(the displayed headline, the SEO title when it differs). The <h1> is the displayed headline
     when a metadata title agrees with it (the same words, or starting/ending with them around the
-    site's name); else the metadata headline, its site name removed."""
+    site's name), else when it shares most of its words with one (the same headline reworded for
+    search); else the metadata headline, its site name removed."""
     page_title = next((decoded(text_of(tag)) for tag in tree.iter("title")), None)
     metadata_titles = [
         title
@@ -125,10 +127,14 @@ def _headline(
     ]
     stripped = [strip_site_name(title, sites) for title in metadata_titles]
     seo = page_title or (metadata_titles[0] if metadata_titles else None)
-    for heading in _headings(tree):
+    site_keys = {_site_key(site) for site in sites}
+    headings = [heading for heading in _headings(tree) if not _is_site_segment(heading, site_keys)]
+    for heading in headings:
         if any(_agrees(heading, title) for title in metadata_titles):
             return heading, _differs(seo, heading)
-    headings = list(_headings(tree))
+    for heading in headings:
+        if any(_shares_words(heading, title) for title in stripped):
+            return heading, _differs(seo, heading)
     if not stripped:
         return (headings[0] if headings else None), None
     return stripped[0], _differs(seo, stripped[0])
@@ -145,6 +151,14 @@ def _agrees(heading: str, title: str) -> bool:
     """The metadata title is the heading, or the heading with a site name / label around it."""
     h, t = _key(heading), _key(title)
     return bool(h) and (h == t or (len(h) >= 0.4 * len(t) and (t.startswith(h) or t.endswith(h))))
+
+
+def _shares_words(heading: str, title: str) -> bool:
+    """A displayed headline reworded for search: half of the heading's words (of 3+ letters) are
+    in the metadata title, two at least. A logo or section <h1> shares none or one."""
+    words = {word for word in _key(heading).split() if len(word) >= 3}
+    shared = words & set(_key(title).split())
+    return len(shared) >= 2 and 2 * len(shared) >= len(words)
 
 
 def _key(text: str) -> str:
@@ -320,9 +334,41 @@ def _marked_bylines(tree: HtmlElement) -> Iterator[str]:
         text = decoded(text_of(tag)) if marked else None
         if text and len(text) <= _MAX_BYLINE_CHARS:
             found += 1
-            yield text
+            yield ", ".join(_byline_pieces(tag))
             if found == 2:
                 return
+
+
+def _byline_pieces(tag: HtmlElement) -> list[str]:
+    """A byline element's names: its links' texts when it links (to author pages), else its text
+    broken where an element other than inline markup starts ("Jane Roe" and "Staff Writer" in two
+    spans are two pieces; "Jane <b>Roe</b>" is one)."""
+    links = [text for link in tag.iter("a") if (text := decoded(text_of(link)))]
+    if links:
+        return links
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def walk(element: HtmlElement) -> None:
+        if element.text:
+            current.append(element.text)
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in FURNITURE_TAGS:
+                pass
+            elif child.tag in _INLINE_TAGS:
+                walk(child)
+            else:
+                pieces.append(" ".join(current))
+                current.clear()
+                walk(child)
+                pieces.append(" ".join(current))
+                current.clear()
+            if child.tail:
+                current.append(child.tail)
+
+    walk(tag)
+    pieces.append(" ".join(current))
+    return [piece for piece in (decoded(piece) for piece in pieces) if piece]
 
 
 def _prefixed_bylines(tree: HtmlElement, prefixes: tuple[str, ...]) -> Iterator[str]:
