@@ -301,3 +301,49 @@ def test_time_tags(body: str, published: str | None) -> None:
     tree, _ = parse_html(page("", body))
     assert tree is not None
     assert time_tag_date(tree) == published
+
+
+# --- plain text: the header reader's bylines and dates in every shipped language --------------------
+
+TEXT_BODY = "\n\nThe council voted on Tuesday to rebuild the old bridge over the river before next winter.\n"
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies", "published"),
+    [
+        ("Von Anna Muster und Karl Beispiel, dpa", ["Anna Muster", "Karl Beispiel"], ["dpa"], None),
+        ("Par Marie Dupont et Paul Martin", ["Marie Dupont", "Paul Martin"], [], None),
+        ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"], [], None),
+        ("Di Giulia Rossi e Marco Bianchi", ["Giulia Rossi", "Marco Bianchi"], [], None),
+        ("Door Jan Jansen en Piet de Vries", ["Jan Jansen", "Piet de Vries"], [], None),
+        ("Autor: Anna Nowak i Jan Kowalski", ["Anna Nowak", "Jan Kowalski"], [], None),
+        ("Von Anna Muster | 28. April 2023", ["Anna Muster"], [], "2023-04-28"),
+        ("Veröffentlicht am 28. April 2023", [], [], "2023-04-28"),
+        ("Publié le 28 avril 2023", [], [], "2023-04-28"),
+        ("Publicado el 28 de abril de 2023", [], [], "2023-04-28"),
+        ("Pubblicato il 28 aprile 2023", [], [], "2023-04-28"),
+        ("Gepubliceerd op 28 april 2023", [], [], "2023-04-28"),
+        ("Opublikowano: 28 kwietnia 2023", [], [], "2023-04-28"),
+        ("By Jane Roe and John Doe, Associated Press", ["Jane Roe", "John Doe"], ["ap"], None),
+    ],
+)
+def test_text_bylines_in_every_shipped_language(
+    clean_text, byline: str, authors: list[str], agencies: list[str], published: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"Council to rebuild the old bridge\n\n{byline}{TEXT_BODY}")
+    assert (article.authors, article.agencies, article.published) == (authors, agencies, published)
+    assert all(byline not in p.text for p in article.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Montag an gilt der neue Fahrplan für alle Linien der Stadt.",  # prose opening with "Von"
+        "Door prices were raised by the council last year.",
+        "Publié le rapport, la ville a réagi.",  # no date after the word
+    ],
+)
+def test_text_lines_that_only_open_like_a_byline_stay_body(clean_text, line: str) -> None:  # type: ignore[no-untyped-def]
+    article = clean_text(f"Council to rebuild the old bridge\n\n{line}{TEXT_BODY}")
+    assert article.authors == [] and article.published is None
+    assert any(line in p.text for p in article.paragraphs)

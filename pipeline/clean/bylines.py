@@ -14,6 +14,7 @@ from pipeline.core.text import squash_spaces
 from pipeline.core.yaml_files import read_mapping
 
 ANY_LANGUAGE = "*"
+EVERY_LANGUAGE = "all"  # a byline of unknown language (plain text): every shipped language's words
 _EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
 _URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\s*\)?", re.IGNORECASE)
@@ -48,7 +49,9 @@ class BylineWords:
         return self.agencies.get(fold(name))
 
     def words_for(self, table: dict[str, tuple[str, ...]], language: str | None) -> tuple[str, ...]:
-        codes = {ANY_LANGUAGE, "en", (language or "").split("-")[0].lower()}
+        codes = (
+            set(table) if language == EVERY_LANGUAGE else {ANY_LANGUAGE, "en", (language or "").split("-")[0].lower()}
+        )
         found = {word for code in codes for word in table.get(code, ())}
         return tuple(sorted(found, key=lambda word: (-len(word), word)))  # "written by" before "by"
 

@@ -90,9 +90,10 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     found = PageMetadata(url=page_url_of(tree, nodes, meta))
     found.section = _first(_value(node.get("articleSection")) for node in nodes) or meta.get("article:section")
     sites = _site_names(nodes, meta, found.url)
-    found.title, found.seo_title = _headline(tree, nodes, meta, sites)
-    found.published, found.updated = _dates(tree, nodes, meta, found.url)
-    people = _people(tree, nodes, meta, sites, _language(tree, meta))
+    shown = list(_shown(tree))
+    found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
+    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url)
+    people = _people(tree, shown, nodes, meta, sites, _language(tree, meta))
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
 
@@ -108,7 +109,11 @@ def decoded(text: str | None) -> str | None:
 
 
 def _headline(
-    tree: HtmlElement, nodes: list[dict[str, Any]], meta: dict[str, str], sites: tuple[str, ...]
+    tree: HtmlElement,
+    shown: list[HtmlElement],
+    nodes: list[dict[str, Any]],
+    meta: dict[str, str],
+    sites: tuple[str, ...],
 ) -> tuple[str | None, str | None]:
     """(the displayed headline, the SEO title when it differs). The <h1> is the displayed headline
     when a metadata title agrees with it (the same words, or starting/ending with them around the
@@ -128,7 +133,7 @@ def _headline(
     stripped = [strip_site_name(title, sites) for title in metadata_titles]
     seo = page_title or (metadata_titles[0] if metadata_titles else None)
     site_keys = {_site_key(site) for site in sites}
-    headings = [heading for heading in _headings(tree) if not _is_site_segment(heading, site_keys)]
+    headings = [heading for heading in _headings(shown) if not _is_site_segment(heading, site_keys)]
     for heading in headings:
         if any(_agrees(heading, title) for title in metadata_titles):
             return heading, _differs(seo, heading)
@@ -140,8 +145,8 @@ def _headline(
     return stripped[0], _differs(seo, stripped[0])
 
 
-def _headings(tree: HtmlElement) -> Iterator[str]:
-    for tag in _shown(tree, ("h1",)):
+def _headings(shown: list[HtmlElement]) -> Iterator[str]:
+    for tag in _of(shown, "h1"):
         text = decoded(text_of(tag))
         if text and len(text.split()) >= 2:
             yield text
@@ -221,11 +226,11 @@ def _site_names(nodes: list[dict[str, Any]], meta: dict[str, str], url: str | No
 
 
 def _dates(
-    tree: HtmlElement, nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None
+    tree: HtmlElement, shown: list[HtmlElement], nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None
 ) -> tuple[str | None, str | None]:
     published = _first(_date(_value(node.get(key))) for node in nodes for key in ("datePublished", "dateCreated"))
     published = published or _first(_date(meta.get(key)) for key in PUBLISHED_KEYS)
-    published = published or time_tag_date(tree) or _date_in_url(url) or _htmldate(tree, url)
+    published = published or _time_tag_in(shown) or _date_in_url(url) or _htmldate(tree, url)
     updated = _first(_date(_value(node.get("dateModified"))) for node in nodes)
     updated = updated or _first(_date(meta.get(key)) for key in UPDATED_KEYS)
     return published, updated
@@ -239,9 +244,13 @@ def _date(value: str | None) -> str | None:
 
 
 def time_tag_date(tree: HtmlElement) -> str | None:
+    return _time_tag_in(list(_shown(tree)))
+
+
+def _time_tag_in(shown: list[HtmlElement]) -> str | None:
     """<time datetime>: one marked as the publication (itemprop, pubdate, a class saying so) first,
     then the first outside page furniture."""
-    tags = [tag for tag in _shown(tree, ("time",)) if tag.get("datetime")]
+    tags = [tag for tag in _of(shown, "time") if tag.get("datetime")]
     marked = [
         tag
         for tag in tags
@@ -278,7 +287,12 @@ def _date_in_url(url: str | None) -> str | None:
 
 
 def _people(
-    tree: HtmlElement, nodes: list[dict[str, Any]], meta: dict[str, str], sites: tuple[str, ...], language: str | None
+    tree: HtmlElement,
+    shown: list[HtmlElement],
+    nodes: list[dict[str, Any]],
+    meta: dict[str, str],
+    sites: tuple[str, ...],
+    language: str | None,
 ) -> People:
     """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
     author vocabularies (every value of a repeated key), then what the page shows: elements marked
@@ -290,9 +304,9 @@ def _people(
     stages: tuple[Callable[[], list[str]], ...] = (
         lambda: json_ld_names,
         lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
-        lambda: list(_marked_bylines(tree)),
-        lambda: list(_prefixed_bylines(tree, words.words_for(words.prefixes, language))),
-        lambda: list(_author_links(tree)),
+        lambda: list(_marked_bylines(shown)),
+        lambda: list(_prefixed_bylines(shown, words.words_for(words.prefixes, language))),
+        lambda: list(_author_links(shown)),
     )
     for stage in stages:
         people = split_people(stage(), language, (*sites, *organizations), words)
@@ -321,11 +335,11 @@ def _json_ld_authors(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]
     return names, organizations
 
 
-def _marked_bylines(tree: HtmlElement) -> Iterator[str]:
+def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
     """Text of elements marked as the byline (rel=author, itemprop=author, a class naming
     byline/author), short enough to be one, outside page furniture; at most the first two."""
     found = 0
-    for tag in _shown(tree):
+    for tag in shown:
         marked = (
             "author" in tag.get("rel", "").split()
             or tag.get("itemprop") == "author"
@@ -371,10 +385,10 @@ def _byline_pieces(tag: HtmlElement) -> list[str]:
     return [piece for piece in (decoded(piece) for piece in pieces) if piece]
 
 
-def _prefixed_bylines(tree: HtmlElement, prefixes: tuple[str, ...]) -> Iterator[str]:
+def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> Iterator[str]:
     """The first short line that opens with a byline word and a capitalized name ("By Jane Roe",
     "Von Karl Beispiel"), or that is the byline word alone with the name in the next element."""
-    for tag in _shown(tree, _LINE_TAGS):
+    for tag in _of(shown, *_LINE_TAGS):
         text = decoded(text_of(tag))
         if not text or len(text) > _MAX_PREFIXED_CHARS:
             continue
@@ -394,10 +408,10 @@ def _prefixed_bylines(tree: HtmlElement, prefixes: tuple[str, ...]) -> Iterator[
                     return
 
 
-def _author_links(tree: HtmlElement) -> Iterator[str]:
+def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
     """Text of the first links to an author's page (/author/jane-roe, /autor/..., /auteur/...)."""
     found = 0
-    for tag in _shown(tree, ("a",)):
+    for tag in _of(shown, "a"):
         path = urlsplit(tag.get("href", "")).path
         text = decoded(text_of(tag))
         if text and _AUTHOR_PATH.search(path) and len(text) <= _MAX_PREFIXED_CHARS:
@@ -407,11 +421,20 @@ def _author_links(tree: HtmlElement) -> Iterator[str]:
                 return
 
 
-def _shown(tree: HtmlElement, tags: tuple[str, ...] | None = None) -> Iterator[HtmlElement]:
-    """Elements (of the given tags) outside page furniture (a <header> may hold the byline)."""
-    for tag in tree.iter(*tags) if tags else tree.iter():
-        if isinstance(tag.tag, str) and not any(a.tag in _NOT_SHOWN for a in tag.iterancestors()):
-            yield tag
+def _shown(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements outside page furniture (a <header> may hold the byline), in document order; a
+    furniture subtree is skipped whole, not looked into. Read once per page."""
+    stack = [tree]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str) or element.tag in _NOT_SHOWN:
+            continue
+        yield element
+        stack.extend(reversed(element))
+
+
+def _of(shown: list[HtmlElement], *tags: str) -> Iterator[HtmlElement]:
+    return (element for element in shown if element.tag in tags)
 
 
 def _language(tree: HtmlElement, meta: dict[str, str]) -> str | None:
