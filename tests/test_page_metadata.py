@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from pipeline.clean.bylines import split_people
 from pipeline.clean.html.extract import extract_html, parse_html
 from pipeline.clean.html.metadata import strip_site_name, time_tag_date
+from pipeline.core.document import RawArticle
+from pipeline.core.text import decode_entities
 
 BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
 
@@ -347,3 +349,29 @@ def test_text_lines_that_only_open_like_a_byline_stay_body(clean_text, line: str
     article = clean_text(f"Council to rebuild the old bridge\n\n{line}{TEXT_BODY}")
     assert article.authors == [] and article.published is None
     assert any(line in p.text for p in article.paragraphs)
+
+
+# --- entities: decoded in every field ------------------------------------------------------------
+
+
+def test_entities_are_decoded_in_every_field(cleaner) -> None:  # type: ignore[no-untyped-def]
+    html = page(
+        "<meta property='article:section' content='Kultur &amp;amp; Medien'>",
+        "<h1>Stadt zerst&amp;ouml;rt die Br&uuml;cke</h1>"
+        "<p>&amp;quot;Nicht mehr&amp;quot;, sagte der B&amp;uuml;rgermeister am Dienstag vor dem Rat der Stadt.</p>"
+        "<figure><img src='a.jpg'><figcaption>Die alte Br&amp;uuml;cke im Winter</figcaption></figure>",
+        lang="de",
+    )
+    article = cleaner.clean(RawArticle(source_file="p.html", html=html))
+    assert article.title == "Stadt zerstört die Brücke" and article.section == "Kultur & Medien"
+    assert article.paragraphs[0].text.startswith('"Nicht mehr", sagte der Bürgermeister')
+    assert [caption.text for caption in article.captions] == ["Die alte Brücke im Winter"]
+    text = cleaner.clean(
+        RawArticle(source_file="a.txt", text="Code Kata&#x3a; the bridge\n\nA &quot;bridge&quot; is built.")
+    )
+    assert "Code Kata: the bridge" in [text.title, *[p.text for p in text.paragraphs]]
+
+
+@pytest.mark.parametrize("text", ["AT&T and R&D; teams", "Tom & Jerry", "a&b;c", "&unknownentity; stays"])
+def test_text_that_holds_no_entity_is_left_as_it_is(text: str) -> None:
+    assert decode_entities(text) == text
