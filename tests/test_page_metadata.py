@@ -61,6 +61,13 @@ def page(head: str = "", body: str = "", lang: str = "en") -> str:
             "Bridge to be rebuilt before winter, council says",
             "Bridge to be rebuilt before winter, council says | Harbour Times",
         ),
+        # an <h1> inside a <form> that wraps the whole page (ASP.NET) is still the page's heading
+        (
+            "<title>Site - Bridge to be rebuilt before winter</title>",
+            "<form id='aspnetForm'><h1>Bridge to be rebuilt before winter</h1></form>",
+            "Bridge to be rebuilt before winter",
+            "Site - Bridge to be rebuilt before winter",
+        ),
         # the displayed <h1> reworded for search in the metadata: the page shows the <h1>
         (
             "<title>Council votes to rebuild old river bridge before winter</title>",
@@ -95,6 +102,13 @@ def test_headline_shapes_match(head: str, body: str, title: str, seo_title: str 
             "<title>Bridge to be rebuilt | Harbour Times</title><meta property='og:site_name' content='Harbour Times'>",
             "<h1>Harbour Times</h1>",
             "Bridge to be rebuilt",
+        ),
+        # a headline that mentions the site's name is no site segment
+        (
+            "<title>Harbour Times - News - Harbour Times staff vote to strike over pay</title>"
+            "<meta property='og:site_name' content='Harbour Times'>",
+            "",
+            "News - Harbour Times staff vote to strike over pay",
         ),
         # a one-word segment that is not the site's name stays
         (

@@ -68,7 +68,10 @@ _MAX_BYLINE_CHARS = 120
 _MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline line is short
 _LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt")
 _AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
-_NOT_SHOWN = FURNITURE_TAGS - {"header"}
+# Page furniture for the metadata: a <header> may hold the headline and byline, and a <form> may
+# wrap the whole page (ASP.NET pages do).
+_NOT_SHOWN = FURNITURE_TAGS - {"header", "form"}
+_SITE_SEGMENT_MAX_WORDS = 4
 _INLINE_TAGS = frozenset({"a", "b", "strong", "em", "i", "u", "abbr", "small", "font", "bdi"})
 
 
@@ -204,7 +207,9 @@ def _is_site_segment(segment: str, site_keys: set[str]) -> bool:
         return True
     if to_iso(segment) and len(segment) <= 30 and re.search(r"\d", segment):
         return True  # "28.04.2023" after the site name
-    return any(key == site or (len(site) >= 4 and (site in key or key in site)) for site in site_keys)
+    # "Harbour Times Online" names the site; a headline that mentions the site's name does not
+    short = len(segment.split()) <= _SITE_SEGMENT_MAX_WORDS
+    return any(key == site or (len(site) >= 4 and short and (site in key or key in site)) for site in site_keys)
 
 
 def _site_names(nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None) -> tuple[str, ...]:
@@ -304,9 +309,9 @@ def _people(
     stages: tuple[Callable[[], list[str]], ...] = (
         lambda: json_ld_names,
         lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
-        lambda: list(_marked_bylines(shown)),
-        lambda: list(_prefixed_bylines(shown, words.words_for(words.prefixes, language))),
-        lambda: list(_author_links(shown)),
+        lambda: list(_marked_bylines(_outside_forms(shown))),
+        lambda: list(_prefixed_bylines(_outside_forms(shown), words.words_for(words.prefixes, language))),
+        lambda: list(_author_links(_outside_forms(shown))),
     )
     for stage in stages:
         people = split_people(stage(), language, (*sites, *organizations), words)
@@ -422,7 +427,7 @@ def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
 
 
 def _shown(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements outside page furniture (a <header> may hold the byline), in document order; a
+    """Elements outside page furniture (_NOT_SHOWN), in document order; a
     furniture subtree is skipped whole, not looked into. Read once per page."""
     stack = [tree]
     while stack:
@@ -431,6 +436,12 @@ def _shown(tree: HtmlElement) -> Iterator[HtmlElement]:
             continue
         yield element
         stack.extend(reversed(element))
+
+
+def _outside_forms(shown: list[HtmlElement]) -> list[HtmlElement]:
+    """The shown elements not in a <form>: a byline is never in one (a comment form's "Name" field
+    is), though a page may be wrapped whole in one, and then no byline is read from it."""
+    return [tag for tag in shown if tag.tag != "form" and not any(a.tag == "form" for a in tag.iterancestors())]
 
 
 def _of(shown: list[HtmlElement], *tags: str) -> Iterator[HtmlElement]:
