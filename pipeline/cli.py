@@ -132,6 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_rules_option(evaluate)
     add_settings_option(evaluate)
+    evaluate.add_argument(
+        "--metadata",
+        action="store_true",
+        help="score headline / published date / authors instead of bodies, beside trafilatura's: a "
+        "WCXB-shaped --gold-dir (html/, ground-truth/), or inputs with --expected",
+    )
+    evaluate.add_argument(
+        "--expected", type=Path, default=None, metavar="DIR", help="with --metadata: <name>.json per input"
+    )
+    evaluate.add_argument("--no-peer", action="store_true", help="with --metadata: leave trafilatura out")
     evaluate.add_argument("--json", action="store_true", help="one JSON object per input")
     evaluate.set_defaults(handler=cmd_eval)
 
@@ -440,6 +450,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation.wcxb import is_wcxb_folder
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
+    if args.metadata:
+        return _eval_metadata(args, cleaner)
     if is_wcxb_folder(args.gold_dir):
         return _eval_wcxb(args, cleaner)
     results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
@@ -497,6 +509,30 @@ def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner) -> int:
             cells = "".join(f"{_figure(figures.get(name), raw, name):<16}" for name in METRICS)
             print(f"{r.input:<10} {page_type:<14} {figures['pages'] or 0:>5.0f}  {cells.rstrip()}")
         print(f"{'':10} {r.pages_per_s:.1f} pages/s")
+    return 0
+
+
+def _eval_metadata(args: argparse.Namespace, cleaner: Cleaner) -> int:
+    from pipeline.evaluation.metadata import FIELDS, evaluate_metadata, expected_pages, wcxb_pages
+
+    if args.expected is not None:
+        pages = list(expected_pages(args.gold_dir, args.expected))
+    elif (args.gold_dir / "ground-truth").is_dir():
+        pages = list(wcxb_pages(args.gold_dir))
+    else:
+        print(f"{args.gold_dir}: no ground-truth/ folder; give --expected DIR", file=sys.stderr)
+        return 2
+    result = evaluate_metadata(pages, cleaner, peer=not args.no_peer)
+    if args.json:
+        print(json.dumps(result.to_json()))
+        return 0
+    labelled = ", ".join(f"{name} {count}" for name, count in result.labelled.items())
+    print(f"{result.pages} pages (labelled: {labelled}); halves A / B split by a hash of the page id")
+    print(f"{'extractor':<12} {'part':<5} " + " ".join(f"{name:>10}" for name in FIELDS))
+    for extractor, parts in result.figures.items():
+        for part, figures in parts.items():
+            cells = " ".join(f"{'-' if v is None else f'{v:.3f}':>10}" for v in figures.values())
+            print(f"{extractor:<12} {part:<5} {cells}")
     return 0
 
 

@@ -27,7 +27,7 @@ from pipeline.clean.structure import ExtractHeader, split_paragraphs
 from pipeline.core.deadline import TimeLimitExceeded, time_limit
 from pipeline.core.document import Article, Paragraph, RawArticle, Removal
 from pipeline.core.settings import SHIPPED, Settings, load_settings
-from pipeline.core.text import squash_spaces
+from pipeline.core.text import decode_entities, squash_spaces
 from pipeline.ingest.readers import ReadError, ReadResult, url_host
 
 UNSTORABLE_RULE = "unstorable_character"  # a reader repair: NUL removed, a surrogate replaced
@@ -137,7 +137,7 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
         source_file=raw.source_file,
         line=raw.line,
         paragraphs=[],
-        title=squash_spaces(raw.title) if raw.title else None,
+        title=decode_entities(squash_spaces(raw.title)) if raw.title else None,
         published=to_iso(raw.published),
         url=raw.url,
         source=raw.source,
@@ -149,22 +149,25 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
     if raw.html is not None and raw.text is None:
         article.html_source = True
         page = extract_html(raw.html, settings.html)
-        for position, (text, dropped_by) in enumerate(page.in_order):
+        for position, (block, dropped_by) in enumerate(page.in_order):
+            text = decode_entities(block)  # "&amp;quot;" in the page's text: escaped once too often
             paragraph = Paragraph(text, position, [text])
             if dropped_by is None:
                 article.paragraphs.append(paragraph)
             else:  # page furniture the extractor returned, dropped by its place in the page
                 article.remove(paragraph, f"html.{dropped_by}", "furniture")
         article.title = article.title or page.title
+        article.seo_title = page.seo_title
         article.published = article.published or page.published
         article.updated = page.updated
         article.authors = page.authors
-        article.section = page.section
+        article.agencies = page.agencies
+        article.section = decode_entities(page.section) if page.section else None
         article.url = article.url or page.url
         for text, credit in page.captions:
-            article.add_caption(text, credit)
+            article.add_caption(decode_entities(text), decode_entities(credit) if credit else None)
     else:
-        article.paragraphs = split_paragraphs(raw.text or "", settings.text.wrap_max_chars)
+        article.paragraphs = split_paragraphs(decode_entities(raw.text or ""), settings.text.wrap_max_chars)
     article.source = article.source or url_host(article.url) or raw.fallback_source
     article.metadata_given = article.title is not None or raw.title_given
     return article

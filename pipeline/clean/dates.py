@@ -35,6 +35,26 @@ _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[012])\d{2}(?!\d)")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+# Month names of the shipped languages (de, fr, es, it, nl, pl in its genitive, pt), read as their
+# English names so dateutil parses "28. April 2023", "28 avril 2023", "28 de abril de 2023".
+_MONTHS = (
+    ("January", "januar jänner janvier enero gennaio januari stycznia janeiro"),
+    ("February", "februar feber février fevrier febrero febbraio februari lutego fevereiro"),
+    ("March", "märz maerz mars marzo maart marca março marco"),
+    ("April", "avril abril aprile kwietnia"),
+    ("May", "mai mayo maggio mei maja maio"),
+    ("June", "juni juin junio giugno czerwca junho"),
+    ("July", "juli juillet julio luglio lipca julho"),
+    ("August", "août aout agosto augustus sierpnia"),
+    ("September", "septembre septiembre setiembre settembre wrzesnia września setembro"),
+    ("October", "oktober octobre octubre ottobre października pazdziernika outubro"),
+    ("November", "novembre noviembre listopada novembro"),
+    ("December", "dezember décembre decembre diciembre dicembre grudnia dezembro"),
+)
+_MONTH_NAMES = {name: english for english, names in _MONTHS for name in names.split()}
+_FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")(?!\w)", re.I)
+# "de"/"del" between day, month and year (es, pt): "28 de abril de 2023"
+_DATE_JOINER = re.compile(r"(?<=\w)\s+(?:de|del)\s+(?=\w)", re.I)
 # Missing fields are filled from this, never from today: same input, same output.
 _DEFAULT = datetime(2000, 1, 1)
 
@@ -63,7 +83,16 @@ def to_iso(value: str | None) -> str | None:
     return _parsed(value)
 
 
+def _in_english(value: str) -> str:
+    """Month names of the shipped languages as English ones; Spanish/Portuguese "de" dropped."""
+    if not _FOREIGN_MONTH.search(value):
+        return value
+    value = _FOREIGN_MONTH.sub(lambda match: _MONTH_NAMES[match.group(1).casefold()], value)
+    return _DATE_JOINER.sub(" ", value)
+
+
 def _parsed(value: str) -> str | None:
+    value = _in_english(value)
     try:
         parsed, skipped = date_parser.parse(
             value, default=_DEFAULT, dayfirst=bool(_DAY_FIRST.match(value)), fuzzy_with_tokens=True, tzinfos=_TZINFOS

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from pipeline.clean.bylines import EVERY_LANGUAGE, People, split_people
 from pipeline.clean.dates import to_iso
 from pipeline.clean.rules import HeaderPatterns, RuleSet, holds_any
 from pipeline.core.document import Article, Paragraph
@@ -37,7 +38,6 @@ AGENCY_NAMES = frozenset(
         "CNN",
     )
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _TERMINAL = (".", ",", ";", ":", "”", '"', "'", "’", "»")
 
 
@@ -254,23 +254,28 @@ def _read_byline(article: Article, matches: list[re.Match[str]]) -> bool:
         published, updated = to_iso(groups.get("published")), to_iso(groups.get("updated"))
         if (groups.get("published") and not published) or (groups.get("updated") and not updated):
             continue  # "Published reports say ..." is prose, not a date line
-        authors = _split_authors(groups.get("authors"))
+        people = _split_authors(groups.get("authors"))
+        authors = people.authors
         if groups.get("authors") is not None and not authors and not (published or updated):
             continue
         if not (authors or published or updated):
             continue
         article.authors = article.authors or authors
+        article.agencies = article.agencies or people.agencies
         article.published = article.published or published
         article.updated = article.updated or updated
         return True
     return False
 
 
-def _split_authors(value: str | None) -> list[str]:
+def _split_authors(value: str | None) -> People:
+    """The byline's people (split with every shipped language's joiners: the pattern that matched
+    allows only capitalized names around them) and its agencies; a broadcaster or "Staff" is neither."""
     if not value:
-        return []
-    names = [squash_spaces(n) for n in _AUTHOR_SPLIT.split(value)]
-    return [n for n in names if n and n.casefold() not in AGENCY_NAMES]
+        return People()
+    people = split_people([value], EVERY_LANGUAGE)
+    people.authors = [name for name in people.authors if name.casefold() not in AGENCY_NAMES]
+    return people
 
 
 def _ends_like_sentence(line: str) -> bool:

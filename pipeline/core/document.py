@@ -73,9 +73,11 @@ class Article:
     paragraphs: list[Paragraph]
     line: int | None = None
     title: str | None = None
+    seo_title: str | None = None  # an HTML page's <title> when it differs from the headline it shows
     subtitle: str | None = None
     section: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # people only
+    agencies: list[str] = field(default_factory=list)  # news agencies' ids (data/bylines.yaml), apart
     published: str | None = None
     updated: str | None = None
     dateline: str | None = None
@@ -128,9 +130,11 @@ class Article:
             "url": self.url,
             "id": self.external_id,
             "title": self.title,
+            "seo_title": self.seo_title,
             "subtitle": self.subtitle,
             "section": self.section,
             "authors": list(self.authors),
+            "agencies": list(self.agencies),
             "published": self.published,
             "updated": self.updated,
             "dateline": self.dateline,

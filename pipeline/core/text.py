@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
@@ -17,6 +18,18 @@ _WORDS = re.compile(r"\w+")
 # translate would look each character up.
 _ASCII_NON_WORD = bytes(code if code < 128 and _WORDS.fullmatch(chr(code)) else 32 for code in range(256))
 _EDGE_PUNCTUATION = " \"'.,;:!?()[]-–—…*•·|/"
+
+
+# A character reference left in text ("&quot;", "&ouml;", "&#x3a;", "&amp;ouml;" escaped twice):
+# a page or a dump that escaped its text once more than its format needs.
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Character references decoded, twice-escaped ones too; text without one is returned as is."""
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+    return html.unescape(html.unescape(text))
 
 
 def squash_spaces(text: str) -> str:

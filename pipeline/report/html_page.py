@@ -153,7 +153,10 @@ class ArticleView(RemovalRatio):
     subtitle: str | None
     section: str | None
     authors: list[str]
+    agencies: list[str]
+    seo_title: str | None
     published_at: datetime | None
+    updated_at: datetime | None
     dateline: str | None
     language: str | None
     status: str
@@ -245,7 +248,8 @@ def _load_articles(connection: sa.Connection, chosen: Sequence[Any]) -> list[Art
     views = {
         r.article_id: ArticleView(
             r.article_id, r.title, r.source, r.source_file, r.source_line, r.url, r.subtitle, r.section,
-            list(r.authors or []), r.published_at, r.dateline, r.language, r.status, r.quarantine_reason,
+            list(r.authors or []), list(r.agencies or []), r.seo_title, r.published_at, r.updated_at, r.dateline,
+            r.language, r.status, r.quarantine_reason,
             r.paragraph_count, r.removed_count, r.removed_chars, r.input_chars,
         )
         for r in chosen
@@ -638,7 +642,10 @@ def _article_meta(article: ArticleView) -> str:
         ("url", article.url),
         ("section", article.section),
         ("published", utc(article.published_at) if article.published_at else None),
+        ("updated", utc(article.updated_at) if article.updated_at else None),
         ("authors", ", ".join(article.authors) or None),
+        ("agencies", ", ".join(article.agencies) or None),
+        ("SEO title", article.seo_title),
         ("dateline", article.dateline),
         ("language", article.language),
     ]

@@ -28,6 +28,8 @@ class BatchReport:
     captions: int = 0
     quarantined: int = 0
     removed_by_category: dict[str, int] = field(default_factory=dict)
+    # articles having each metadata field: title, published, authors, agencies, seo_title
+    metadata: dict[str, int] = field(default_factory=dict)
     rejected_count: int = 0
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # the first SHOWN_REJECTED
     seconds: float = 0.0
@@ -40,7 +42,7 @@ class BatchReport:
             "files": self.files, "articles": self.articles, "articles_delivered": self.articles_delivered,
             "other_versions": self.other_versions, "articles_written": self.articles_written,
             "paragraphs_kept": self.paragraphs_kept, "captions": self.captions, "quarantined": self.quarantined,
-            "removed_by_category": self.removed_by_category, "rejected": self.rejected_count,
+            "removed_by_category": self.removed_by_category, "metadata": self.metadata, "rejected": self.rejected_count,
             "rejected_inputs": [{"source_file": f, "line": n or None, "reason": r} for f, n, r in self.rejected],
             "seconds": round(self.seconds, 3), "error": self.error,
             **({"timings": self.timings} if self.timings else {}),
@@ -66,6 +68,9 @@ class BatchReport:
         for category, count in sorted(self.removed_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"      {category:<12} {count}")
         lines.append(f"  captions:    {self.captions}")
+        if self.metadata:
+            having = ", ".join(f"{name} {count}" for name, count in self.metadata.items())
+            lines.append(f"  metadata:    articles with {having}")
         lines.append(
             f"  quarantined: {self.quarantined}"
             + (" (pipeline quarantine list --batch " + self.batch_id + ")" if self.quarantined else "")
@@ -100,6 +105,7 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
             raise LookupError(f"no batch {batch_id!r} in the ledger")
         removed = connection.execute(sa.text(statement("report_removed_by_category")), {"b": batch_id}).all()
         other_versions = connection.execute(sa.text(statement("report_other_versions")), {"b": batch_id}).scalar()
+        metadata = connection.execute(sa.text(statement("report_metadata")), {"b": batch_id}).one()
         rejected = connection.execute(
             sa.text(statement("report_rejected")), {"b": batch_id, "limit": SHOWN_REJECTED}
         ).all()
@@ -117,6 +123,7 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
         captions=ledger.captions_kept,
         quarantined=ledger.articles_quarantined,
         removed_by_category={category: int(count) for category, count in removed},
+        metadata={name: int(count) for name, count in metadata._mapping.items()},
         rejected_count=ledger.inputs_rejected,
         rejected=[(f, line, reason) for f, line, reason in rejected],
         seconds=ledger.seconds or 0.0,

@@ -75,7 +75,8 @@ ARTICLES = StagedTable(
         "copy_id bigint, article_key text, source text, url text, external_id text, source_file text,"
         " source_line integer, title text, subtitle text, section text, authors text[], published_at timestamptz,"
         " updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,"
-        " removed_chars integer, input_chars integer, content_hash text, language text, encoding text"
+        " removed_chars integer, input_chars integer, content_hash text, language text, encoding text,"
+        " seo_title text, agencies text[]"
     ),
     computed=(("search", "tsvector", SEARCH_VECTOR),),
 )

@@ -3,7 +3,7 @@
 -- and of quarantined articles. Ties are broken by article_key, so the choice is the same every time.
 WITH ranked AS (
     SELECT a.article_id, a.article_key, a.source, a.source_file, a.source_line, a.url, a.title, a.subtitle,
-           a.section, a.authors, a.published_at, a.dateline, a.language, a.status, a.quarantine_reason,
+           a.section, a.authors, a.agencies, a.seo_title, a.published_at, a.updated_at, a.dateline, a.language, a.status, a.quarantine_reason,
            a.paragraph_count, a.removed_count, a.removed_chars, a.input_chars,
            a.removed_chars::float8 / nullif(a.input_chars, 0) AS ratio,
            row_number() OVER (ORDER BY a.removed_chars::float8 / nullif(a.input_chars, 0) DESC NULLS LAST,

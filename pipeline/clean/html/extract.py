@@ -3,15 +3,11 @@ body (trafilatura on the same tree, else the page's article container)."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-from pipeline.clean.dates import to_iso
 from pipeline.clean.html.blocks import (
     FURNITURE_TAGS,
     HIDDEN_TAGS,
@@ -23,21 +19,10 @@ from pipeline.clean.html.blocks import (
     select_blocks,
     text_of,
 )
+from pipeline.clean.html.metadata import json_ld_articles, meta_map, page_url_of, read_metadata
 from pipeline.core.settings import SHIPPED, HtmlSettings
 from pipeline.core.text import squash_spaces
 
-ARTICLE_TYPES = {
-    "newsarticle",
-    "article",
-    "reportagenewsarticle",
-    "blogposting",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "webpage",
-    "report",
-    "socialmediaposting",
-    "liveblogposting",
-}
 _CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
 _CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?|image|picture|credit)s?\s*(?::|by)\s*", re.I)
 # For markup trafilatura's loader refuses (a fragment such as "<p>text</p>" in a JSONL record).
@@ -52,9 +37,11 @@ class HtmlContent:
     in_order: list[tuple[str, str | None]] = field(default_factory=list)
     captions: list[tuple[str, str | None]] = field(default_factory=list)
     title: str | None = None
+    seo_title: str | None = None  # the page's <title> when it differs from the displayed headline
     published: str | None = None
     updated: str | None = None
     authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # agency ids (bylines.yaml), apart from the people
     section: str | None = None
     url: str | None = None
 
@@ -178,95 +165,13 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
 
 
 def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
-    nodes = list(_json_ld_articles(tree))
-    for node in nodes:
-        content.title = content.title or _value(node.get("headline") or node.get("name"))
-        content.published = content.published or to_iso(_value(node.get("datePublished")))
-        content.updated = content.updated or to_iso(_value(node.get("dateModified")))
-        content.authors = content.authors or _authors(node.get("author"))
-        content.section = content.section or _value(node.get("articleSection"))
-    meta = _meta_map(tree)
-    content.title = content.title or meta.get("og:title") or meta.get("twitter:title")
-    content.published = content.published or to_iso(
-        meta.get("article:published_time") or meta.get("date") or meta.get("pubdate") or meta.get("publishdate")
-    )
-    content.updated = content.updated or to_iso(meta.get("article:modified_time") or meta.get("og:updated_time"))
-    content.section = content.section or meta.get("article:section")
-    if not content.authors and meta.get("author") and not meta["author"].startswith("http"):
-        content.authors = [meta["author"]]
-    content.url = _url(tree, nodes, meta)
-    if not content.title:
-        heading = next(tree.iter("h1"), None)
-        heading = heading if heading is not None else next(tree.iter("title"), None)
-        content.title = squash_spaces(text_of(heading)) if heading is not None else None
-    if not content.published:
-        time_tag = next((tag for tag in tree.iter("time") if tag.get("datetime") is not None), None)
-        if time_tag is not None:
-            content.published = to_iso(time_tag.get("datetime"))
+    found = read_metadata(tree)
+    content.title, content.seo_title = found.title, found.seo_title
+    content.published, content.updated = found.published, found.updated
+    content.authors, content.agencies = found.authors, found.agencies
+    content.section, content.url = found.section, found.url
 
 
 def page_url(tree: HtmlElement) -> str | None:
     """The page's own URL, as the metadata pass reads it (the learn pass names sources by it too)."""
-    return _url(tree, list(_json_ld_articles(tree)), _meta_map(tree))
-
-
-def _url(tree: HtmlElement, json_ld: list[dict[str, Any]], meta: dict[str, str]) -> str | None:
-    """The first JSON-LD article's url, else og:url, else the canonical link."""
-    for node in json_ld:
-        url = _value(node.get("url"))
-        if url:
-            return url
-    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
-    return meta.get("og:url") or next(canonicals, None)
-
-
-def _meta_map(tree: HtmlElement) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for tag in tree.iter("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        value = tag.get("content")
-        if key and value and key.lower() not in values:
-            values[key.lower()] = squash_spaces(value)
-    return values
-
-
-def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    for script in tree.iter("script"):
-        if script.get("type") != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        yield from _article_nodes(data)
-
-
-def _article_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _article_nodes(item)
-    elif isinstance(data, dict):
-        kinds = data.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
-            yield data
-        if "@graph" in data:
-            yield from _article_nodes(data["@graph"])
-
-
-def _value(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, str):
-        return squash_spaces(value) or None
-    return None
-
-
-def _authors(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and squash_spaces(name) and not name.startswith("http"):
-            names.append(squash_spaces(name))
-    return names
+    return page_url_of(tree, json_ld_articles(tree), meta_map(tree))

@@ -1,0 +1,171 @@
+"""Author lists as people: split, prefixes / roles / initials / e-mail addresses stripped, agencies
+kept apart (pipeline/data/bylines.yaml says which words are which)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pipeline.core.text import squash_spaces
+from pipeline.core.yaml_files import read_mapping
+
+ANY_LANGUAGE = "*"
+EVERY_LANGUAGE = "all"  # a byline of unknown language (plain text): every shipped language's words
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
+_URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\s*\)?", re.IGNORECASE)
+# "(obe)", "(dpa)", "[jr]": a short note in brackets after a name (initials or an agency).
+_BRACKETED = re.compile(r"\s*[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]")
+_ALWAYS_SPLIT = r"[,;&/|·•⋅\n]|\s+[-–—]\s+"
+_HOST_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+# A person's name holds letters and is not a sentence: at most 6 words, no digits, no ':' or '?'.
+_NOT_A_NAME = re.compile(r"[\d:?!@<>{}=]")
+MAX_NAME_WORDS = 6
+NAME_PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le bin ibn al el ben ter ten zu y e i".split()
+)
+
+
+class BylineDataError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class BylineWords:
+    """The words of bylines.yaml: agency id by each of its folded names, and per language the
+    prefixes, joiners and roles."""
+
+    agencies: dict[str, str] = field(default_factory=dict)
+    prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    joiners: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    roles: frozenset[str] = frozenset()
+    role_endings: frozenset[str] = frozenset()  # a part ending with one of these words is a role
+
+    def agency(self, name: str) -> str | None:
+        return self.agencies.get(fold(name))
+
+    def words_for(self, table: dict[str, tuple[str, ...]], language: str | None) -> tuple[str, ...]:
+        codes = (
+            set(table) if language == EVERY_LANGUAGE else {ANY_LANGUAGE, "en", (language or "").split("-")[0].lower()}
+        )
+        found = {word for code in codes for word in table.get(code, ())}
+        return tuple(sorted(found, key=lambda word: (-len(word), word)))  # "written by" before "by"
+
+
+def fold(text: str) -> str:
+    """Case folded, dots dropped, spaces squashed: 'A.P.' -> 'ap', 'dpa ' -> 'dpa'."""
+    return squash_spaces(text.replace(".", " ")).casefold().replace(" ", "")
+
+
+def bylines_path() -> Path:
+    return Path(str(resources.files("pipeline") / "data" / "bylines.yaml"))
+
+
+@cache
+def load_byline_words(path: Path | None = None) -> BylineWords:
+    data = read_mapping(path or bylines_path(), BylineDataError, "byline words", "a mapping")
+    roles = data.get("roles", [])
+    agencies = {fold(name): entry["id"] for entry in data.get("agencies", []) for name in entry["names"]}
+    return BylineWords(
+        agencies=agencies,
+        prefixes=_by_language(data.get("prefixes", [])),
+        joiners=_by_language(data.get("joiners", [])),
+        roles=frozenset(fold(word) for entry in roles for word in entry.get("words", [])),
+        role_endings=frozenset(word.casefold() for entry in roles for word in entry.get("last_words", [])),
+    )
+
+
+def _by_language(entries: list[dict[str, object]]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for entry in entries:
+        words = [str(word) for word in entry["words"]]  # type: ignore[attr-defined]
+        for language in entry["languages"]:  # type: ignore[attr-defined]
+            table.setdefault(str(language), []).extend(words)
+    # longer words first, so "written by" is tried before "by"
+    return {code: tuple(sorted(words, key=len, reverse=True)) for code, words in table.items()}
+
+
+@dataclass
+class People:
+    authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    publications: list[str] = field(default_factory=list)  # the site's own name given as an author
+
+
+def split_people(
+    values: list[str], language: str | None = None, site_names: tuple[str, ...] = (), words: BylineWords | None = None
+) -> People:
+    """Names of people from author strings: each decoded, split into a list, cleaned; agencies
+    apart; the publication's own name (site_names, a host name) apart as well."""
+    words = words or load_byline_words()
+    people = People()
+    sites = {fold(name) for name in site_names if name}
+    for value in values:
+        for part in _parts(value, language, words):
+            if words.agency(part):
+                _add(people.agencies, words.agencies[fold(part)])
+            elif fold(part) in sites or _HOST_LIKE.match(part):
+                _add(people.publications, part)
+            elif not _role(part, words) and _name_like(part):
+                _add(people.authors, part)
+    return people
+
+
+def authors_or_publication(people: People) -> list[str]:
+    """The people named; the publication's name only when the page names no person."""
+    return people.authors or people.publications[:1]
+
+
+def _parts(value: str, language: str | None, words: BylineWords) -> list[str]:
+    text = squash_spaces(html.unescape(html.unescape(value)))
+    text = _EMPTY_BRACKETS.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
+    agencies_in_brackets = [note for note in _BRACKETED.findall(text) if words.agency(note)]
+    text = _BRACKETED.sub(" ", text)
+    joiners = words.words_for(words.joiners, language)
+    pattern = _ALWAYS_SPLIT + "".join(rf"|\s+{re.escape(word)}\s+" for word in joiners)
+    prefixes = words.words_for(words.prefixes, language)
+    pieces = re.split(pattern, text, flags=re.IGNORECASE)
+    parts = [_strip_prefix(squash_spaces(piece).strip(" -–—:,."), prefixes) for piece in pieces]
+    return [part for part in parts if part] + agencies_in_brackets
+
+
+def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
+    """Leading byline words gone, repeatedly ("Author: Posted by Jane Roe"); a text that is only
+    such words ("Written by") is nothing."""
+    stripped = True
+    while stripped and text:
+        stripped = False
+        folded = text.casefold()
+        for prefix in prefixes:
+            if folded == prefix:
+                return ""
+            if folded.startswith(prefix) and len(text) > len(prefix) and not text[len(prefix)].isalnum():
+                text, stripped = text[len(prefix) :].lstrip(" :-–—"), True
+                break
+    return text
+
+
+def _role(part: str, words: BylineWords) -> bool:
+    return fold(part) in words.roles or part.split()[-1].casefold() in words.role_endings
+
+
+def _name_like(part: str) -> bool:
+    """At most 6 words, letters, no digits or sentence marks; of several words each capitalized but
+    the name particles ("van der", "de la", "bin"): "View more posts" and "Save as PDF" are no names.
+    A single word may be a handle in lower case."""
+    tokens = part.split()
+    return (
+        1 <= len(tokens) <= MAX_NAME_WORDS
+        and not _NOT_A_NAME.search(part)
+        and part[:1].isalpha()
+        and (len(tokens) == 1 or all(not t[:1].islower() or t in NAME_PARTICLES for t in tokens))
+    )
+
+
+def _add(names: list[str], name: str) -> None:
+    if all(fold(name) != fold(known) for known in names):
+        names.append(name)

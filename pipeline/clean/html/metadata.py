@@ -1,0 +1,549 @@
+"""An HTML page's headline, authors and dates, read from the shapes pages use for them: JSON-LD, the
+<meta> vocabularies (OpenGraph, Dublin Core, Parse.ly, Sailthru, ...), the displayed <h1>, the
+byline elements, <time datetime> and the URL."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from pipeline.clean.bylines import People, authors_or_publication, load_byline_words, split_people
+from pipeline.clean.dates import to_iso
+from pipeline.clean.html.blocks import FURNITURE_TAGS, text_of
+from pipeline.core.text import squash_spaces
+
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "webpage",
+    "report",
+    "socialmediaposting",
+    "liveblogposting",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "techarticle",
+    "scholarlyarticle",
+    "posting",
+}
+# <meta> keys (lower case) per field, most specific first.
+PUBLISHED_KEYS = (
+    "article:published_time", "og:published_time", "article:published", "datepublished", "published_time",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date.created",
+    "dcterms.created", "citation_publication_date", "publication_date", "publish-date", "publishdate",
+    "pubdate", "article.published", "date", "dc.date", "dcterms.date", "og:article:published_time",
+    "cxenseparse:recs:publishtime", "bt:pubdate", "originalpublicationdate",
+)  # fmt: skip
+UPDATED_KEYS = (
+    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified",
+    "last-modified", "article.updated", "lastmod", "modified_time",
+)  # fmt: skip
+AUTHOR_KEYS = (
+    "author", "article:author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author",
+    "citation_author", "cxenseparse:author", "twitter:creator:name",
+)  # fmt: skip
+TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")
+SITE_KEYS = ("og:site_name", "application-name", "twitter:site", "publisher", "dc.publisher")
+# Separators between a headline and the site's name in a <title>.
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:·»/•~-]{1,2}\s+|\s+::\s+|\s*\|\s*")
+_DATE_IN_URL = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)")
+_COMPACT_DATE_IN_URL = re.compile(r"[/_-]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-])")
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:byline|by-line|author|authors|autor|auteur|autore|writer)(?:$|[\s_-])", re.IGNORECASE
+)
+_BYLINE_SKIP_CLASS = re.compile(r"bio|avatar|image|photo|img|description|box|social|follow|more|related", re.I)
+_ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+_BARE_YEAR = re.compile(r"^\s*(?:©\s*)?\d{4}\s*$")
+_MAX_BYLINE_CHARS = 120
+_MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline line is short
+_LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt")
+_AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
+# Page furniture for the metadata: a <header> may hold the headline and byline, and a <form> may
+# wrap the whole page (ASP.NET pages do).
+_NOT_SHOWN = FURNITURE_TAGS - {"header", "form"}
+_SITE_SEGMENT_MAX_WORDS = 4
+_INLINE_TAGS = frozenset({"a", "b", "strong", "em", "i", "u", "abbr", "small", "font", "bdi"})
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    seo_title: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    section: str | None = None
+    url: str | None = None
+
+
+def read_metadata(tree: HtmlElement) -> PageMetadata:
+    nodes = json_ld_articles(tree)
+    meta = meta_map(tree)
+    found = PageMetadata(url=page_url_of(tree, nodes, meta))
+    found.section = _first(_value(node.get("articleSection")) for node in nodes) or meta.get("article:section")
+    sites = _site_names(nodes, meta, found.url)
+    shown = list(_shown(tree))
+    found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
+    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url)
+    people = _people(tree, shown, nodes, meta, sites, _language(tree, meta))
+    found.authors, found.agencies = authors_or_publication(people), people.agencies
+    return found
+
+
+def decoded(text: str | None) -> str | None:
+    """Entities decoded (twice: "&amp;ouml;" is a page that escaped its own escape), spaces squashed."""
+    if text is None:
+        return None
+    return squash_spaces(html.unescape(html.unescape(text))) or None
+
+
+# --- headline ---------------------------------------------------------------------------------
+
+
+def _headline(
+    tree: HtmlElement,
+    shown: list[HtmlElement],
+    nodes: list[dict[str, Any]],
+    meta: dict[str, str],
+    sites: tuple[str, ...],
+) -> tuple[str | None, str | None]:
+    """(the displayed headline, the SEO title when it differs). The <h1> is the displayed headline
+    when a metadata title agrees with it (the same words, or starting/ending with them around the
+    site's name), else when it shares most of its words with one (the same headline reworded for
+    search); else the metadata headline, its site name removed."""
+    page_title = next((decoded(text_of(tag)) for tag in tree.iter("title")), None)
+    metadata_titles = [
+        title
+        for title in (
+            *(decoded(_value(node.get("headline"))) for node in nodes),
+            *(decoded(meta.get(key)) for key in TITLE_KEYS),
+            *(decoded(_value(node.get("name"))) for node in nodes),
+            page_title,
+        )
+        if title
+    ]
+    stripped = [strip_site_name(title, sites) for title in metadata_titles]
+    seo = page_title or (metadata_titles[0] if metadata_titles else None)
+    site_keys = {_site_key(site) for site in sites}
+    headings = [heading for heading in _headings(shown) if not _is_site_segment(heading, site_keys)]
+    for heading in headings:
+        if any(_agrees(heading, title) for title in metadata_titles):
+            return heading, _differs(seo, heading)
+    for heading in headings:
+        if any(_shares_words(heading, title) for title in stripped):
+            return heading, _differs(seo, heading)
+    if not stripped:
+        return (headings[0] if headings else None), None
+    return stripped[0], _differs(seo, stripped[0])
+
+
+def _headings(shown: list[HtmlElement]) -> Iterator[str]:
+    for tag in _of(shown, "h1"):
+        text = decoded(text_of(tag))
+        if text and len(text.split()) >= 2:
+            yield text
+
+
+def _agrees(heading: str, title: str) -> bool:
+    """The metadata title is the heading, or the heading with a site name / label around it."""
+    h, t = _key(heading), _key(title)
+    return bool(h) and (h == t or (len(h) >= 0.4 * len(t) and (t.startswith(h) or t.endswith(h))))
+
+
+def _shares_words(heading: str, title: str) -> bool:
+    """A displayed headline reworded for search: half of the heading's words (of 3+ letters) are
+    in the metadata title, two at least. A logo or section <h1> shares none or one."""
+    words = {word for word in _key(heading).split() if len(word) >= 3}
+    shared = words & set(_key(title).split())
+    return len(shared) >= 2 and 2 * len(shared) >= len(words)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def _differs(seo: str | None, title: str) -> str | None:
+    return seo if seo and _key(seo) != _key(title) else None
+
+
+def strip_site_name(title: str, sites: tuple[str, ...]) -> str:
+    """'Headline | Site' / 'Site - Headline' / 'Headline | Site | 28.04.2023' -> 'Headline': a leading
+    or trailing separated segment that names the site (og:site_name, publisher, host) or is a date
+    is dropped, while a segment of 2+ words is left."""
+    segments = _TITLE_SEPARATORS.split(title)
+    if len(segments) < 2:
+        return title
+    site_keys = {_site_key(site) for site in sites if site}
+    while len(segments) > 1 and _is_site_segment(segments[-1], site_keys):
+        segments.pop()
+    while len(segments) > 1 and _is_site_segment(segments[0], site_keys):
+        segments.pop(0)
+    if len(segments) == len(_TITLE_SEPARATORS.split(title)):
+        return title
+    # the separators between the kept segments were the headline's own: take the original span
+    start = title.find(segments[0])
+    end = title.rfind(segments[-1]) + len(segments[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(segments)
+
+
+def _site_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold().removeprefix("www."))
+
+
+def _is_site_segment(segment: str, site_keys: set[str]) -> bool:
+    key = _site_key(segment)
+    if not key:
+        return True
+    if to_iso(segment) and len(segment) <= 30 and re.search(r"\d", segment):
+        return True  # "28.04.2023" after the site name
+    # "Harbour Times Online" names the site; a headline that mentions the site's name does not
+    short = len(segment.split()) <= _SITE_SEGMENT_MAX_WORDS
+    return any(key == site or (len(site) >= 4 and short and (site in key or key in site)) for site in site_keys)
+
+
+def _site_names(nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None) -> tuple[str, ...]:
+    names = [decoded(meta.get(key)) for key in SITE_KEYS]
+    for node in nodes:
+        publisher = node.get("publisher")
+        if isinstance(publisher, dict):
+            names.append(decoded(_value(publisher.get("name"))))
+    host = urlsplit(url).hostname if url else None
+    if host:
+        labels = host.removeprefix("www.").split(".")
+        names.extend([host.removeprefix("www."), labels[0] if len(labels) > 1 else None])
+        if len(labels) > 2:
+            names.append(labels[-2])  # "news.example.co" -> "example" is the site too
+    return tuple(name.lstrip("@") for name in names if name)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def _dates(
+    tree: HtmlElement, shown: list[HtmlElement], nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None
+) -> tuple[str | None, str | None]:
+    published = _first(_date(_value(node.get(key))) for node in nodes for key in ("datePublished", "dateCreated"))
+    published = published or _first(_date(meta.get(key)) for key in PUBLISHED_KEYS)
+    published = published or _time_tag_in(shown) or _date_in_url(url) or _htmldate(tree, url)
+    updated = _first(_date(_value(node.get("dateModified"))) for node in nodes)
+    updated = updated or _first(_date(meta.get(key)) for key in UPDATED_KEYS)
+    return published, updated
+
+
+def _date(value: str | None) -> str | None:
+    """A full date (a bare year, such as a copyright line's, is no publication date)."""
+    if not value or _BARE_YEAR.match(value):
+        return None
+    return to_iso(value)
+
+
+def time_tag_date(tree: HtmlElement) -> str | None:
+    return _time_tag_in(list(_shown(tree)))
+
+
+def _time_tag_in(shown: list[HtmlElement]) -> str | None:
+    """<time datetime>: one marked as the publication (itemprop, pubdate, a class saying so) first,
+    then the first outside page furniture."""
+    tags = [tag for tag in _of(shown, "time") if tag.get("datetime")]
+    marked = [
+        tag
+        for tag in tags
+        if tag.get("itemprop") == "datePublished"
+        or tag.get("pubdate") is not None
+        or re.search(r"publish|posted|entry-date", tag.get("class", ""), re.I)
+    ]
+    # a valid datetime attribute is ISO 8601: "02-12-2025" beside it is read only when none is
+    ordered = sorted(marked + tags, key=lambda tag: not _ISO_START.match(tag.get("datetime", "")))
+    return _first(_date(tag.get("datetime")) for tag in ordered)
+
+
+def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate's reading of the page (the dates in its text, its header and its links, original
+    date first), for the pages whose markup states none: a date up to today, so never one after
+    the page was fetched. It works on its own copy of the tree."""
+    from htmldate import find_date  # imported lazily: only HTML input needs it
+
+    found = find_date(tree, url=url, original_date=True, extensive_search=True)
+    if not isinstance(found, str) or found.endswith("-01-01"):
+        return None  # htmldate pads a bare year ("© 2023", "/2023/") to its first day: no date
+    return to_iso(found)
+
+
+def _date_in_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = urlsplit(url).path
+    match = _DATE_IN_URL.search(path) or _COMPACT_DATE_IN_URL.search(path)
+    return to_iso("-".join(match.groups())) if match else None
+
+
+# --- authors ----------------------------------------------------------------------------------
+
+
+def _people(
+    tree: HtmlElement,
+    shown: list[HtmlElement],
+    nodes: list[dict[str, Any]],
+    meta: dict[str, str],
+    sites: tuple[str, ...],
+    language: str | None,
+) -> People:
+    """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
+    author vocabularies (every value of a repeated key), then what the page shows: elements marked
+    as the byline, a short line opening with a byline word ("By", "Von", "Written by"), links to an
+    author page. The first source that names a person or an agency decides."""
+    publications: list[str] = []
+    json_ld_names, organizations = _json_ld_authors(nodes)
+    words = load_byline_words()
+    stages: tuple[Callable[[], list[str]], ...] = (
+        lambda: json_ld_names,
+        lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
+        lambda: list(_marked_bylines(_outside_forms(shown))),
+        lambda: list(_prefixed_bylines(_outside_forms(shown), words.words_for(words.prefixes, language))),
+        lambda: list(_author_links(_outside_forms(shown))),
+    )
+    for stage in stages:
+        people = split_people(stage(), language, (*sites, *organizations), words)
+        if people.authors or people.agencies:
+            return people
+        publications.extend(people.publications)
+    return People(publications=publications)
+
+
+def _json_ld_authors(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+    organizations: list[str] = []
+    for node in nodes:
+        items = node.get("author") or node.get("creator") or []
+        for item in items if isinstance(items, list) else [items]:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, list):
+                name = name[0] if name else None
+            if not isinstance(name, str) or not name.strip() or name.startswith("http"):
+                continue
+            names.append(name)
+            if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
+                organizations.append(name)
+        if names:
+            break
+    return names, organizations
+
+
+def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
+    """Text of elements marked as the byline (rel=author, itemprop=author, a class naming
+    byline/author), short enough to be one, outside page furniture; at most the first two."""
+    found = 0
+    for tag in shown:
+        marked = (
+            "author" in tag.get("rel", "").split()
+            or tag.get("itemprop") == "author"
+            or (_BYLINE_CLASS.search(tag.get("class", "")) and not _BYLINE_SKIP_CLASS.search(tag.get("class", "")))
+        )
+        text = decoded(text_of(tag)) if marked else None
+        if text and len(text) <= _MAX_BYLINE_CHARS:
+            found += 1
+            yield ", ".join(_byline_pieces(tag))
+            if found == 2:
+                return
+
+
+def _byline_pieces(tag: HtmlElement) -> list[str]:
+    """A byline element's names: its links' texts when it links (to author pages), else its text
+    broken where an element other than inline markup starts ("Jane Roe" and "Staff Writer" in two
+    spans are two pieces; "Jane <b>Roe</b>" is one)."""
+    links = [text for link in tag.iter("a") if (text := decoded(text_of(link)))]
+    if links:
+        return links
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def walk(element: HtmlElement) -> None:
+        if element.text:
+            current.append(element.text)
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in FURNITURE_TAGS:
+                pass
+            elif child.tag in _INLINE_TAGS:
+                walk(child)
+            else:
+                pieces.append(" ".join(current))
+                current.clear()
+                walk(child)
+                pieces.append(" ".join(current))
+                current.clear()
+            if child.tail:
+                current.append(child.tail)
+
+    walk(tag)
+    pieces.append(" ".join(current))
+    return [piece for piece in (decoded(piece) for piece in pieces) if piece]
+
+
+def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> Iterator[str]:
+    """The first short line that opens with a byline word and a capitalized name ("By Jane Roe",
+    "Von Karl Beispiel"), or that is the byline word alone with the name in the next element."""
+    for tag in _of(shown, *_LINE_TAGS):
+        text = decoded(text_of(tag))
+        if not text or len(text) > _MAX_PREFIXED_CHARS:
+            continue
+        folded = text.casefold().rstrip(" :")
+        if folded in prefixes:
+            following = tag.getnext()
+            name = decoded(text_of(following)) if following is not None else None
+            if name and len(name) <= _MAX_PREFIXED_CHARS:
+                yield name
+                return
+            continue
+        for prefix in prefixes:
+            rest = text[len(prefix) :].lstrip(" :")
+            if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
+                if rest[:1].isupper():
+                    yield text
+                    return
+
+
+def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
+    """Text of the first links to an author's page (/author/jane-roe, /autor/..., /auteur/...)."""
+    found = 0
+    for tag in _of(shown, "a"):
+        path = urlsplit(tag.get("href", "")).path
+        text = decoded(text_of(tag))
+        if text and _AUTHOR_PATH.search(path) and len(text) <= _MAX_PREFIXED_CHARS:
+            found += 1
+            yield text
+            if found == 2:
+                return
+
+
+def _shown(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements outside page furniture (_NOT_SHOWN), in document order; a
+    furniture subtree is skipped whole, not looked into. Read once per page."""
+    stack = [tree]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str) or element.tag in _NOT_SHOWN:
+            continue
+        yield element
+        stack.extend(reversed(element))
+
+
+def _outside_forms(shown: list[HtmlElement]) -> list[HtmlElement]:
+    """The shown elements not in a <form>: a byline is never in one (a comment form's "Name" field
+    is), though a page may be wrapped whole in one, and then no byline is read from it."""
+    return [tag for tag in shown if tag.tag != "form" and not any(a.tag == "form" for a in tag.iterancestors())]
+
+
+def _of(shown: list[HtmlElement], *tags: str) -> Iterator[HtmlElement]:
+    return (element for element in shown if element.tag in tags)
+
+
+def _language(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    return tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or meta.get("language")
+
+
+# --- the page's structured data -----------------------------------------------------------------
+
+
+def page_url_of(tree: HtmlElement, json_ld: list[dict[str, Any]], meta: dict[str, str]) -> str | None:
+    """The first JSON-LD article's url, else og:url, else the canonical link."""
+    for node in json_ld:
+        url = _value(node.get("url"))
+        if url:
+            return url
+    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
+    return meta.get("og:url") or next(canonicals, None)
+
+
+def meta_values(tree: HtmlElement, keys: tuple[str, ...]) -> list[str]:
+    """Every value of the given <meta> keys, in key order (a repeated key such as citation_author
+    gives each of its values)."""
+    found: dict[str, list[str]] = {}
+    for tag in tree.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        value = tag.get("content")
+        if key in keys and value and value.strip():
+            found.setdefault(key, []).append(squash_spaces(value))
+    return [value for key in keys for value in found.get(key, [])]
+
+
+def meta_map(tree: HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for tag in tree.iter("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
+        value = tag.get("content")
+        if key and value and key.lower() not in values:
+            values[key.lower()] = squash_spaces(value)
+    return values
+
+
+def json_ld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
+    """The page's JSON-LD article nodes, articles before web pages; an author given as a reference
+    ({"@id": ...}) replaced by the node it names."""
+    nodes: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "", strict=False)  # strict=False: raw newlines in strings
+        except (json.JSONDecodeError, TypeError):
+            continue
+        nodes.extend(_article_nodes(data))
+        by_id.update(_identified(data))
+    for node in nodes:
+        author = node.get("author")
+        if isinstance(author, (dict, list)):
+            node["author"] = [_resolved(item, by_id) for item in (author if isinstance(author, list) else [author])]
+    return sorted(nodes, key=lambda node: "webpage" in str(node.get("@type", "")).lower())
+
+
+def _identified(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _identified(item)
+    elif isinstance(data, dict):
+        if isinstance(data.get("@id"), str):
+            yield data["@id"], data
+        yield from _identified(data.get("@graph"))
+
+
+def _resolved(item: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+        return by_id.get(item["@id"], item)
+    return item
+
+
+def _article_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _article_nodes(item)
+    elif isinstance(data, dict):
+        kinds = data.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
+            yield data
+        if "@graph" in data:
+            yield from _article_nodes(data["@graph"])
+
+
+def _value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return squash_spaces(value) or None
+    return None
+
+
+def _first(values: Iterator[str | None]) -> str | None:
+    return next((value for value in values if value), None)
