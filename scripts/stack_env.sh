@@ -16,11 +16,3 @@ export AIRFLOW__CELERY__RESULT_BACKEND="${AIRFLOW__CELERY__RESULT_BACKEND:-db+$A
 export AIRFLOW__CELERY__WORKER_CONCURRENCY="${AIRFLOW__CELERY__WORKER_CONCURRENCY:-2}"
 # Each task instance records its worker's name (NEWSCLEAN_WORKER_HOSTNAME, set per worker below).
 export AIRFLOW__CORE__HOSTNAME_CALLABLE=pipeline.run.hosts.worker_hostname
-# Workers call the api-server's execution API with tokens it signs: every process shares the secret.
-# Generated once per AIRFLOW_HOME (mode 600), never printed.
-if [ -z "${AIRFLOW__API_AUTH__JWT_SECRET:-}" ]; then
-  [ -s "$AIRFLOW_HOME/jwt_secret" ] || (umask 077 && "$ROOT/.venv/bin/python" -c \
-    'import secrets; print(secrets.token_urlsafe(32))' > "$AIRFLOW_HOME/jwt_secret")
-  AIRFLOW__API_AUTH__JWT_SECRET="$(cat "$AIRFLOW_HOME/jwt_secret")"
-  export AIRFLOW__API_AUTH__JWT_SECRET
-fi

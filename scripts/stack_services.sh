@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The services of `make stack`, started by scripts/stack.sh under scripts/supervise.py (which stops
-# them all on Ctrl-C, and when one of them exits). Environment: scripts/stack_env.sh.
+# The services of `make stack` and `make airflow`, started under scripts/supervise.py (which stops
+# them all on Ctrl-C, and when one of them exits): with the CeleryExecutor (make stack,
+# scripts/stack_env.sh) redis-server and $NEWSCLEAN_WORKERS Celery workers too; with the
+# LocalExecutor (make airflow) the scheduler runs the tasks itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOGS="$AIRFLOW_HOME/stack-logs"
-mkdir -p "$LOGS" "$AIRFLOW_HOME/redis"
+mkdir -p "$LOGS"
 started() { echo "stack: $1 started (pid $!, log $LOGS/$1.log)"; }
 
-redis-server --bind 127.0.0.1 --port "$NEWSCLEAN_REDIS_PORT" --save "" --appendonly no \
-  --dir "$AIRFLOW_HOME/redis" > "$LOGS/redis.log" 2>&1 &
-started redis
+celery=false
+[ "${AIRFLOW__CORE__EXECUTOR:-}" = CeleryExecutor ] && celery=true
+if $celery; then
+  redis-server --bind 127.0.0.1 --port "$NEWSCLEAN_REDIS_PORT" --save "" --appendonly no \
+    --dir "$LOGS" > "$LOGS/redis.log" 2>&1 &
+  started redis
+fi
 airflow api-server --port "$AIRFLOW__API__PORT" > "$LOGS/api-server.log" 2>&1 &
 started api-server
 # Nothing schedules a task before the api-server answers: a task whose first call to the execution
@@ -33,6 +39,7 @@ for component in scheduler dag-processor triggerer; do
   airflow "$component" > "$LOGS/$component.log" 2>&1 &
   started "$component"
 done
+$celery || NEWSCLEAN_WORKERS=0
 for n in $(seq 1 "$NEWSCLEAN_WORKERS"); do
   home="$AIRFLOW_HOME/workers/worker$n"
   mkdir -p "$home/tmp"
