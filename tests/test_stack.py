@@ -222,6 +222,39 @@ def test_celery_stack_spreads_a_run_over_two_workers_and_equals_one_process(
     assert not left, [" ".join(p.cmdline())[:100] for p in left]
 
 
+# Settings of the compose file's x-airflow-common that only a container deployment needs: the
+# api-server's session key and admin password file (the local api-server makes its own), the
+# scheduler's health endpoint (container healthchecks), and the locations of the articles and
+# dumps (local: DATABASE_URL or the embedded server, ARTICLES_RAW_DIR, $AIRFLOW_HOME/reports).
+DOCKER_ONLY = {"AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS",
+               "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE", "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK",
+               "AIRFLOW_CONN_ARTICLES_DB"}  # fmt: skip
+# compose service -> what scripts/stack_services.sh starts for it
+SERVICES = {"airflow-apiserver": "airflow api-server", "airflow-scheduler": "airflow \"$component\"",
+            "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer",
+            "airflow-worker": "airflow celery worker", "redis": "redis-server"}  # fmt: skip
+
+
+def test_the_stack_has_the_compose_files_airflow_settings_and_services(tmp_path: Path) -> None:
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    shared = {k for k in compose["x-airflow-common"]["environment"] if k.startswith("AIRFLOW")} - DOCKER_ONLY
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "NEWSCLEAN_AIRFLOW_HOME": str(tmp_path / "home")}
+    printed = subprocess.run(["bash", "-c", "source scripts/stack_env.sh && env"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    stack = dict(line.split("=", 1) for line in printed.stdout.splitlines() if "=" in line)
+    assert shared and shared <= set(stack), shared - set(stack)
+    assert stack["AIRFLOW__CORE__EXECUTOR"] == compose["x-airflow-common"]["environment"]["AIRFLOW__CORE__EXECUTOR"]
+    assert stack["AIRFLOW__CELERY__RESULT_BACKEND"] == "db+" + stack["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    started = (ROOT / "scripts" / "stack_services.sh").read_text(encoding="utf-8")
+    long_running = {name for name, service in compose["services"].items()
+                    if name.startswith("airflow-") and name != "airflow-init"} | {"redis"}  # fmt: skip
+    assert long_running == set(SERVICES)
+    assert all(command in started for command in SERVICES.values())
+
+
 def test_write_day_makes_the_articles_it_says(tmp_path: Path) -> None:
     assert write_day(tmp_path / "d", files=2, per_file=3) == 6
     lines = [json.loads(line) for f in sorted((tmp_path / "d").iterdir()) for line in f.read_text().splitlines()]
