@@ -8,10 +8,8 @@ import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from airflow.sdk.bases.notifier import BaseNotifier
 
 from pipeline.run.alerts import deadline_missed, describe_miss
 
@@ -21,19 +19,6 @@ CONTEXT = {
     "dag_run": {"dag_id": "clean_articles", "dag_run_id": "scheduled__2024-11-05T00:00:00+00:00", "state": "running"},
     "deadline": {"id": "0192", "deadline_time": "2024-11-06T12:00:00+00:00"},
 }
-
-
-class FileNotifier(BaseNotifier):
-    """A notifier that writes its rendered text to a file (what a mail or chat notifier would send)."""
-
-    template_fields = ("text",)
-
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__()
-        self.path, self.text = path, text
-
-    def notify(self, context: Any) -> None:
-        Path(self.path).write_text(self.text, encoding="utf-8")
 
 
 @pytest.mark.parametrize(("hours", "expected"), [("2", timedelta(hours=2)), ("0.5", timedelta(minutes=30)),
@@ -62,10 +47,10 @@ def test_a_missed_deadline_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert [r.getMessage() for r in caplog.records] == [message]
 
 
-def test_a_missed_deadline_goes_through_the_configured_notifier(tmp_path: Path) -> None:
+def test_a_missed_deadline_goes_through_the_configured_notifier(airflow_env: dict[str, str], tmp_path: Path) -> None:
     sent = tmp_path / "sent.txt"
     arguments = {"path": str(sent), "text": "newsclean: {{ message }}"}
-    message = asyncio.run(deadline_missed(CONTEXT, f"{__name__}.FileNotifier", arguments))
+    message = asyncio.run(deadline_missed(CONTEXT, "tests.notifiers.FileNotifier", arguments))
     assert sent.read_text(encoding="utf-8") == f"newsclean: {message}"
 
 
