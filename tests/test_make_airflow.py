@@ -154,6 +154,11 @@ def test_make_airflow_serves_the_api_and_ctrl_c_stops_everything(make_airflow: R
     health = wait_for_api(proc, run.port, run.log)
     assert health["metadatabase"] == {"status": "healthy"}, health
     assert login(run.port, run.home) in (200, 201)
+    # the scheduler, dag-processor and triggerer start only once the api-server answers: wait for them
+    deadline = time.monotonic() + 120
+    while "stack: triggerer started" not in run.log.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(1)
+    time.sleep(3)  # each exec()s into `airflow <component>`
 
     # Everything make started: its process group, and the sessions its descendants live in (the
     # supervisor moves Airflow to a session of its own; task processes sit in groups of their own).
