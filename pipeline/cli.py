@@ -309,10 +309,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from pipeline.ingest.storage import StorageError, list_inputs
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
-    errors = missing = 0
+    errors = missing = listed = 0
     for root in args.paths:
         try:
             inputs = list_inputs(root)
+            listed += 1
         except OSError as exc:  # missing file, folder, bucket or prefix; storage failure (message redacted)
             missing += isinstance(exc, FileNotFoundError)
             errors += not isinstance(exc, FileNotFoundError)
@@ -332,8 +333,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
             except StorageError as exc:
                 errors += 1
                 print(f"error: {exc}", file=sys.stderr)
-    # a failed read outweighs a location that names nothing (a usage error, as in the other commands)
-    return 1 if errors else 2 if missing else 0
+    # Nothing given names anything: a usage error, as in the other commands. Some did: the missing
+    # ones are reported like a file that could not be read.
+    if missing and not listed:
+        return 2
+    return 1 if errors or missing else 0
 
 
 def _engine() -> Any:
