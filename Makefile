@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 LOCK   := $(firstword $(wildcard constraints/py$(PYVER).txt) constraints/py3.11.txt)
 
-.PHONY: install test lint browser bench demo airflow
+.PHONY: install test lint browser redis bench demo airflow stack
 
 install: $(STAMP)
 
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[airflow,dev,embedded]'
 	touch $(STAMP)
 
-test: install lint browser
+test: install lint browser redis
 	$(BIN)/python -m pytest -q
 
 # Debian's chromium for the HTML report's browser test (tests/test_report_html.py). Never fails:
@@ -26,6 +26,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
 		|| echo "chromium not installed: browser tests will skip"
+
+# Debian's redis-server, the Celery broker of `make stack` (and of tests/test_stack.py). Never fails:
+# without root or apt the stack test skips with a message.
+redis:
+	@command -v redis-server >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server) \
+		|| echo "redis-server not installed: make stack cannot start, tests/test_stack.py will skip"
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,6 +55,13 @@ demo: install
 # (scripts/supervise.py). AIRFLOW__API__PORT=8081 make airflow: another port.
 airflow: install
 	PATH="$(abspath $(BIN)):$$PATH" exec bash scripts/airflow_standalone.sh
+
+# The production shape without Docker: CeleryExecutor, redis-server, the embedded PostgreSQL (Airflow's
+# metadata and the articles), api-server (waited for), scheduler, dag-processor, triggerer and two
+# Celery workers, each with its own temp folder and host name, on 127.0.0.1. Ctrl-C stops all of it.
+# NEWSCLEAN_WORKERS=3 make stack: three workers. Settings: scripts/stack_env.sh.
+stack: install redis
+	PATH="$(abspath $(BIN)):$$PATH" exec bash scripts/stack.sh
 
 # A compose client for tests/test_compose.py (`docker compose config`): Debian's docker-compose when
 # neither it nor the docker compose plugin is there. Never fails the build: the check skips instead.

@@ -8,22 +8,52 @@ Which day: the run for the data interval [D-1, D) (created at midnight of D) loa
 ${ARTICLES_RAW_DIR}/<D-1>/ (its logical date), waiting for it (and for the `wait_for_marker`
 file, e.g. _SUCCESS) up to `wait_hours`; a manual trigger without a logical date loads the
 `batch` param or today's date; `input_dir` overrides the folder. A missing or empty folder, a
-batch whose every input is rejected, and a failed quality check fail at once (no retries);
-transient faults are retried.
+batch whose every input is rejected, and a failed quality check fail at once (AirflowFailException);
+every other fault (the execution API not answering yet, the database, the storage) is retried.
+
+When a batch that passed its checks holds articles in quarantine, `review_quarantine` asks a person
+(Required Actions in the UI, or the HITL REST API): release all, drop all, or decide one by one in
+the CLI; `apply_review` applies the answer with the responding user in each decision's note.
+
+Each run has a deadline: ${ARTICLES_DEADLINE_HOURS:-12} hours after it was queued (a scheduled run
+is queued when its data interval ends; 0 turns the deadline off); a run still going then is logged by the triggerer and,
+with ARTICLES_DEADLINE_NOTIFIER (an Airflow notifier class's import path) and
+ARTICLES_DEADLINE_NOTIFIER_ARGS (JSON), sent through that notifier.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, TriggerRule, dag, task
+from airflow.providers.standard.operators.hitl import HITLOperator
+from airflow.sdk import (
+    Asset,
+    AsyncCallback,
+    CronDataIntervalTimetable,
+    DeadlineAlert,
+    DeadlineReference,
+    Param,
+    TriggerRule,
+    dag,
+    task,
+)
 
 ARTICLES_ASSET = Asset(name="clean_articles", uri="postgres://articles-db:5432/articles/public/articles")
 CONNECTION_ID = "articles_db"
 RAW_CONNECTION_ID = "articles_raw"  # optional: object-storage credentials for ARTICLES_RAW_DIR=s3://...
-NO_RETRY = {"retries": 0}
+# Read when the file is parsed (by the dag-processor): deployment settings, not per-run params.
+DEADLINE_HOURS = float(os.environ.get("ARTICLES_DEADLINE_HOURS") or 12)
+DEADLINE_NOTIFIER = os.environ.get("ARTICLES_DEADLINE_NOTIFIER") or None
+DEADLINE_NOTIFIER_ARGS = json.loads(os.environ.get("ARTICLES_DEADLINE_NOTIFIER_ARGS") or "{}")
+POKE_SECONDS = float(os.environ.get("ARTICLES_POKE_SECONDS") or 300)  # how often a waiting run looks again
+REVIEW_OPTIONS = ["release all", "drop all", "decide one by one in the CLI"]  # = pipeline.run.tasks.REVIEW_OPTIONS
+# Unanswered this long, the review leaves the articles to the CLI and the run ends: a waiting run
+# holds no worker slot, but it does hold one of max_active_runs.
+REVIEW_HOURS = float(os.environ.get("ARTICLES_REVIEW_HOURS") or 72)
 
 
 def _db_url() -> str | None:
@@ -61,6 +91,17 @@ def _use_raw_storage_connection() -> None:
     )  # fmt: skip
 
 
+def _deadline() -> DeadlineAlert | None:
+    """ARTICLES_DEADLINE_HOURS after the run was queued (a scheduled run is queued when its data
+    interval ends; the logical date would make every backfilled day years late); 0 turns it off."""
+    if DEADLINE_HOURS <= 0:
+        return None
+    notify = {"notifier": DEADLINE_NOTIFIER, "notifier_args": DEADLINE_NOTIFIER_ARGS}
+    callback = AsyncCallback("pipeline.run.alerts.deadline_missed", kwargs=notify)
+    interval = timedelta(hours=DEADLINE_HOURS)
+    return DeadlineAlert(reference=DeadlineReference.DAGRUN_QUEUED_AT, interval=interval, callback=callback)
+
+
 def _batch_id(context: dict[str, Any]) -> str:
     from pipeline.run import tasks
 
@@ -81,6 +122,7 @@ def _fail_fast(error: Exception) -> Exception:
     start_date=pendulum.datetime(2000, 1, 1, tz="UTC"),  # archives of any year can be backfilled
     catchup=False,
     max_active_runs=4,
+    deadline=_deadline(),
     tags=["articles", "cleaning", "postgres"],
     default_args={"retries": 2, "retry_delay": timedelta(seconds=15), "retry_exponential_backoff": False},
     params={
@@ -114,7 +156,7 @@ def _fail_fast(error: Exception) -> Exception:
     doc_md=__doc__,
 )
 def clean_articles() -> None:
-    @task.sensor(poke_interval=300, timeout=24 * 3600, mode="reschedule", **NO_RETRY)
+    @task.sensor(poke_interval=POKE_SECONDS, timeout=24 * 3600, mode="reschedule")
     def wait_for_input(**context: Any) -> bool:
         """Scheduled runs wait for their day's folder (and marker) up to `wait_hours`, freeing their
         worker slot between pokes; other runs check it once. Either way a missing folder ends in a
@@ -130,14 +172,15 @@ def clean_articles() -> None:
         where = tasks.batch_input_dir(batch, params.get("input_dir"))
         missing = f"batch {batch}: input folder {where} does not exist" + (f" or has no {marker}" if marker else "")
         dag_run = context["dag_run"]
-        if str(dag_run.run_type).endswith("scheduled"):
+        # the task SDK's DagRunType prints as "DagRunType.SCHEDULED": compare its value
+        if getattr(dag_run.run_type, "value", dag_run.run_type) == "scheduled":
             waited = pendulum.now("UTC") - (dag_run.start_date or pendulum.now("UTC"))
             if waited < timedelta(hours=params["wait_hours"]):
                 return False  # poke again later
             missing += f" after waiting {params['wait_hours']} h"
         raise _fail_fast(ValueError(missing))
 
-    @task(**NO_RETRY)
+    @task
     def plan(**context: Any) -> list[dict[str, Any]]:
         """One {run, shard} per shard: the mapped tasks take one each, the others the first's run."""
         from pipeline.run import flow, tasks
@@ -181,7 +224,7 @@ def clean_articles() -> None:
             raise _fail_fast(exc) from exc
 
     def quality_check(name: str) -> Any:
-        @task(task_id=f"check_{name}", **NO_RETRY)
+        @task(task_id=f"check_{name}")
         def check(counts: dict[str, Any], **context: Any) -> str:
             from pipeline.report.checks import QualityCheckFailed
             from pipeline.run import tasks
@@ -218,6 +261,42 @@ def clean_articles() -> None:
         outlet_events[ARTICLES_ASSET].extra = extra
         return extra
 
+    @task
+    def list_quarantined(counts: dict[str, Any], report: str, **context: Any) -> dict[str, Any]:
+        """The review request for the batch's quarantined articles; skipped (and the review with it)
+        when there are none."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from pipeline.run import tasks
+
+        batch = _batch_id(context)
+        articles = tasks.quarantined(batch, db_url=_db_url())
+        if not articles:
+            raise AirflowSkipException(f"batch {batch}: no article in quarantine")
+        return {"batch": batch, "ids": [a["article_id"] for a in articles],
+                "body": tasks.review_request(batch, articles, report)}  # fmt: skip
+
+    review = HITLOperator(
+        task_id="review_quarantine",
+        subject="Batch {{ ti.xcom_pull(task_ids='list_quarantined')['batch'] }}: "
+        "{{ ti.xcom_pull(task_ids='list_quarantined')['ids'] | length }} article(s) in quarantine",
+        body="{{ ti.xcom_pull(task_ids='list_quarantined')['body'] }}",
+        options=REVIEW_OPTIONS,
+        defaults=REVIEW_OPTIONS[-1],
+        response_timeout=timedelta(hours=REVIEW_HOURS),
+        retries=0,  # a retry would ask the person again
+    )
+
+    @task
+    def apply_review(answer: dict[str, Any], **context: Any) -> dict[str, list[int]]:
+        """The reviewer's choice, through the code of `newsclean quarantine release/drop`."""
+        from pipeline.run import tasks
+
+        user = answer.get("responded_by_user") or {}
+        reviewer = user.get("name") or user.get("id") or f"nobody within {REVIEW_HOURS:g} h (the default)"
+        (decision,) = answer["chosen_options"]
+        return tasks.apply_review(_batch_id(context), decision, reviewer, db_url=_db_url())
+
     shards = plan()
     wait_for_input() >> shards
     learn.expand(work=shards) >> merge_learned(shards) >> clean.expand(work=shards) >> (counts := publish(shards))
@@ -225,6 +304,10 @@ def clean_articles() -> None:
     report = write_report()
     checks >> report
     checks >> announce(counts, report)
+    # only a batch that passed its checks is reviewed article by article (else: its report, whole)
+    to_review = list_quarantined(counts, report)
+    checks >> to_review >> review
+    apply_review(review.output)
 
 
 clean_articles()

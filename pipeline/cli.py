@@ -57,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean.set_defaults(handler=cmd_clean)
 
     run = commands.add_parser("run", help="clean a folder of dumps and publish it as one batch in PostgreSQL")
-    run.add_argument("--input", required=True, type=Path, metavar="DIR", help="the batch folder (or one file)")
+    run.add_argument(
+        "--input",
+        required=True,
+        metavar="DIR_OR_URL",
+        help="the batch folder (or one file): a local path or an fsspec URL (s3://bucket/raw/2024-11-05/)",
+    )
     run.add_argument("--batch", required=True, metavar="ID", help="batch id, e.g. the date 2024-03-14")
     add_rules_option(run)
     add_settings_option(run)
@@ -84,10 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--batch", required=True, metavar="ID")
     report.add_argument(
         "--html",
-        type=Path,
         default=None,
-        metavar="FILE",
-        help="write the report as one self-contained HTML page (charts, trend, articles) instead of printing it",
+        metavar="FILE_OR_URL",
+        help="write the report as one self-contained HTML page (charts, trend, articles) instead of printing it; "
+        "a local path or an fsspec URL (s3://bucket/reports/2024-11-05.html)",
     )
     report.add_argument(
         "--last", type=positive_int, default=14, metavar="N", help="batches in the HTML page's trend (default: 14)"
@@ -118,9 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--gold-dir",
         required=True,
-        type=Path,
-        metavar="DIR",
-        help="folder of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json, or a WCXB folder",
+        metavar="DIR_OR_URL",
+        help="folder (or fsspec URL) of <id>.<input> pages with <id>.gold.txt and/or <id>.snippets.json, "
+        "or a WCXB folder (html/ + ground-truth/)",
     )
     evaluate.add_argument(
         "--input",
@@ -216,21 +221,19 @@ def emit(columns: list[str], rows: list[tuple[Any, ...]], args: argparse.Namespa
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules",
-        type=Path,
         action="append",
         default=[],
-        metavar="FILE",
-        help="extra rules file (YAML, same format as pipeline/data/rules.yaml); repeatable",
+        metavar="FILE_OR_URL",
+        help="extra rules file (YAML, same format as pipeline/data/rules.yaml), a path or an fsspec URL; repeatable",
     )
 
 
 def add_settings_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--settings",
-        type=Path,
         default=None,
-        metavar="FILE",
-        help=f"thresholds to change (YAML: sections and keys of pipeline/data/settings.yaml); "
+        metavar="FILE_OR_URL",
+        help=f"thresholds to change (YAML: sections and keys of pipeline/data/settings.yaml), a path or an fsspec URL; "
         f"default: the file named by ${SETTINGS_ENV}, if any",
     )
 
@@ -241,8 +244,28 @@ def use_settings(args: argparse.Namespace) -> Settings:
     publish step read the same file."""
     settings = load_settings(args.settings)
     if args.settings is not None:
-        os.environ[SETTINGS_ENV] = str(Path(args.settings).resolve())
+        os.environ[SETTINGS_ENV] = _absolute(args.settings)
     return settings
+
+
+def _absolute(location: str) -> str:
+    """A local path made absolute (workers may start elsewhere); a URL as given (a Path would fold its //)."""
+    from pipeline.ingest.storage import is_remote
+
+    return location if is_remote(location) else str(Path(location).resolve())
+
+
+def _check_location(location: str, what: str) -> None:
+    """A usage error (exit 2) naming the location when it does not exist: a missing file, folder,
+    bucket or prefix. The message is redacted (no credentials in a URL's user-info or query)."""
+    from pipeline.ingest import storage
+
+    if not storage.exists(location):
+        raise LocationError(f"{storage.redact(location)}: no such {what}")
+
+
+class LocationError(LookupError):
+    """A location option names nothing (exit status 2)."""
 
 
 def add_workers_option(parser: argparse.ArgumentParser) -> None:
@@ -307,12 +330,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from pipeline.ingest.storage import StorageError, list_inputs
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
-    errors = 0
+    errors = missing = listed = 0
     for root in args.paths:
         try:
             inputs = list_inputs(root)
+            listed += 1
         except OSError as exc:  # missing file, folder, bucket or prefix; storage failure (message redacted)
-            errors += 1
+            missing += isinstance(exc, FileNotFoundError)
+            errors += not isinstance(exc, FileNotFoundError)
             print(f"error: {exc}", file=sys.stderr)
             continue
         for found in inputs:
@@ -329,7 +354,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
             except StorageError as exc:
                 errors += 1
                 print(f"error: {exc}", file=sys.stderr)
-    return 1 if errors else 0
+    # Nothing given names anything: a usage error, as in the other commands. Some did: the missing
+    # ones are reported like a file that could not be read.
+    if missing and not listed:
+        return 2
+    return 1 if errors or missing else 0
 
 
 def _engine() -> Any:
@@ -349,9 +378,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except BatchIdError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not args.input.exists():
-        print(f"error: {args.input}: no such file or folder", file=sys.stderr)
-        return 2
+    _check_location(args.input, "file, folder, bucket or prefix")
     Cleaner.from_files(args.rules, settings=use_settings(args))  # bad rules or settings fail here, before the batch
     engine = _engine()
     try:
@@ -415,10 +442,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.report.summary import load_report
 
     if args.html is not None:
-        from pipeline.report.html_page import write_html_report
-
-        path = write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles)
-        print(f"wrote {path}")
+        print(f"wrote {_write_html(args)}")
         return 0
     report = load_report(_engine(), args.batch)
     if args.json:
@@ -429,6 +453,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         print(report.render())
     return 0
+
+
+def _write_html(args: argparse.Namespace) -> str:
+    """The report page at a local path, or written to a temp file and uploaded to a URL; where."""
+    import tempfile
+
+    from pipeline.ingest import storage
+    from pipeline.report.html_page import write_html_report
+
+    if not storage.is_remote(args.html):
+        return str(write_html_report(_engine(), args.batch, args.html, last=args.last, top=args.articles))
+    with tempfile.TemporaryDirectory() as tmp:
+        page = write_html_report(_engine(), args.batch, Path(tmp) / "report.html", last=args.last, top=args.articles)
+        storage.put_file(page, args.html)
+    return storage.redact_url(args.html)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -446,15 +485,23 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    import tempfile
+
     from pipeline.evaluation.scores import evaluate
     from pipeline.evaluation.wcxb import is_wcxb_folder
+    from pipeline.ingest import storage
 
     cleaner = Cleaner.from_files(args.rules, settings=use_settings(args))
-    if args.metadata:
-        return _eval_metadata(args, cleaner)
-    if is_wcxb_folder(args.gold_dir):
-        return _eval_wcxb(args, cleaner)
-    results = [evaluate(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
+    _check_location(args.gold_dir, "folder, bucket or prefix")
+    with tempfile.TemporaryDirectory() as tmp:
+        # labelled pages are few and each is read twice or more: a URL's folder is fetched once
+        remote = storage.is_remote(args.gold_dir)
+        gold_dir = storage.fetch_folder(args.gold_dir, Path(tmp)) if remote else Path(args.gold_dir)
+        if args.metadata:
+            return _eval_metadata(args, cleaner, gold_dir)
+        if is_wcxb_folder(gold_dir):
+            return _eval_wcxb(args, cleaner, gold_dir)
+        results = [evaluate(gold_dir, kind, cleaner) for kind in args.input or ["html"]]
     if args.json:
         for result in results:
             print(json.dumps(result.to_json()))
@@ -486,7 +533,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner) -> int:
+def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner, gold_dir: Path) -> int:
     """A WCXB-style folder (html/ + ground-truth/): word-bag F1 and snippet rates, per page type."""
     from pipeline.evaluation.wcxb import FORMS, METRICS, evaluate_wcxb
 
@@ -494,7 +541,7 @@ def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner) -> int:
     if unknown:
         print(f"error: --input {unknown[0]}: a WCXB folder is scored as one of {', '.join(FORMS)}", file=sys.stderr)
         return 2
-    results = [evaluate_wcxb(args.gold_dir, kind, cleaner) for kind in args.input or ["html"]]
+    results = [evaluate_wcxb(gold_dir, kind, cleaner) for kind in args.input or ["html"]]
     if args.json:
         for result in results:
             print(json.dumps(result.to_json()))
@@ -512,15 +559,15 @@ def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner) -> int:
     return 0
 
 
-def _eval_metadata(args: argparse.Namespace, cleaner: Cleaner) -> int:
+def _eval_metadata(args: argparse.Namespace, cleaner: Cleaner, gold_dir: Path) -> int:
     from pipeline.evaluation.metadata import FIELDS, evaluate_metadata, expected_pages, wcxb_pages
 
     if args.expected is not None:
-        pages = list(expected_pages(args.gold_dir, args.expected))
-    elif (args.gold_dir / "ground-truth").is_dir():
-        pages = list(wcxb_pages(args.gold_dir))
+        pages = list(expected_pages(gold_dir, args.expected))
+    elif (gold_dir / "ground-truth").is_dir():
+        pages = list(wcxb_pages(gold_dir))
     else:
-        print(f"{args.gold_dir}: no ground-truth/ folder; give --expected DIR", file=sys.stderr)
+        print(f"error: {args.gold_dir}: no ground-truth/ folder; give --expected DIR", file=sys.stderr)
         return 2
     result = evaluate_metadata(pages, cleaner, peer=not args.no_peer)
     if args.json:

@@ -8,7 +8,7 @@ export AIRFLOW_HOME="${NEWSCLEAN_AIRFLOW_HOME:-$ROOT/.airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
-# The LocalExecutor of `airflow standalone` forks this many workers at start (Airflow's default, 32,
+# The LocalExecutor of `make airflow` forks this many workers at start (Airflow's default, 32,
 # is a lot of memory for a laptop).
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-8}"
 export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
@@ -20,3 +20,11 @@ AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$("$ROOT/.venv/bin/python" -c \
   "${NEWSCLEAN_AIRFLOW_DB:-airflow}")"
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
 mkdir -p "$AIRFLOW_HOME"
+# Task processes call the api-server's execution API with tokens it signs: every component shares
+# the secret. Generated once per AIRFLOW_HOME (mode 600), never printed.
+if [ -z "${AIRFLOW__API_AUTH__JWT_SECRET:-}" ]; then
+  [ -s "$AIRFLOW_HOME/jwt_secret" ] || (umask 077 && "$ROOT/.venv/bin/python" -c \
+    'import secrets; print(secrets.token_urlsafe(32))' > "$AIRFLOW_HOME/jwt_secret")
+  AIRFLOW__API_AUTH__JWT_SECRET="$(cat "$AIRFLOW_HOME/jwt_secret")"
+  export AIRFLOW__API_AUTH__JWT_SECRET
+fi

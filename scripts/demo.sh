@@ -16,7 +16,9 @@ step "Airflow metadata database"
 
 for day in 2024-11-04 2024-11-05 2024-11-06; do
   step "airflow dags test clean_articles $day   (input: samples/raw/$day/)"
-  if ! .venv/bin/airflow dags test clean_articles "$day" > "$AIRFLOW_HOME/dags-test-$day.log" 2>&1; then
+  # no deadline: `airflow dags test` of Airflow 3.3.2 fails a run that ends while the DAG has one
+  if ! ARTICLES_DEADLINE_HOURS=0 .venv/bin/airflow dags test clean_articles "$day" \
+      > "$AIRFLOW_HOME/dags-test-$day.log" 2>&1; then
     echo "the DAG run failed; its log: $AIRFLOW_HOME/dags-test-$day.log" >&2
     tail -40 "$AIRFLOW_HOME/dags-test-$day.log" >&2
     exit 1

@@ -26,8 +26,11 @@ def load_dag(airflow_env: dict[str, str]) -> Any:
     return bag.get_dag("clean_articles")
 
 
-# Tasks whose failures retrying cannot fix (missing input, failed checks) fail at once.
-NOT_RETRIED = {"wait_for_input", "plan", "check_no_empty_bodies", "check_counts_agree", "check_removal_ratio"}
+# Every task keeps retries for faults of the infrastructure (the execution API not answering yet, a
+# dropped connection); bad input and failed checks still fail at once (AirflowFailException). The
+# review asks a person: a retry would ask again.
+VERDICTS = {"wait_for_input", "plan", "check_no_empty_bodies", "check_counts_agree", "check_removal_ratio"}
+ASKS_A_PERSON = {"review_quarantine"}
 
 
 def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> None:
@@ -35,7 +38,7 @@ def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> No
     assert dag is not None
     assert {"articles", "cleaning"} <= set(dag.tags)
     for task in dag.tasks:
-        if task.task_id in NOT_RETRIED:
+        if task.task_id in ASKS_A_PERSON:
             assert task.retries == 0, task.task_id
         else:
             assert task.retries >= 1 and task.retry_delay.total_seconds() <= 60, task.task_id
@@ -46,10 +49,19 @@ def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> No
         "merge_learned",
         "clean",
         "publish",
-        *NOT_RETRIED,
+        *VERDICTS,
         "write_report",
         "announce",
+        "list_quarantined",
+        "review_quarantine",
+        "apply_review",
     } == {t.task_id for t in dag.tasks}
+
+
+def test_a_missing_folder_fails_at_once_despite_retries(airflow_env: dict[str, str], tmp_path: Path) -> None:
+    ok, states = run_dag(airflow_env, {"batch": "2024-11-05", "input_dir": str(tmp_path / "none")})
+    assert not ok
+    assert states["wait_for_input"] == "failed"  # not up_for_retry: retrying cannot make the folder appear
 
 
 def test_parsing_the_dag_file_imports_nothing_heavy() -> None:
@@ -275,9 +287,12 @@ def test_a_scheduled_run_waits_for_its_folder_and_marker_then_fails_saying_why(
     params = {"batch": None, "input_dir": None, "wait_for_marker": "_SUCCESS", "wait_hours": 6}
 
     def poke(started_hours_ago: float, run_type: str = "scheduled") -> bool:
+        # the enum the task SDK hands a task (its str() is "DagRunType.SCHEDULED", not "scheduled")
+        from airflow.sdk.api.datamodels._generated import DagRunType
+
         started = pendulum.now("UTC").subtract(hours=started_hours_ago)
         context = {"params": params, "logical_date": pendulum.datetime(2024, 11, 5, tz="UTC"),
-                   "dag_run": SimpleNamespace(run_type=run_type, start_date=started)}  # fmt: skip
+                   "dag_run": SimpleNamespace(run_type=DagRunType(run_type), start_date=started)}  # fmt: skip
         return bool(wait(**context))
 
     assert poke(1) is False  # no folder yet: poke again later

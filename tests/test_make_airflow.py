@@ -1,5 +1,6 @@
 """`make airflow` from a plain shell: Airflow answers on the configured port, the admin login works,
-and a Ctrl-C (SIGINT to the terminal's process group) leaves no process behind.
+the scheduler starts only once the api-server answers, and a Ctrl-C (SIGINT to the terminal's
+process group) leaves no process behind.
 
 Cost: 40-90 s on the 2-core machine (Airflow's four components start, most of it), plus the
 metadata database's first migration (~30 s) the first time on a machine.
@@ -153,6 +154,11 @@ def test_make_airflow_serves_the_api_and_ctrl_c_stops_everything(make_airflow: R
     health = wait_for_api(proc, run.port, run.log)
     assert health["metadatabase"] == {"status": "healthy"}, health
     assert login(run.port, run.home) in (200, 201)
+    # the scheduler, dag-processor and triggerer start only once the api-server answers: wait for them
+    deadline = time.monotonic() + 120
+    while "stack: triggerer started" not in run.log.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(1)
+    time.sleep(3)  # each exec()s into `airflow <component>`
 
     # Everything make started: its process group, and the sessions its descendants live in (the
     # supervisor moves Airflow to a session of its own; task processes sit in groups of their own).
@@ -160,9 +166,11 @@ def test_make_airflow_serves_the_api_and_ctrl_c_stops_everything(make_airflow: R
     run.sessions = {os.getsid(pid) for pid in started} - {os.getsid(0)}
     started.update({p.pid: p for p in run.leftovers()})
     commands = " ".join(" ".join(p.cmdline()) for p in started.values() if alive(p))
-    for component in ("standalone", "scheduler", "dag-processor", "triggerer"):
+    for component in ("scheduler", "dag-processor", "triggerer"):
         assert f"airflow {component}" in commands, commands
     assert "api_server" in commands or "api-server" in commands, commands
+    log = run.log.read_text(errors="replace")
+    assert log.index("stack: the api-server answers") < log.index("stack: scheduler started"), log
 
     stopped_at = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal

@@ -54,7 +54,7 @@ class Cleaner:
     @classmethod
     def from_files(
         cls,
-        extra_rules: Iterable[Path] = (),
+        extra_rules: Iterable[Path | str] = (),
         learned: Mapping[str, frozenset[int]] | None = None,
         settings: Settings | None = None,
     ) -> Cleaner:

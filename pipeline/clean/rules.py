@@ -437,7 +437,7 @@ def shipped_rules_paths() -> list[Path]:
     return [main, *sorted(main.parent.glob("rules_*.yaml"))]
 
 
-def load_rules(extra: list[Path] | None = None, page_dump_settings: PageDumpSettings | None = None) -> RuleSet:
+def load_rules(extra: list[Path | str] | None = None, page_dump_settings: PageDumpSettings | None = None) -> RuleSet:
     """The shipped rules, then each extra file in order; an extra rule with a known id replaces it.
     Page-dump settings come from the settings (pipeline/data/settings.yaml); a rules file's own
     `page_dump:` section still changes them, as before they moved there."""

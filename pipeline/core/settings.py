@@ -191,9 +191,9 @@ def load_settings(path: Path | str | None = None) -> Settings:
 
 def _load(override: Path | str | None) -> Settings:
     merged = _read(shipped_settings_path())
-    files = {key: shipped_settings_path() for key in _keys(merged)}
+    files: dict[str, Path | str] = {key: shipped_settings_path() for key in _keys(merged)}
     if override is not None:
-        for section, values in _read(Path(override)).items():
+        for section, values in _read(override).items():
             if section not in merged:
                 known = ", ".join(sorted(merged))
                 raise SettingsError(f"{override}: unknown section {section!r} (known: {known})")
@@ -204,11 +204,11 @@ def _load(override: Path | str | None) -> Settings:
                     known = ", ".join(sorted(merged[section]))
                     raise SettingsError(f"{override}: unknown setting {section}.{key} (known: {known})")
                 merged[section][key] = value
-                files[f"{section}.{key}"] = Path(override)
+                files[f"{section}.{key}"] = override
     return _build(Settings, merged, files)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path | str) -> dict[str, Any]:
     return read_mapping(path, SettingsError, "settings", "a mapping of sections (repetition:, text:, ...)")
 
 
@@ -216,7 +216,7 @@ def _keys(data: dict[str, Any]) -> list[str]:
     return [f"{section}.{key}" for section, values in data.items() if isinstance(values, dict) for key in values]
 
 
-def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path]) -> T:
+def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path | str]) -> T:
     values: dict[str, Any] = {}
     section_types = get_type_hints(cls)  # section name -> its dataclass, as cls declares its fields
     for section in fields(cls):  # type: ignore[arg-type]
@@ -241,10 +241,10 @@ def _build(cls: type[T], data: dict[str, Any], files: dict[str, Path]) -> T:
 def check_value(path: Path | str, name: str, kind: Any, value: Any) -> Any:
     """value as a setting of type kind ("int", "float", "bool"), or a SettingsError naming the
     file and the key (also for the `page_dump:` section of a rules file)."""
-    return _check(Path(path), name, kind, value)
+    return _check(path, name, kind, value)
 
 
-def _check(path: Path, name: str, kind: Any, value: Any) -> Any:
+def _check(path: Path | str, name: str, kind: Any, value: Any) -> Any:
     kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     if kind == "bool":
         if not isinstance(value, bool):

@@ -9,13 +9,27 @@ import yaml
 
 
 def read_mapping(path: Path | str, error: type[ValueError], what: str, expected: str) -> dict[str, Any]:
-    """The file's top-level mapping ({} for an empty file); `error` with the path otherwise."""
+    """The file's top-level mapping ({} for an empty file); `error` with the path otherwise. The
+    file may be a local path or an fsspec URL (s3://bucket/rules.yaml), read with the storage
+    library's own credentials."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_text(path))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # a binary file: not UTF-8
         raise error(f"{path}: cannot read {what}: {exc}") from exc
+    except Exception as exc:  # a storage library's own error (network, credentials): say which file
+        raise error(f"{path}: cannot read {what}: {type(exc).__name__}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise error(f"{path}: expected {expected} at the top")
     return data
+
+
+def read_text(location: Path | str) -> str:
+    """A small UTF-8 file from a local path or an fsspec URL (a `Path` would fold the URL's //)."""
+    if isinstance(location, str) and "://" in location and not location.startswith("file://"):
+        import fsspec
+
+        with fsspec.open(location, "rt", encoding="utf-8") as stream:
+            return str(stream.read())
+    return Path(str(location).removeprefix("file://")).read_text(encoding="utf-8")

@@ -254,6 +254,19 @@ def put_file(local: Path, url: str) -> None:
         raise storage_error(url, exc) from None
 
 
+def fetch_folder(url: str, destination: Path) -> Path:
+    """Copy every file under a URL's folder into destination (keeping relative names); destination."""
+    for found in list_inputs(url):
+        target = destination.joinpath(*found.name.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fs, path = _filesystem(found.location)
+        try:
+            fs.get_file(path, str(target))
+        except Exception as exc:
+            raise storage_error(found.location, exc) from None
+    return destination
+
+
 def open_binary(location: str) -> IO[bytes]:
     """A buffered binary stream over a remote object, fetched in BLOCK_SIZE ranges as it is read.
 

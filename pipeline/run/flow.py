@@ -191,7 +191,7 @@ def clean_shard(
     """Clean every article of the shard once, with what the corpus (this batch included) has
     taught, and stage its rows; the shard's counts."""
     settings = load_settings()  # the shipped values, or NEWSCLEAN_SETTINGS's (workers inherit it)
-    cleaner = Cleaner.from_files([Path(p) for p in rules_files], load_learned(engine, settings.learned), settings)
+    cleaner = Cleaner.from_files(list(rules_files), load_learned(engine, settings.learned), settings)
     minhasher = MinHasher()
     counts = ShardCounts()
     last = None

@@ -143,3 +143,58 @@ def write_report(batch_id: str, reports_dir: str, db_url: str | None = None) -> 
 
 def report_text(batch_id: str, db_url: str | None = None) -> str:
     return load_report(engine_for(db_url, migrated=False), batch_id).render()
+
+
+# A person's answers to the review step of the DAG (its options, in the order shown).
+RELEASE_ALL, DROP_ALL, ONE_BY_ONE = "release all", "drop all", "decide one by one in the CLI"
+REVIEW_OPTIONS = [RELEASE_ALL, DROP_ALL, ONE_BY_ONE]
+
+
+def quarantined(batch_id: str, db_url: str | None = None) -> list[dict[str, Any]]:
+    """The batch's quarantined articles, as `newsclean quarantine list --batch` prints them."""
+    from pipeline.store.quarantine import COLUMNS, list_quarantined
+
+    rows = list_quarantined(engine_for(db_url, migrated=False), validate_batch_id(batch_id))
+    articles = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    for article in articles:  # a task's result must be JSON (XCom): no Decimal
+        article["removal_ratio"] = float(article["removal_ratio"] or 0)
+    return articles
+
+
+def review_request(batch_id: str, articles: list[dict[str, Any]], report: str) -> str:
+    """What the reviewer reads (Markdown): each article's title, source, ratio and reason, the
+    report page, and the commands that decide one article at a time."""
+    lines = [f"Batch **{batch_id}** held back {len(articles)} article(s) for review.", "",
+             "| id | title | source | removal ratio | reason |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for a in articles:
+        cells = [str(a["article_id"]), a["title"] or "-", a["source"] or "-", f"{a['removal_ratio']:.2f}",
+                 a["quarantine_reason"] or "-"]  # fmt: skip
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    link = f"[{report}]({report})" if report.startswith(("http://", "https://")) else f"`{report}`"
+    commands = "`newsclean quarantine release ID --note ...` or `newsclean quarantine drop ID`"
+    lines += ["", f"Report page: {link}", "", f"'{ONE_BY_ONE}': {commands}."]
+    return "\n".join(lines)
+
+
+def apply_review(batch_id: str, decision: str, reviewer: str, db_url: str | None = None) -> dict[str, list[int]]:
+    """Release or drop every article still quarantined in the batch, through the same code as
+    `newsclean quarantine release/drop`, the reviewer named in each decision's note; ONE_BY_ONE
+    leaves them for the command. Returns the ids by outcome."""
+    from pipeline.store import quarantine
+
+    if decision not in REVIEW_OPTIONS:
+        raise ValueError(f"unknown review decision {decision!r} (known: {REVIEW_OPTIONS})")
+    ids = [a["article_id"] for a in quarantined(batch_id, db_url)]
+    if decision == ONE_BY_ONE:
+        return {"left": ids}
+    engine = engine_for(db_url, migrated=False)
+    decide = quarantine.release if decision == RELEASE_ALL else quarantine.drop
+    outcome = "released" if decision == RELEASE_ALL else "dropped"
+    done: dict[str, list[int]] = {outcome: [], "gone": []}
+    for article_id in ids:
+        try:
+            decide(engine, article_id, f"{decision} in Airflow's review by {reviewer}")
+            done[outcome].append(article_id)
+        except quarantine.NotQuarantined:  # decided in the CLI meanwhile: that decision stands
+            done["gone"].append(article_id)
+    return done
