@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -81,26 +82,23 @@ class Run:
         return members(pgid=self.proc.pid, sids=self.sessions, home=self.home)
 
 
-@pytest.fixture
-def make_airflow(tmp_path: Path) -> Iterator[Run]:
-    pytest.importorskip("pgserver", reason="make airflow keeps Airflow's metadata in the embedded PostgreSQL")
-    port = free_port()
-    home = tmp_path / "airflow_home"
-    log = tmp_path / "make-airflow.log"
+def plain_shell_env(drop: tuple[str, ...] = ("AIRFLOW",)) -> dict[str, str]:
+    """The environment of a plain shell: the venv not activated, no make or venv variables, and no
+    variable starting with one of `drop` (the tests' own Airflow settings must not leak in)."""
     venv_bin = str(ROOT / ".venv" / "bin")
     path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
     skip = {"VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHONPATH"}
-    env = {k: v for k, v in os.environ.items() if k not in skip and not k.startswith("AIRFLOW")}
-    env.update(
-        PATH=path,  # a plain shell: the venv is not activated
-        NEWSCLEAN_AIRFLOW_HOME=str(home),
-        NEWSCLEAN_AIRFLOW_DB=METADATA_DB,
-        AIRFLOW__API__PORT=str(port),
-        AIRFLOW__CORE__PARALLELISM="2",
-    )
+    env = {k: v for k, v in os.environ.items() if k not in skip and not k.startswith(drop)}
+    env["PATH"] = path
+    return env
+
+
+@contextmanager
+def supervised_make(target: str, env: dict[str, str], port: int, home: Path, log: Path) -> Iterator[Run]:
+    """`make TARGET` in a session of its own, like a terminal's (the test's Ctrl-C is a SIGINT to
+    its group); whatever the test leaves running is stopped and killed afterwards."""
     with log.open("wb") as out:
-        # a session of its own, like a terminal's: the test's Ctrl-C is a SIGINT to this group
-        proc = subprocess.Popen(["make", "--no-print-directory", "airflow"], cwd=ROOT, env=env, stdout=out,
+        proc = subprocess.Popen(["make", "--no-print-directory", target], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     run = Run(proc, port, home, log)
     try:
@@ -114,6 +112,22 @@ def make_airflow(tmp_path: Path) -> Iterator[Run]:
                 pass
         for process in run.leftovers():
             process.kill()
+
+
+@pytest.fixture
+def make_airflow(tmp_path: Path) -> Iterator[Run]:
+    pytest.importorskip("pgserver", reason="make airflow keeps Airflow's metadata in the embedded PostgreSQL")
+    port = free_port()
+    home = tmp_path / "airflow_home"
+    env = plain_shell_env()
+    env.update(
+        NEWSCLEAN_AIRFLOW_HOME=str(home),
+        NEWSCLEAN_AIRFLOW_DB=METADATA_DB,
+        AIRFLOW__API__PORT=str(port),
+        AIRFLOW__CORE__PARALLELISM="2",
+    )
+    with supervised_make("airflow", env, port, home, tmp_path / "make-airflow.log") as run:
+        yield run
 
 
 def wait_for_api(proc: subprocess.Popen[bytes], port: int, log: Path) -> dict[str, object]:

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from pipeline.run.runner import run_batch
 
 from .conftest import ROOT, reset_schema, snapshot
-from .test_make_airflow import STOP_TIMEOUT, Run, alive, free_port, get, wait_for_api
+from .test_make_airflow import STOP_TIMEOUT, Run, alive, free_port, get, plain_shell_env, supervised_make, wait_for_api
 
 pytestmark = pytest.mark.slow
 METADATA_DB = "airflow_stack_test"  # dropped and created anew at each start: a fresh stack
@@ -91,12 +91,8 @@ def stack(tmp_path: Path, db_url: sa.URL) -> Iterator[Run]:
         pytest.skip("redis-server is not installed (make redis)")
     fresh_metadata_database()
     port, home, log = free_port(), tmp_path / "airflow_home", tmp_path / "make-stack.log"
-    venv_bin = str(ROOT / ".venv" / "bin")
-    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
-    skip = {"VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHONPATH"}
-    env = {k: v for k, v in os.environ.items() if k not in skip and not k.startswith(("AIRFLOW", "ARTICLES_"))}
+    env = plain_shell_env(drop=("AIRFLOW", "ARTICLES_"))
     env.update(
-        PATH=path,
         NEWSCLEAN_AIRFLOW_HOME=str(home),
         NEWSCLEAN_AIRFLOW_DB=METADATA_DB,
         AIRFLOW__API__PORT=str(port),
@@ -107,21 +103,8 @@ def stack(tmp_path: Path, db_url: sa.URL) -> Iterator[Run]:
         ARTICLES_POKE_SECONDS="3",
         ARTICLES_DEADLINE_HOURS=str(30 / 3600),  # 30 s after the run was queued
     )
-    with log.open("wb") as out:
-        proc = subprocess.Popen(["make", "--no-print-directory", "stack"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-    run = Run(proc, port, home, log)
-    try:
+    with supervised_make("stack", env, port, home, log) as run:
         yield run
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
-        for process in run.leftovers():
-            process.kill()
 
 
 class Api:
