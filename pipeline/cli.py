@@ -255,13 +255,16 @@ def _absolute(location: str) -> str:
     return location if is_remote(location) else str(Path(location).resolve())
 
 
-def _check_location(location: str, what: str) -> None:
-    """A usage error (exit 2) naming the location when it does not exist: a missing file, folder,
-    bucket or prefix. The message is redacted (no credentials in a URL's user-info or query)."""
+def _check_location(location: str, what: str, folder: bool = False, hint: str = "") -> None:
+    """A usage error (exit 2) naming the location when it does not exist (a missing file, folder,
+    bucket or prefix) or, with `folder`, is not a folder. The message is redacted (no credentials
+    in a URL's user-info or query)."""
     from pipeline.ingest import storage
 
-    if not storage.exists(location):
-        raise LocationError(f"{storage.redact(location)}: no such {what}")
+    if storage.is_dir(location) if folder else storage.exists(location):
+        return
+    problem = "not a folder" if folder and storage.exists(location) else f"no such {what}"
+    raise LocationError(f"{storage.redact(location)}: {problem}{hint}")
 
 
 class LocationError(LookupError):
@@ -401,7 +404,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     import os
 
-    from pipeline.ingest import storage
     from pipeline.run.flow import default_workers
     from pipeline.run.runner import backfill
     from pipeline.run.tasks import ENV_RAW_DIR
@@ -410,12 +412,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if raw_dir is None:
         print("error: give --raw-dir or set ARTICLES_RAW_DIR", file=sys.stderr)
         return 2
-    if not storage.is_dir(raw_dir):  # else every day would be "skipped" and the command exit 0
-        what = "not a folder" if storage.exists(raw_dir) else "no such folder"
-        print(
-            f"error: {storage.redact_url(str(raw_dir))}: {what} (the raw dir holds one folder per day)", file=sys.stderr
-        )
-        return 2
+    # else every day would be "skipped" and the command exit 0
+    _check_location(raw_dir, "folder", folder=True, hint=" (the raw dir holds one folder per day)")
     Cleaner.from_files(args.rules, settings=use_settings(args))
     failed = 0
     outcomes = backfill(
