@@ -36,6 +36,7 @@ from typing import Any
 
 from pipeline.clean.cleaner import Cleaner
 from pipeline.core.document import Article, RawArticle
+from pipeline.evaluation import wcxb
 
 FIELDS = ("title", "published", "authors")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -136,16 +137,9 @@ class MetadataResult:
 
 def wcxb_pages(folder: Path) -> Iterator[LabelledPage]:
     """The pages of a WCXB-shaped folder typed `article`, in id order."""
-    for truth in sorted((folder / "ground-truth").glob("*.json")):
-        data = json.loads(truth.read_text(encoding="utf-8"))
-        if data.get("_internal", {}).get("page_type", {}).get("primary") != "article":
-            continue
-        labels = data.get("ground_truth", {})
-        page = folder / "html" / f"{truth.stem}.html.gz"
-        if page.exists():
-            yield LabelledPage(
-                truth.stem, page, Labels(labels.get("title"), labels.get("publish_date"), labels.get("author"))
-            )
+    for page in wcxb.pages(folder):
+        if page.page_type == "article":
+            yield LabelledPage(page.page_id, page.html_path, Labels(page.title, page.publish_date, page.author))
 
 
 def expected_pages(inputs: Path, expected: Path) -> Iterator[LabelledPage]:

@@ -98,6 +98,10 @@ class Page:
     with_: list[str]
     without: list[str]
     html_path: Path
+    # the page's metadata labels (each may be None), scored by evaluation/metadata.py
+    title: str | None = None
+    author: str | None = None
+    publish_date: str | None = None
 
 
 def pages(folder: Path) -> Iterator[Page]:
@@ -108,7 +112,8 @@ def pages(folder: Path) -> Iterator[Page]:
         html_path = folder / "html" / f"{truth_path.stem}.html.gz"
         if html_path.exists():
             with_, without = truth.get("with") or [], truth.get("without") or []
-            yield Page(truth_path.stem, page_type, truth.get("main_content"), with_, without, html_path)
+            yield Page(truth_path.stem, page_type, truth.get("main_content"), with_, without, html_path,
+                       truth.get("title"), truth.get("author"), truth.get("publish_date"))  # fmt: skip
 
 
 def reader_text(article: Article | None) -> str:
