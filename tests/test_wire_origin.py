@@ -180,3 +180,27 @@ def test_every_copy_of_an_agency_story_inherits_its_origin(engine: sa.Engine, db
         assert row["articles"] == sum(1 for path in in_source if truth[path] == row["agency"])
         assert float(row["share"]) == round(row["articles"] / len(in_source), 3)
     assert {row["source"] for row in per_day} == papers
+
+
+@pytest.mark.parametrize("originals_first", [True, False], ids=["agency story first", "reprints first"])
+def test_reprints_and_their_agency_story_in_different_batches(
+    engine: sa.Engine, tmp_path: Path, originals_first: bool
+) -> None:
+    """The reprints inherit the origin whichever batch brings the agency story: a later batch's
+    story names the stored reprints' cluster, a later batch's reprints join the stored story's."""
+    batches = {"2024-06-01": tmp_path / "first", "2024-06-02": tmp_path / "second"}
+    truth = {}
+    for path, text, agency in syndicated_corpus(100, copy_share=0.06):
+        goes_first = path.startswith("wire/") == originals_first
+        target = batches["2024-06-01" if goes_first else "2024-06-02"] / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        truth[path] = agency
+    for batch_id, folder in batches.items():
+        run_batch(engine, folder, batch_id)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT source_file, wire_origin, wire_evidence FROM articles"))
+        stored = {path: (agency, evidence) for path, agency, evidence in rows}
+    copies = [path for path in truth if "/copy-" in path]
+    assert len(copies) == 6
+    assert {path: stored[path] for path in copies} == {path: (truth[path], "cluster") for path in copies}

@@ -64,6 +64,7 @@ def fold(text: str) -> str:
     return squash_spaces(text.replace(".", " ")).casefold().replace(" ", "")
 
 
+@cache  # asked once per article (the wire origin): importlib.resources takes ~15 µs a call
 def bylines_path() -> Path:
     return Path(str(resources.files("pipeline") / "data" / "bylines.yaml"))
 
