@@ -2,18 +2,19 @@
 -- delivering batch to the next, the earlier text is kept in article_versions. History is ordered by
 -- batch id (the batch date), as ownership is: a late backfill of an older batch slots its text
 -- into history in date order and never becomes the newest version; a rerun adds nothing.
-ALTER TABLE articles ADD COLUMN text_hash text;
+-- Safe to apply again (tests/test_ownership.py replays 0018, which recreates article_deliveries).
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS text_hash text;
 UPDATE articles SET text_hash = md5(coalesce(title, '') || chr(31) || coalesce(subtitle, '') || chr(31) || body);
 COMMENT ON COLUMN articles.text_hash IS 'md5 of the headline, dek and body (what a reader reads): a new version of the article begins where it changes.';
 CREATE OR REPLACE VIEW clean_articles AS SELECT * FROM articles WHERE status = 'published';
 COMMENT ON COLUMN clean_articles.text_hash IS 'md5 of the headline, dek and body (articles.text_hash).';
 
-ALTER TABLE article_deliveries ADD COLUMN text_hash text;
+ALTER TABLE article_deliveries ADD COLUMN IF NOT EXISTS text_hash text;
 COMMENT ON COLUMN article_deliveries.text_hash IS 'md5 of the headline, dek and body this batch delivered (articles.text_hash); NULL for deliveries recorded before versions were kept whose text is not stored, until that batch runs again.';
 UPDATE article_deliveries d SET text_hash = a.text_hash
 FROM articles a WHERE a.article_key = d.article_key AND a.content_hash = d.content_hash;
 
-CREATE TABLE article_versions (
+CREATE TABLE IF NOT EXISTS article_versions (
     article_key   text NOT NULL,
     batch_id      text NOT NULL REFERENCES batches (batch_id),
     title         text,
@@ -36,7 +37,7 @@ COMMENT ON COLUMN article_versions.content_hash IS 'Hash of the whole clean arti
 COMMENT ON COLUMN article_versions.loaded_at IS 'When this text was first loaded.';
 
 -- The articles changed most often: one row per article with at least one earlier version.
-CREATE VIEW article_version_counts AS
+CREATE OR REPLACE VIEW article_version_counts AS
 SELECT a.article_id, a.source, a.title, count(*) AS earlier_versions, min(v.batch_id) AS first_batch,
        a.batch_id AS latest_batch
 FROM article_versions v JOIN articles a USING (article_key)
