@@ -11,6 +11,7 @@ extends them). The store adds a fifth kind, `cluster`: a syndicated copy inherit
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,15 +46,15 @@ def find_wire_origin(article: Article, words: BylineWords | None = None) -> Wire
     """The agency whose copy the clean article is, by the strongest evidence found; None when no
     marked place names one."""
     words = words or load_byline_words()
-    for evidence, agency in (
-        ("dateline", _from_dateline(article, words)),
-        ("byline", article.agencies[0] if article.agencies else None),
-        ("disclaimer", _from_disclaimers(article, words)),
-        ("credit", _from_credits(article, words)),
-    ):
+    for evidence in EVIDENCE:  # read lazily: most articles stop at the first kind or have none
+        agency = _READERS[evidence](article, words)
         if agency:
             return WireOrigin(agency, evidence)
     return None
+
+
+def _from_byline(article: Article, words: BylineWords) -> str | None:
+    return article.agencies[0] if article.agencies else None
 
 
 def _from_dateline(article: Article, words: BylineWords) -> str | None:
@@ -87,6 +88,14 @@ def _from_credits(article: Article, words: BylineWords) -> str | None:
                 if agency := words.agency(" ".join(name[start:])):
                     return agency
     return None
+
+
+_READERS: dict[str, Callable[[Article, BylineWords], str | None]] = {
+    "dateline": _from_dateline,
+    "byline": _from_byline,
+    "disclaimer": _from_disclaimers,
+    "credit": _from_credits,
+}
 
 
 @cache
