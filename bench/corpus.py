@@ -106,3 +106,34 @@ def noisy_articles(count: int, seed: int = 7) -> Iterator[str]:
     rng = random.Random(seed)
     for number in range(count):
         yield noisy_article(rng, number)
+
+
+# ---------------------------------------------------------------- syndicated agency copy (issue 26)
+# (agency's byline in brackets, its id in pipeline/data/bylines.yaml, the dash its datelines use)
+AGENCY_DATELINES = [("AP", "ap", "—"), ("Reuters", "reuters", "-"), ("AFP", "afp", "-"), ("dpa", "dpa", "-")]
+PAPERS = ["gazette", "courier", "herald", "tribune", "chronicle"]
+
+
+def syndicated_corpus(count: int, copy_share: float = 0.02, seed: int = 11) -> Iterator[tuple[str, str, str | None]]:
+    """(path, text, agency id of the story or None) for `count` articles: agency stories under
+    wire/ opening with their dateline ("LYON (AP) — ..."), each reprinted under a paper's folder
+    without any mark of its origin (the dateline cut, a new headline, the last paragraph dropped),
+    and the papers' own stories. Copies make up `copy_share` of the articles."""
+    rng = random.Random(seed)
+    copies = max(1, round(count * copy_share))
+    stories = max(1, copies // 2)  # two copies of each agency story
+    own = count - stories - copies
+    for number in range(stories):
+        agency, agency_id, dash = AGENCY_DATELINES[number % len(AGENCY_DATELINES)]
+        body = [paragraph(rng) + " " + paragraph(rng) for _ in range(rng.randint(5, 8))]
+        title = f"{rng.choice(PLACES)} {rng.choice(['votes on', 'debates', 'rejects', 'approves'])} wire plan {number}"
+        opening = f"{rng.choice(PLACES).upper()} ({agency}) {dash} {body[0]}"
+        yield f"wire/story-{number:05d}.txt", "\n\n".join([title, opening, *body[1:]]) + "\n", agency_id
+        for copy in range(copies // stories + (number < copies % stories)):
+            paper = PAPERS[(number + copy) % len(PAPERS)]
+            reprint = [f"Our view: {title.lower()}", *body[:-1]]
+            yield f"{paper}/copy-{number:05d}-{copy}.txt", "\n\n".join(reprint) + "\n", agency_id
+    for number in range(own):
+        body = [paragraph(rng) + " " + paragraph(rng) for _ in range(rng.randint(4, 7))]
+        title = f"{rng.choice(PLACES)} {rng.choice(['opens', 'closes', 'builds', 'sells'])} local site {number}"
+        yield f"{rng.choice(PAPERS)}/own-{number:05d}.txt", "\n\n".join([title, *body]) + "\n", None

@@ -177,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
         decide.add_argument("--note", default=None, help="why, in your words (kept with the decision)")
         decide.set_defaults(handler=cmd_quarantine_decide, decision=name)
 
+    versions = commands.add_parser("versions", help="an article's versions, oldest first, with a word diff")
+    versions.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    add_output_options(versions)
+    versions.set_defaults(handler=cmd_versions)
+
     db = commands.add_parser("db", help="database: migrate, url, psql")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_migrate = db_commands.add_parser("migrate", help="apply pending migrations from sql/migrations")
@@ -623,6 +628,21 @@ def cmd_quarantine_decide(args: argparse.Namespace) -> int:
     done = "released (published)" if args.decision == "release" else "dropped (its input is recorded as rejected)"
     print(f"article {args.article_id} of batch {batch}: {done}")
     return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    """Exit status 1 when the article does not exist."""
+    from pipeline.report.versions import render_versions
+    from pipeline.store.versions import load_versions
+
+    found = load_versions(_engine(), args.article_id)
+    if args.json:
+        for version in found:
+            print(json.dumps(version.__dict__, default=str, ensure_ascii=False))
+    else:
+        for line in render_versions(args.article_id, found):
+            print(line)
+    return 0 if found else 1
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:

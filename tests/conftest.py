@@ -49,8 +49,8 @@ def clean_text(cleaner: Cleaner):  # type: ignore[no-untyped-def]
     return run
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def cli_json(*args: str) -> list[dict[str, Any]]:
@@ -121,6 +121,8 @@ SNAPSHOT_QUERIES = {
     "batches": "SELECT batch_id, input_path, status, files_seen, articles_delivered, articles_loaded, paragraphs_kept,"
     " pieces_removed, captions_kept, inputs_rejected, articles_quarantined, error FROM batches ORDER BY 1",
     "article_deliveries": "SELECT * FROM article_deliveries ORDER BY 1, 2",
+    "article_versions": "SELECT article_key, batch_id, title, subtitle, body, text_hash, content_hash, loaded_at"
+    " FROM article_versions ORDER BY 1, 2",
     "batch_line_counts": "SELECT * FROM batch_line_counts ORDER BY 1, 2, 3",
     "batch_source_counts": "SELECT * FROM batch_source_counts ORDER BY 1, 2",
     "source_line_samples": "SELECT * FROM source_line_samples ORDER BY 1, 2",

@@ -4,11 +4,13 @@ kept apart (pipeline/data/bylines.yaml says which words are which)."""
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pipeline.core.text import squash_spaces
 from pipeline.core.yaml_files import read_mapping
@@ -40,6 +42,7 @@ class BylineWords:
     prefixes, joiners and roles."""
 
     agencies: dict[str, str] = field(default_factory=dict)
+    agency_names: tuple[tuple[str, str], ...] = ()  # (name as written, agency id), for matching in text
     prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     joiners: dict[str, tuple[str, ...]] = field(default_factory=dict)
     roles: frozenset[str] = frozenset()
@@ -61,22 +64,64 @@ def fold(text: str) -> str:
     return squash_spaces(text.replace(".", " ")).casefold().replace(" ", "")
 
 
+@cache  # asked once per article (the wire origin): importlib.resources takes ~15 µs a call
 def bylines_path() -> Path:
     return Path(str(resources.files("pipeline") / "data" / "bylines.yaml"))
 
 
-@cache
+# A user's own byline words (agencies above all) extend the shipped file, as a rules file does.
+USER_BYLINES_ENV = "NEWSCLEAN_BYLINES"
+_SECTIONS = ("agencies", "prefixes", "joiners", "roles")
+
+
 def load_byline_words(path: Path | None = None) -> BylineWords:
-    data = read_mapping(path or bylines_path(), BylineDataError, "byline words", "a mapping")
+    """The shipped words (or `path`'s), extended by the file NEWSCLEAN_BYLINES names: an entry with
+    a shipped id replaces it, `enabled: false` drops it, a new id is added."""
+    return _load_byline_words(path or bylines_path(), os.environ.get(USER_BYLINES_ENV) or None)
+
+
+@cache
+def _load_byline_words(path: Path, extra: str | None) -> BylineWords:
+    data = read_mapping(path, BylineDataError, "byline words", "a mapping")
+    if extra:
+        data = extend_byline_data(data, read_mapping(extra, BylineDataError, "byline words", "a mapping"), extra)
     roles = data.get("roles", [])
-    agencies = {fold(name): entry["id"] for entry in data.get("agencies", []) for name in entry["names"]}
+    names = tuple((str(name), entry["id"]) for entry in data.get("agencies", []) for name in entry["names"])
     return BylineWords(
-        agencies=agencies,
+        agencies={fold(name): agency for name, agency in names},
+        agency_names=names,
         prefixes=_by_language(data.get("prefixes", [])),
         joiners=_by_language(data.get("joiners", [])),
         roles=frozenset(fold(word) for entry in roles for word in entry.get("words", [])),
         role_endings=frozenset(word.casefold() for entry in roles for word in entry.get("last_words", [])),
     )
+
+
+def extend_byline_data(shipped: dict[str, Any], own: dict[str, Any], where: str) -> dict[str, Any]:
+    """The shipped sections with the user's entries merged in by id (errors name the user's file)."""
+    unknown = sorted(set(own) - set(_SECTIONS))
+    if unknown:
+        raise BylineDataError(f"{where}: unknown section {unknown[0]!r} (known: {', '.join(_SECTIONS)})")
+    merged = dict(shipped)
+    for section in _SECTIONS:
+        entries = own.get(section, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) and e.get("id") for e in entries):
+            raise BylineDataError(f"{where}: {section}: a list of entries, each with an id")
+        by_id = {entry["id"]: entry for entry in shipped.get(section, [])}
+        for entry in entries:
+            if entry.get("enabled", True) is False:
+                by_id.pop(entry["id"], None)
+            else:
+                by_id[entry["id"]] = _checked_entry(section, entry, where)
+        merged[section] = list(by_id.values())
+    return merged
+
+
+def _checked_entry(section: str, entry: dict[str, Any], where: str) -> dict[str, Any]:
+    needed = "names" if section == "agencies" else "words" if section != "roles" else None
+    if needed and not (isinstance(entry.get(needed), list) and all(isinstance(n, str) for n in entry[needed])):
+        raise BylineDataError(f"{where}: {section} {entry['id']}: {needed}: a list of strings")
+    return {"languages": ["*"], **entry}
 
 
 def _by_language(entries: list[dict[str, object]]) -> dict[str, tuple[str, ...]]:

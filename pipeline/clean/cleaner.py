@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.clean.bylines import load_byline_words
 from pipeline.clean.dates import to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
 from pipeline.clean.html.extract import extract_html
@@ -24,6 +25,7 @@ from pipeline.clean.steps import (
     step_name,
 )
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
+from pipeline.clean.wire import find_wire_origin
 from pipeline.core.deadline import TimeLimitExceeded, time_limit
 from pipeline.core.document import Article, Paragraph, RawArticle, Removal
 from pipeline.core.settings import SHIPPED, Settings, load_settings
@@ -62,6 +64,7 @@ class Cleaner:
         hashes from the corpus statistics), a last step removes those lines too. Thresholds: the
         given settings, else the shipped ones as NEWSCLEAN_SETTINGS changes them (load_settings)."""
         settings = settings or load_settings()
+        load_byline_words()  # a user's bylines file (NEWSCLEAN_BYLINES) is checked before any work
         rules = load_rules(list(extra_rules), settings.page_dump)
         steps = default_steps(rules, settings)
         if learned:
@@ -83,6 +86,10 @@ class Cleaner:
             for name, step in steps:
                 if not runs_once(step):
                     self._run(name, step, article)
+        # Read off the finished article: the removals (an agency's footer, a wire photo credit) are evidence too.
+        origin = find_wire_origin(article)
+        if origin:
+            article.wire_origin, article.wire_evidence = origin.agency, origin.evidence
         return article
 
     def clean_within_limit(self, raw: RawArticle) -> Article | ReadError:

@@ -85,6 +85,8 @@ class Article:
     source: str | None = None
     external_id: str | None = None
     language: str | None = None  # ISO 639-1 code of the body text; None when detection was unsure
+    wire_origin: str | None = None  # the agency (data/bylines.yaml id) whose copy this is (clean/wire.py)
+    wire_evidence: str | None = None  # what decided it: dateline, byline, disclaimer or credit
     captions: list[Caption] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     metadata_given: bool = False  # True when the container (JSON-LD, JSONL fields) supplied the title
@@ -139,6 +141,8 @@ class Article:
             "updated": self.updated,
             "dateline": self.dateline,
             "language": self.language,
+            "wire_origin": self.wire_origin,
+            "wire_evidence": self.wire_evidence,
             "paragraphs": [p.text for p in self.paragraphs],
             "captions": [c.to_json() for c in self.captions],
             "removed": [r.to_json() for r in self.removed],

@@ -25,7 +25,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pipeline.report.versions import diff_hunks, version_text
 from pipeline.store.sql import statement
+from pipeline.store.versions import Version
 
 DEFAULT_LAST = 14  # batches in the trend
 TOP_ARTICLES = 200  # articles with the highest removal ratio in the article view
@@ -168,6 +170,7 @@ class ArticleView(RemovalRatio):
     paragraphs: list[Kept] = field(default_factory=list)
     removals: list[Piece] = field(default_factory=list)
     captions: list[tuple[str, str | None]] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)  # earlier texts, oldest first (article_versions)
 
 
 @dataclass
@@ -263,6 +266,8 @@ def _load_articles(connection: sa.Connection, chosen: Sequence[Any]) -> list[Art
         views[r.article_id].removals.append(Piece(r.seq, r.position, r.rule, r.category, r.scope, r.text))
     for r in _rows(connection, "report_html_captions", ids=ids):
         views[r.article_id].captions.append((r.text, r.credit))
+    for r in _rows(connection, "report_html_versions", ids=ids):
+        views[r.article_id].versions.append(Version(r.batch_id, r.loaded_at, r.title, r.subtitle, r.body, r.latest))
     return list(views.values())
 
 
@@ -673,6 +678,28 @@ def _captions(article: ArticleView) -> str:
     return f'<h3>Captions ({len(article.captions)})</h3><ul class="captions">{items}</ul>'
 
 
+def _versions(article: ArticleView) -> str:
+    """The article's earlier versions, oldest first, each with the words the next version changed."""
+    if not article.versions:
+        return ""
+    current = Version(
+        "", datetime.min, article.title, article.subtitle, "\n\n".join(p.text for p in article.paragraphs), True
+    )
+    tags = {"same": "{}", "removed": '<del class="removed">{}</del>', "added": "<ins>{}</ins>", "skipped": "…"}
+    items = []
+    for version, following in zip(article.versions, [*article.versions[1:], current], strict=True):
+        hunks = diff_hunks(version_text(version), version_text(following))
+        changes = "".join(
+            "<p>" + " ".join(tags[kind].format(esc(text)) for kind, text in hunk) + "</p>" for hunk in hunks
+        )
+        until = "the current text" if following.latest else f"batch {following.batch_id}"
+        items.append(
+            f"<li>batch <b>{esc(version.batch_id)}</b> (loaded {utc(version.loaded_at)}), "
+            f"changed by {esc(until)}:{changes or '<p>(no change in the text)</p>'}</li>"
+        )
+    return f'<h3>Earlier versions ({len(article.versions)})</h3><ol class="versions">{"".join(items)}</ol>'
+
+
 def _article(article: ArticleView, palette: Palette, opened: bool = False) -> str:
     title = article.title or ""
     filter_text = " ".join(x for x in (title, article.source or "", article.source_file, article.status)).lower()
@@ -686,7 +713,7 @@ def _article(article: ArticleView, palette: Palette, opened: bool = False) -> st
         f'<span class="source">{esc(article.source or "(unknown)")}</span>'
         f'<span class="status {esc(article.status)}">{esc(article.status)}</span></summary>'
         f'<div class="article-body">{_article_meta(article)}{_article_text(article, palette)}'
-        f"{_captions(article)}</div></details>"
+        f"{_captions(article)}{_versions(article)}</div></details>"
     )
 
 

@@ -10,6 +10,11 @@ among them owns its row, whatever the order the batches ran in. A batch that sto
 article hands it to the next deliverer (it is deleted only when no batch delivers it any more), and
 the ledger counts of every batch that gained or lost articles are recounted from what it owns.
 
+Versions: the texts the batches deliver of one article, in batch id order, make its history; each
+change of text begins a version, and every version but the latest (the article row) is kept in
+article_versions. The history is recomputed for the keys the batch delivers or delivered, from
+article_deliveries, so reruns and backfills in any order end with the same versions.
+
 The publish is a list of named phases; each is one named statement of sql/store/ or one small
 function, and its time is reported.
 """
@@ -95,6 +100,7 @@ def _drop_staging(publish: Publish) -> None:
 
 PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     _sql("choose_copies"),
+    _sql("find_version_keys"),
     _sql("record_deliveries"),
     _sql("find_changes"),
     _sql("find_retired"),
@@ -102,11 +108,13 @@ PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     ("cluster", _cluster),
     _sql("removal_stats"),
     _sql("judge_quarantine"),
+    _sql("record_versions"),
     _sql("delete_undelivered"),
     _sql("hand_over"),
     ("write_articles", _write_articles),
     _sql("list_written"),
     ("write_children", _write_children),
+    _sql("inherit_wire_origin"),
     _sql("index_signatures"),
     _sql("learned_samples"),
     _sql("record_rejected"),

@@ -15,6 +15,10 @@ SEARCH_VECTOR = """setweight(to_tsvector(newsclean_search_config(language), coal
     || setweight(to_tsvector(newsclean_search_config(language), coalesce(subtitle, '')), 'B')
     || setweight(to_tsvector(newsclean_search_config(language), body), 'C')"""
 
+# What a reader reads of an article (headline, dek, body): a new version when it changes (migration
+# 0021, article_versions); the content hash also changes with the audit and metadata.
+TEXT_HASH = "md5(coalesce(title, '') || chr(31) || coalesce(subtitle, '') || chr(31) || body)"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -76,9 +80,9 @@ ARTICLES = StagedTable(
         " source_line integer, title text, subtitle text, section text, authors text[], published_at timestamptz,"
         " updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,"
         " removed_chars integer, input_chars integer, content_hash text, language text, encoding text,"
-        " seo_title text, agencies text[]"
+        " seo_title text, agencies text[], wire_origin text, wire_evidence text"
     ),
-    computed=(("search", "tsvector", SEARCH_VECTOR),),
+    computed=(("search", "tsvector", SEARCH_VECTOR), ("text_hash", "text", TEXT_HASH)),
 )
 PARAGRAPHS = StagedTable(
     "paragraphs", _columns("copy_id bigint, position integer, source_position integer, text text"), (), "paragraphs"

@@ -1,7 +1,7 @@
 -- One copy per article key: an article delivered twice in one batch keeps its first file. Keys
 -- a person dropped from quarantine (same content) are set aside; they are recorded as rejected.
 CREATE TEMP TABLE batch_articles ON COMMIT DROP AS
-SELECT DISTINCT ON (article_key) copy_id, article_key, content_hash, source, source_file, source_line,
+SELECT DISTINCT ON (article_key) copy_id, article_key, content_hash, text_hash, source, source_file, source_line,
        removed_chars::float8 / nullif(input_chars, 0) AS ratio
 FROM stage_articles
 ORDER BY article_key, source_file, source_line NULLS FIRST, copy_id;

@@ -13,9 +13,9 @@ ANALYZE handed_over;
 DELETE FROM article_deliveries d WHERE d.batch_id = %(batch)s
 AND NOT EXISTS (SELECT 1 FROM batch_articles b WHERE b.article_key = d.article_key);
 -- Unchanged deliveries are not rewritten.
-INSERT INTO article_deliveries AS d (article_key, batch_id, content_hash, source_file, source_line)
-SELECT article_key, %(batch)s, content_hash, source_file, source_line FROM batch_articles ORDER BY article_key
+INSERT INTO article_deliveries AS d (article_key, batch_id, content_hash, source_file, source_line, text_hash)
+SELECT article_key, %(batch)s, content_hash, source_file, source_line, text_hash FROM batch_articles ORDER BY article_key
 ON CONFLICT (article_key, batch_id) DO UPDATE SET content_hash = EXCLUDED.content_hash,
-    source_file = EXCLUDED.source_file, source_line = EXCLUDED.source_line
-WHERE (d.content_hash, d.source_file, d.source_line)
-    IS DISTINCT FROM (EXCLUDED.content_hash, EXCLUDED.source_file, EXCLUDED.source_line);
+    source_file = EXCLUDED.source_file, source_line = EXCLUDED.source_line, text_hash = EXCLUDED.text_hash
+WHERE (d.content_hash, d.source_file, d.source_line, d.text_hash)
+    IS DISTINCT FROM (EXCLUDED.content_hash, EXCLUDED.source_file, EXCLUDED.source_line, EXCLUDED.text_hash);
