@@ -123,6 +123,28 @@ def check(name: str, batch_id: str, db_url: str | None = None, **bounds: Any) ->
     return checks[name](engine, batch_id, **bounds).describe()
 
 
+def drift(batch_id: str, db_url: str | None = None) -> dict[str, Any]:
+    """Issue 26: the batch's sources against their baselines. A warning, never a failure (not even
+    when the check itself cannot run): the drifting sources, each with why, for the log and the
+    Asset's extra."""
+    import logging
+
+    from pipeline.report.drift import source_drift
+
+    try:
+        judged = source_drift(engine_for(db_url, migrated=False), validate_batch_id(batch_id))
+    except Exception as exc:  # the batch is published whatever this check finds
+        reason = storage.redact(f"{type(exc).__name__}: {exc}")[:300]
+        logging.getLogger(__name__).warning("batch %s: the drift check could not run: %s", batch_id, reason)
+        return {"drifting_sources": [], "drift_error": reason}
+    drifting = [d.to_json() for d in judged if d.drifting]
+    for source in drifting:
+        logging.getLogger(__name__).warning(
+            "batch %s: source %s drifted: %s", batch_id, source["source"], "; ".join(source["reasons"])
+        )
+    return {"drifting_sources": drifting, "sources_judged": len(judged)}
+
+
 def write_report(batch_id: str, reports_dir: str, db_url: str | None = None) -> str:
     """Write the batch's HTML report page to reports_dir/<batch>.html (a folder or an fsspec URL,
     so that it can live beside the dumps in object storage); returns where."""
