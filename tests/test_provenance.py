@@ -112,15 +112,18 @@ SCALARS = st.none() | st.integers() | st.floats(allow_nan=False, allow_infinity=
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner), max_leaves=8)
 
 
-@given(st.dictionaries(st.from_regex(r"[A-Z_]{1,8}", fullmatch=True), VALUES, max_size=5))
+@given(st.dictionaries(st.from_regex(r"[A-Z_]{1,8}", fullmatch=True), VALUES, min_size=1, max_size=5))
 def test_a_module_of_literal_constants_is_data(constants: dict[str, Any]) -> None:
-    source = '"""Weights."""\nfrom __future__ import annotations\n' + "".join(
+    # (prose in the docstring that starts like code is still prose)
+    source = '"""Weights\nfrom the labels of 170 pages;\nimport them again with the script.\n"""\n'
+    source += "from __future__ import annotations\n" + "".join(
         f"{name} = {value!r}\n" for name, value in constants.items()
     )
     assert is_constants_module(source)
     assert not is_constants_module(source + "import os\n")
     assert not is_constants_module(source + "def f() -> int:\n    return 1\n")
     assert not is_constants_module(source + "Y = len('a')\n")
+    assert not is_constants_module('"""A package."""\n')  # a docstring alone is no data
 
 
 # ---------------------------------------------------------------- reprocess, through the command

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata, resources
@@ -34,6 +35,12 @@ DATA_ROOTS = ("data", "clean")
 PRESENTATION_SUFFIXES = frozenset({".css", ".js", ".html"})
 # Covered as the settings the cleaner runs with (below), not as a file.
 SETTINGS_FILE = "data/settings.yaml"
+# A top-level line that makes a module code rather than data (shaped so that prose in a docstring,
+# "from the labels of ...", does not match: a data module must never be taken for code).
+_CODE = re.compile(
+    r"^(?:(?:async\s+)?def\s+\w+\s*\(|class\s+\w+\s*[(:]|import\s+[\w.]+\s*$|from\s+(?!__future__\b)[\w.]+\s+import\s)",
+    re.MULTILINE,
+)
 # Settings sections read after cleaning (the publish, the checks, the drift check).
 AFTER_CLEANING = frozenset({"checks", "quarantine", "drift"})
 
@@ -95,9 +102,11 @@ def _is_data(path: Path) -> bool:
 def is_constants_module(source: str) -> bool:
     """Whether a module holds only literal constants (and its docstring, `from __future__`): data
     kept as Python, such as a model's weights."""
-    body = ast.parse(source).body
-    if not body:
+    if _CODE.search(source):  # a cheap screen: most modules define or import something
         return False
+    body = ast.parse(source).body
+    if not any(isinstance(node, (ast.Assign, ast.AnnAssign)) for node in body):
+        return False  # a package's __init__ with only its docstring holds no data
     for node in body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue

@@ -102,10 +102,11 @@ def unreadable_inputs(location: str, recorded: set[str]) -> list[str]:
     problems = []
     for name in sorted(recorded):
         item = listed.get(name)
-        reason = "no longer in the batch's input folder" if item is None else _unreadable(item)
-        if reason:
-            problems.append(f"{_shown(storage.join(location, name)) if item is None else _shown(item.location)}: "
-                            f"{reason}")  # fmt: skip
+        if item is None:  # (a remote input is recorded by its URL, a local one relative to the folder)
+            where = name if storage.is_remote(name) else storage.join(location, name)
+            problems.append(f"{_shown(where)}: no longer in the batch's input folder")
+        elif reason := _unreadable(item):
+            problems.append(f"{_shown(item.location)}: {reason}")
     return problems
 
 
@@ -115,8 +116,9 @@ def _unreadable(item: InputFile) -> str | None:
     if item.refused:
         return None
     try:
-        with storage.open_binary(item.location) if storage.is_remote(item.location) else open(item.location, "rb") as f:
-            f.read(1)
+        remote = storage.is_remote(item.location)
+        with storage.open_binary(item.location) if remote else open(item.location, "rb") as stream:
+            stream.read(1)
     except OSError as exc:
         return f"cannot be read ({type(exc).__name__}: {storage.redact(exc.strerror or str(exc))})"
     return None
