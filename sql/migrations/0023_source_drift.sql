@@ -15,11 +15,26 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(substring(batch_id FROM '^\d{4}-\d{2}-\d{2}')::date, (started_at AT TIME ZONE 'UTC')::date) $$;
 COMMENT ON FUNCTION newsclean_batch_day(text, timestamptz) IS 'The day of a batch: the ISO date its id starts with, else the UTC day its latest run started.';
 
+-- Non-article pages: a page-type column of articles (articles.page_type, which issue 23 adds), read
+-- only when it exists so that this migration does not depend on it: without it, or where it is
+-- NULL, a page counts as an article (the rate is 0). One query per call, not a lookup per row.
+CREATE FUNCTION newsclean_non_article_rates(batch_ids text[])
+RETURNS TABLE (source text, batch_id text, non_article_rate float8)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attribute
+               WHERE attrelid = 'articles'::regclass AND attname = 'page_type' AND NOT attisdropped) THEN
+        RETURN QUERY EXECUTE
+            'SELECT coalesce(source, ''(unknown)''), batch_id,
+                    avg(CASE WHEN coalesce(page_type::text, ''article'') <> ''article'' THEN 1 ELSE 0 END)::float8
+             FROM articles WHERE batch_id = ANY($1) GROUP BY 1, 2' USING batch_ids;
+    END IF;
+END $$;
+COMMENT ON FUNCTION newsclean_non_article_rates(text[]) IS 'Per source and batch, the share of articles whose page_type is not article; no rows while articles has no page_type column.';
+
 -- The figures of each source in each of the batches a drift judgement reads (the latest
 -- window_batches + 1 published batches up to drift_upto), from the articles the batch owns and the
--- inputs it rejected. Non-article pages: a page-type column of articles, when there is one (issue
--- 23 adds it); read through to_jsonb so that this view does not depend on it: without it, or where
--- it is NULL, a page counts as an article (the rate is 0).
+-- inputs it rejected.
 CREATE VIEW source_batch_metrics AS
 WITH recent AS (
     SELECT batch_id, newsclean_batch_day(batch_id, started_at) AS batch_day FROM batches
@@ -29,18 +44,19 @@ owned AS (
     SELECT coalesce(a.source, '(unknown)') AS source, a.batch_id, count(*) AS articles,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY length(a.body)) AS median_body_chars,
            sum(a.removed_chars)::float8 / nullif(sum(a.input_chars), 0) AS removal_ratio,
-           avg((a.status = 'quarantined')::int)::float8 AS quarantine_rate,
-           avg(CASE WHEN coalesce(to_jsonb(a) ->> 'page_type', 'article') <> 'article' THEN 1 ELSE 0 END)::float8
-               AS non_article_rate
+           avg((a.status = 'quarantined')::int)::float8 AS quarantine_rate
     FROM articles a JOIN recent USING (batch_id) GROUP BY 1, 2),
+pages AS (SELECT * FROM newsclean_non_article_rates(ARRAY(SELECT batch_id FROM recent))),
 rejected AS (
     SELECT CASE WHEN strpos(r.source_file, '/') > 0 THEN split_part(r.source_file, '/', 1) ELSE '(unknown)' END
                AS source, r.batch_id, count(*) AS rejected
     FROM rejected_inputs r JOIN recent USING (batch_id) GROUP BY 1, 2)
 SELECT source, batch_id, recent.batch_day, coalesce(o.articles, 0) AS articles, coalesce(x.rejected, 0) AS rejected,
        coalesce(x.rejected, 0)::float8 / (coalesce(o.articles, 0) + coalesce(x.rejected, 0)) AS empty_or_rejected_rate,
-       o.median_body_chars, o.removal_ratio, o.quarantine_rate, o.non_article_rate
-FROM owned o FULL JOIN rejected x USING (source, batch_id) JOIN recent USING (batch_id);
+       o.median_body_chars, o.removal_ratio, o.quarantine_rate,
+       CASE WHEN o.articles IS NOT NULL THEN coalesce(p.non_article_rate, 0) END AS non_article_rate
+FROM owned o FULL JOIN rejected x USING (source, batch_id) JOIN recent USING (batch_id)
+LEFT JOIN pages p USING (source, batch_id);
 
 COMMENT ON VIEW source_batch_metrics IS 'Per source and batch (the latest drift_window_batches + 1 published batches up to drift_upto): the figures the drift check compares.';
 COMMENT ON COLUMN source_batch_metrics.source IS 'Source of the articles (articles.source; (unknown) when none); for rejected inputs, the batch sub-folder they lie in.';
