@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 FUNCTION_WORDS = (
     "the of and to in a that said for on was with as by at from his its it be has have "
@@ -137,3 +138,45 @@ def syndicated_corpus(count: int, copy_share: float = 0.02, seed: int = 11) -> I
         body = [paragraph(rng) + " " + paragraph(rng) for _ in range(rng.randint(4, 7))]
         title = f"{rng.choice(PLACES)} {rng.choice(['opens', 'closes', 'builds', 'sells'])} local site {number}"
         yield f"{rng.choice(PAPERS)}/own-{number:05d}.txt", "\n\n".join([title, *body]) + "\n", None
+
+
+# ---------------------------------------------------------------- sources over batches (drift, issue 26)
+
+# Each generated source has a layout of its own: the noise lines around its stories, removed by
+# shipped rules (an ad marker, share buttons, a newsletter box, a follow-us line).
+SOURCE_LAYOUTS = (
+    ("Advertisement", "Share this article"),
+    ("Sign up for our Morning Briefing newsletter and get the news in your inbox.", "Advertisement"),
+    ("Follow us on Twitter for the latest news.", "Facebook Twitter Email Print"),
+    ("Share this article", "Sign up for our Morning Briefing newsletter and get the news in your inbox."),
+)
+# What a source whose site was redesigned prints instead: a footer no shipped rule knows.
+BROKEN_FOOTER = "{source} newsroom · Terms of service · Masthead · Corrections · Contact the editors"
+
+
+def source_story(rng: random.Random, source: str, layout: int, number: int, broken: bool = False) -> str:
+    """One text article of a source in its layout; broken: the redesigned site (half the body, its
+    noise replaced by a new footer)."""
+    title = f"{rng.choice(PLACES)} {rng.choice(['votes on', 'debates', 'rejects', 'approves'])} {source} item {number}"
+    body = [paragraph(rng) for _ in range(rng.randint(7, 11))]
+    if broken:
+        return "\n\n".join([title, *body[: len(body) // 2], BROKEN_FOOTER.format(source=source.title())])
+    first, last = SOURCE_LAYOUTS[layout % len(SOURCE_LAYOUTS)]
+    body.insert(rng.randint(1, 3), first)
+    if rng.random() < 0.3:  # now and then a line of another layout: a site's noise varies a little
+        body.insert(rng.randint(1, len(body)), rng.choice(SOURCE_LAYOUTS)[rng.randint(0, 1)])
+    return "\n\n".join([title, *body, last])
+
+
+def source_batch(
+    folder: Path, sources: Sequence[str], batch: int, articles: int = 10, broken: Sequence[str] = (), seed: int = 11
+) -> Path:
+    """Write one batch folder: <folder>/<source>/<n>.txt, `articles` stories per source (the sub-folder
+    names the source), the sources in `broken` redesigned. Deterministic per (seed, batch)."""
+    for index, source in enumerate(sources):
+        rng = random.Random(f"{seed}-{batch}-{source}")
+        (folder / source).mkdir(parents=True, exist_ok=True)
+        for n in range(articles):
+            text = source_story(rng, source, index, batch * 1000 + n, broken=source in broken)
+            (folder / source / f"{n:03d}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder

@@ -254,10 +254,20 @@ def clean_articles() -> None:
         except LookupError as exc:  # the run never opened the batch (no input): nothing to report
             raise AirflowSkipException(str(exc)) from exc
 
+    @task
+    def check_drift(counts: dict[str, Any], **context: Any) -> dict[str, Any]:
+        """Per-source drift against each source's baseline (issue 26): warns in the log and in the
+        Asset's extra, never fails the batch."""
+        from pipeline.run import tasks
+
+        return tasks.drift(_batch_id(context), db_url=_db_url())
+
     @task(outlets=[ARTICLES_ASSET])
-    def announce(counts: dict[str, Any], report: str, *, outlet_events: Any = None, **context: Any) -> dict[str, Any]:
+    def announce(counts: dict[str, Any], report: str, drift: dict[str, Any], *, outlet_events: Any = None,
+                 **context: Any) -> dict[str, Any]:  # fmt: skip
         extra = {"batch_id": _batch_id(context), "report": report,
                  **{k: v for k, v in counts.items() if isinstance(v, int)}}  # fmt: skip
+        extra["drifting_sources"] = drift["drifting_sources"]  # issue 26: [{source, batch_id, reasons}]
         outlet_events[ARTICLES_ASSET].extra = extra
         return extra
 
@@ -303,7 +313,7 @@ def clean_articles() -> None:
     checks = [quality_check(name)(counts) for name in ("no_empty_bodies", "counts_agree", "removal_ratio")]
     report = write_report()
     checks >> report
-    checks >> announce(counts, report)
+    checks >> announce(counts, report, check_drift(counts))
     # only a batch that passed its checks is reviewed article by article (else: its report, whole)
     to_review = list_quarantined(counts, report)
     checks >> to_review >> review

@@ -85,6 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--json", action="store_true", help="each day's batch report as one JSON object per line")
     backfill.set_defaults(handler=cmd_backfill)
 
+    reprocess = commands.add_parser(
+        "reprocess", help="re-clean published batches from their recorded inputs with the current rules and settings"
+    )
+    which = reprocess.add_mutually_exclusive_group(required=True)
+    which.add_argument("--batch", default=None, metavar="ID", help="this batch")
+    which.add_argument(
+        "--since", default=None, type=iso_date, metavar="YYYY-MM-DD", help="the batches last run on or after this day"
+    )
+    which.add_argument(
+        "--stale",
+        action="store_true",
+        help="the batches owning articles cleaned with other rules, settings or model data than these (their digest)",
+    )
+    add_rules_option(reprocess)
+    add_settings_option(reprocess)
+    add_workers_option(reprocess)
+    reprocess.add_argument("--json", action="store_true", help="each batch's outcome as one JSON object per line")
+    reprocess.set_defaults(handler=cmd_reprocess)
+
     report = commands.add_parser("report", help="print the report of a published batch from the database")
     report.add_argument("--batch", required=True, metavar="ID")
     report.add_argument(
@@ -431,6 +450,45 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             print(json.dumps({"batch_id": day, "outcome": outcome} if isinstance(outcome, str) else outcome.to_json()))
         else:
             print(f"{day}: {outcome}" if isinstance(outcome, str) else outcome.render())
+    return 1 if failed else 0
+
+
+def iso_date(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-clean the chosen batches through the run's own steps; a batch whose recorded inputs cannot
+    all be read is reported (each input with the reason) and left as it is, and the others go on."""
+    from pipeline.run.flow import default_workers
+    from pipeline.run.reprocess import batches_to_reprocess, current_digest, reprocess
+
+    settings = use_settings(args)
+    Cleaner.from_files(args.rules, settings=settings)  # bad rules or settings fail here, before any batch
+    engine = _engine()
+    digest = current_digest(args.rules, settings)
+    batch_ids = batches_to_reprocess(engine, args.batch, args.since, digest if args.stale else None)
+    if not batch_ids:
+        print(f"nothing to reprocess (digest {digest[:12]})", file=sys.stderr)
+        return 0
+    failed = 0
+    for outcome in reprocess(engine, batch_ids, args.rules, args.workers or default_workers()):
+        failed += bool(outcome.problems)
+        for problem in outcome.problems:
+            print(f"error: batch {outcome.batch_id}: {without_secrets(problem)}", file=sys.stderr)
+        if args.json:
+            report = outcome.report.to_json() if outcome.report else None
+            print(json.dumps({"batch_id": outcome.batch_id, "reprocessed": report is not None, "report": report,
+                              "problems": [without_secrets(p) for p in outcome.problems]}))  # fmt: skip
+        elif outcome.report:
+            print(outcome.report.render())
+        else:
+            print(f"{outcome.batch_id}: left as it is (inputs not readable)")
     return 1 if failed else 0
 
 

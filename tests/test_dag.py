@@ -51,6 +51,7 @@ def test_dagbag_imports_with_tags_and_retries(airflow_env: dict[str, str]) -> No
         "publish",
         *VERDICTS,
         "write_report",
+        "check_drift",
         "announce",
         "list_quarantined",
         "review_quarantine",

@@ -156,6 +156,24 @@ class LimitsSettings:
 
 
 @dataclass(frozen=True)
+class DriftSettings:
+    """Per-source drift (pipeline/report/drift.py): each source's last batch against the medians of
+    its previous window_batches batches (dated within window_days of it; 0: any), judged once the
+    baseline holds min_baseline_batches and the last batch min_inputs inputs of the source."""
+
+    window_batches: int
+    window_days: int
+    min_baseline_batches: int
+    min_inputs: int
+    max_rejected_increase: float
+    body_length_ratio: float
+    max_removal_change: float
+    max_quarantine_increase: float
+    max_non_article_increase: float
+    max_rule_mix_distance: float
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -168,14 +186,17 @@ class Settings:
     checks: ChecksSettings
     quarantine: QuarantineSettings
     limits: LimitsSettings
+    drift: DriftSettings  # issue 26
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
 _UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold", "near_ratio", "min_share",
                   "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
-                  "link_list_share", "lead_max_link_share", "max_removal_ratio"}  # fmt: skip
+                  "link_list_share", "lead_max_link_share", "max_removal_ratio",
+                  "max_rejected_increase", "body_length_ratio", "max_removal_change", "max_quarantine_increase",
+                  "max_non_article_increase", "max_rule_mix_distance"}  # fmt: skip
 # Whole numbers for which 0 makes no sense (a record cap of 0 bytes would reject every input).
-_POSITIVE = {"max_record_bytes"}
+_POSITIVE = {"max_record_bytes", "window_batches", "min_baseline_batches"}
 
 T = TypeVar("T")
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pipeline.report.drift import SourceDrift, series, source_drift
 from pipeline.report.versions import diff_hunks, version_text
 from pipeline.store.sql import statement
 from pipeline.store.versions import Version
@@ -187,6 +188,9 @@ class PageData:
     batch_quarantined: int
     top: int
     last: int
+    # issue 26: the batch's sources against their baselines, and their figures over the window
+    drift: list[SourceDrift] = field(default_factory=list)
+    drift_series: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def batch_id(self) -> str:
@@ -243,6 +247,8 @@ def load_page_data(engine: sa.Engine, batch_id: str, last: int = DEFAULT_LAST, t
         batch_quarantined=int(chosen[0].batch_quarantined) if chosen else 0,
         top=top,
         last=last,
+        drift=source_drift(engine, batch_id),
+        drift_series=series(engine, batch_id),
     )  # fmt: skip
 
 
@@ -543,6 +549,42 @@ def _trend_charts(data: PageData) -> str:
     )
 
 
+MAX_DRIFT_CHARTS = 40  # sources charted in the drift section, drifting ones first
+
+
+def _drift_section(data: PageData) -> str:
+    """Issue 26: the sources that drifted, with why, and a chart per source of its median body
+    length over the drift window (this batch darker)."""
+    drifting = [d for d in data.drift if d.drifting]
+    listed = "".join(f"<li><strong>{esc(d.source)}</strong>: {esc('; '.join(d.reasons))}</li>" for d in drifting)
+    summary = f'<ul class="drifting">{listed}</ul>' if drifting else '<p class="empty">no source drifted</p>'
+    panels = "".join(_drift_panel(data, d) for d in data.drift[:MAX_DRIFT_CHARTS])
+    return (
+        f'<section id="drift"><h2>Drift per source: {len(drifting)} of {len(data.drift)} sources</h2>'
+        '<p class="note">Each source of this batch against the medians of its previous batches (settings.yaml '
+        "drift:): rejected or empty inputs, median body length, removal ratio, quarantined and non-article "
+        "pages, the mix of rules that removed its noise.</p>"
+        f'{summary}<div class="grid">{panels}</div></section>'
+    )
+
+
+def _drift_panel(data: PageData, drift: SourceDrift) -> str:
+    points = data.drift_series.get(drift.source, [])
+    bars = [
+        Bar(p["batch_id"], float(p["median_body_chars"] or 0), f"{float(p['median_body_chars'] or 0):,.0f}",
+            current=p["batch_id"] == data.batch_id,
+            tooltip=f"{p['batch_id']}: median body {float(p['median_body_chars'] or 0):,.0f} chars, removal ratio "
+                    f"{percent(p['removal_ratio'])}, {p['articles']} articles, {p['rejected']} rejected")
+        for p in points
+    ]  # fmt: skip
+    title = f"{drift.source}: median body length (chars)"
+    state = "drifting" if drift.drifting else f"stable ({drift.baseline_batches} batches behind it)"
+    return (
+        f'<div class="panel{" alert" if drift.drifting else ""}"><h3>{esc(drift.source)} · {esc(state)}</h3>'
+        f"{vbar_chart(f'chart-drift-{drift.source}', title, bars, height=170)}</div>"
+    )
+
+
 def _rejected_table(data: PageData) -> str:
     if not data.rejected:
         return '<section id="rejected"><h2>Rejected inputs</h2><p class="empty">none</p></section>'
@@ -775,6 +817,7 @@ def render_page(data: PageData) -> str:
             _removal_charts(data, palette),
             _source_chart(data),
             _trend_charts(data),
+            _drift_section(data),
             '<div class="grid">',
             f'<div class="panel">{_rejected_table(data)}</div>',
             f'<div class="panel">{_quarantine_table(data)}</div>',

@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pipeline.clean.cleaner import Cleaner
+from pipeline.clean.provenance import Provenance, cleaning_provenance
 from pipeline.core.document import RawArticle
 from pipeline.core.faults import maybe_hang
 from pipeline.core.settings import QuarantineSettings, load_settings
@@ -34,7 +35,7 @@ from pipeline.ingest import storage
 from pipeline.ingest.readers import ReadError, read_input
 from pipeline.ingest.storage import InputFile
 from pipeline.run.batch_ids import validate_batch_id
-from pipeline.store.ledger import fail_batch, start_batch
+from pipeline.store.ledger import fail_batch, record_cleaning_config, start_batch
 from pipeline.store.line_stats import load_learned, merge_batch_counts
 from pipeline.store.publish import publish_run
 from pipeline.store.rows import article_rows, write_rejected, write_rows
@@ -192,6 +193,8 @@ def clean_shard(
     taught, and stage its rows; the shard's counts."""
     settings = load_settings()  # the shipped values, or NEWSCLEAN_SETTINGS's (workers inherit it)
     cleaner = Cleaner.from_files(list(rules_files), load_learned(engine, settings.learned), settings)
+    provenance = cleaning_provenance(list(rules_files), settings)
+    record_cleaning_config(engine, provenance.digest, provenance.version, provenance.to_json()["parts"])
     minhasher = MinHasher()
     counts = ShardCounts()
     last = None
@@ -204,7 +207,7 @@ def clean_shard(
                 counts.rejected += 1
                 write_rejected(writer, result)
                 continue
-            cleaned = _cleaned_rows(cleaner, result, (shard << 32) | counts.articles, minhasher)
+            cleaned = _cleaned_rows(cleaner, result, (shard << 32) | counts.articles, minhasher, provenance)
             maybe_hang("clean")
             if isinstance(cleaned, ReadError):
                 counts.rejected += 1
@@ -216,7 +219,7 @@ def clean_shard(
 
 
 def _cleaned_rows(
-    cleaner: Cleaner, raw: RawArticle, copy_id: int, minhasher: MinHasher
+    cleaner: Cleaner, raw: RawArticle, copy_id: int, minhasher: MinHasher, provenance: Provenance
 ) -> list[tuple[StagedTable, Sequence[Any]]] | ReadError:
     """The staged rows of one article, or why it is rejected: the record-level fault boundary,
     so that whatever one article holds, the rest of the batch goes on."""
@@ -226,7 +229,7 @@ def _cleaned_rows(
             return article
         if not article.paragraphs:
             return ReadError(raw.source_file, "no article text left after cleaning", raw.line)
-        return article_rows(article, copy_id, minhasher)
+        return article_rows(article, copy_id, minhasher, provenance)
     except Exception as exc:  # not BaseException: an interrupt or a kill still ends the run
         detail = storage.printable(storage.redact(str(exc)))[:200]
         return ReadError(raw.source_file, f"cannot clean the article ({type(exc).__name__}: {detail})", raw.line)

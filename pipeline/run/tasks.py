@@ -18,7 +18,7 @@ from pipeline.report.checks import check_counts_agree, check_no_empty_bodies, ch
 from pipeline.report.summary import load_report
 from pipeline.run import flow
 from pipeline.run.batch_ids import validate_batch_id
-from pipeline.store.db import create_engine, database_url
+from pipeline.store.db import create_engine, database_url, scrub
 from pipeline.store.migrate import migrate
 
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
@@ -121,6 +121,28 @@ def check(name: str, batch_id: str, db_url: str | None = None, **bounds: Any) ->
         "removal_ratio": check_removal_ratio,
     }
     return checks[name](engine, batch_id, **bounds).describe()
+
+
+def drift(batch_id: str, db_url: str | None = None) -> dict[str, Any]:
+    """Issue 26: the batch's sources against their baselines. A warning, never a failure (not even
+    when the check itself cannot run): the drifting sources, each with why, for the log and the
+    Asset's extra."""
+    import logging
+
+    from pipeline.report.drift import source_drift
+
+    try:
+        judged = source_drift(engine_for(db_url, migrated=False), validate_batch_id(batch_id))
+    except Exception as exc:  # the batch is published whatever this check finds
+        reason = scrub(storage.redact(f"{type(exc).__name__}: {exc}"), db_url)[:300]
+        logging.getLogger(__name__).warning("batch %s: the drift check could not run: %s", batch_id, reason)
+        return {"drifting_sources": [], "drift_error": reason}
+    drifting = [d.to_json() for d in judged if d.drifting]
+    for source in drifting:
+        logging.getLogger(__name__).warning(
+            "batch %s: source %s drifted: %s", batch_id, source["source"], "; ".join(source["reasons"])
+        )
+    return {"drifting_sources": drifting, "sources_judged": len(judged)}
 
 
 def write_report(batch_id: str, reports_dir: str, db_url: str | None = None) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import sqlalchemy as sa
 
 from pipeline.store.sql import statement
@@ -16,3 +19,11 @@ def start_batch(engine: sa.Engine, batch_id: str, input_path: str) -> None:
 def fail_batch(engine: sa.Engine, batch_id: str, error: str) -> None:
     with engine.begin() as connection:
         connection.execute(sa.text(statement("ledger_fail")), {"b": batch_id, "e": error[:2000]})
+
+
+def record_cleaning_config(engine: sa.Engine, digest: str, version: str, parts: Any) -> None:
+    """Record what a cleaning digest covers (once per digest; every shard of a run asks)."""
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(statement("record_cleaning_config")), {"d": digest, "v": version, "p": json.dumps(parts)}
+        )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.clean.learned import LEARNED_CATEGORY, line_hash
+from pipeline.clean.provenance import Provenance
 from pipeline.core.document import Article
 from pipeline.corpus.identity import article_key, content_hash
 from pipeline.corpus.minhash import MinHasher, signature_bytes
@@ -27,7 +28,7 @@ from pipeline.store.tables import (
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def article_row(article: Article, copy_id: int) -> list[Any]:
+def article_row(article: Article, copy_id: int, provenance: Provenance) -> list[Any]:
     removed_chars = sum(len(r.text) for r in article.removed)
     kept_chars = sum(len(p.text) for p in article.paragraphs)
     fields = article.to_json()
@@ -39,13 +40,16 @@ def article_row(article: Article, copy_id: int) -> list[Any]:
         article.updated, article.dateline, article.body, len(article.paragraphs), len(article.removed),
         removed_chars, kept_chars + removed_chars, content_hash(fields), article.language, article.encoding,
         article.seo_title, article.agencies, article.wire_origin, article.wire_evidence,
+        provenance.version, provenance.digest,
     ]  # fmt: skip
 
 
-def article_rows(article: Article, copy_id: int, minhasher: MinHasher) -> list[tuple[StagedTable, Sequence[Any]]]:
+def article_rows(
+    article: Article, copy_id: int, minhasher: MinHasher, provenance: Provenance
+) -> list[tuple[StagedTable, Sequence[Any]]]:
     """Every staged row of one article, computed before any is written: an article that fails
     here (or holds what PostgreSQL cannot store) leaves no row behind and can be rejected."""
-    rows: list[tuple[StagedTable, Sequence[Any]]] = [(ARTICLES, article_row(article, copy_id))]
+    rows: list[tuple[StagedTable, Sequence[Any]]] = [(ARTICLES, article_row(article, copy_id, provenance))]
     for position, paragraph in enumerate(article.paragraphs):
         rows.append((PARAGRAPHS, (copy_id, position, paragraph.position, paragraph.text)))
     for position, caption in enumerate(article.captions):
@@ -74,8 +78,10 @@ def _check_storable(table: StagedTable, values: Sequence[Any]) -> None:
                 raise UnstorableError(f"{column} holds a NUL or an unpaired surrogate, which PostgreSQL cannot store")
 
 
-def write_article(writer: ShardWriter, article: Article, copy_id: int, minhasher: MinHasher) -> None:
-    write_rows(writer, article_rows(article, copy_id, minhasher))
+def write_article(
+    writer: ShardWriter, article: Article, copy_id: int, minhasher: MinHasher, provenance: Provenance
+) -> None:
+    write_rows(writer, article_rows(article, copy_id, minhasher, provenance))
 
 
 def write_rows(writer: ShardWriter, rows: list[tuple[StagedTable, Sequence[Any]]]) -> None:

@@ -81,6 +81,8 @@ ARTICLES = StagedTable(
         " updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,"
         " removed_chars integer, input_chars integer, content_hash text, language text, encoding text,"
         " seo_title text, agencies text[], wire_origin text, wire_evidence text"
+        # issue 26: what cleaned the article (pipeline/clean/provenance.py)
+        ", cleaner_version text, cleaner_digest text"
     ),
     computed=(("search", "tsvector", SEARCH_VECTOR), ("text_hash", "text", TEXT_HASH)),
 )

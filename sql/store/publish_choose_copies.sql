@@ -2,7 +2,7 @@
 -- a person dropped from quarantine (same content) are set aside; they are recorded as rejected.
 CREATE TEMP TABLE batch_articles ON COMMIT DROP AS
 SELECT DISTINCT ON (article_key) copy_id, article_key, content_hash, text_hash, source, source_file, source_line,
-       removed_chars::float8 / nullif(input_chars, 0) AS ratio
+       removed_chars::float8 / nullif(input_chars, 0) AS ratio, cleaner_digest
 FROM stage_articles
 ORDER BY article_key, source_file, source_line NULLS FIRST, copy_id;
 CREATE TEMP TABLE dropped_by_review ON COMMIT DROP AS
