@@ -94,6 +94,7 @@ class People:
     authors: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     publications: list[str] = field(default_factory=list)  # the site's own name given as an author
+    teams: list[str] = field(default_factory=list)  # a role or desk credited alone ("Podium Staff", "Our Editors")
 
 
 def split_people(
@@ -110,14 +111,17 @@ def split_people(
                 _add(people.agencies, words.agencies[fold(part)])
             elif fold(part) in sites or _HOST_LIKE.match(part):
                 _add(people.publications, part)
-            elif not _role(part, words) and _name_like(part):
+            elif _role(part, words):
+                _add(people.teams, part)
+            elif _name_like(part):
                 _add(people.authors, part)
     return people
 
 
 def authors_or_publication(people: People) -> list[str]:
-    """The people named; the publication's name only when the page names no person."""
-    return people.authors or people.publications[:1]
+    """The people named; when the page names no person, the team it credits ("Podium Staff"), else
+    the publication's name."""
+    return people.authors or people.teams[:1] or people.publications[:1]
 
 
 def _parts(value: str, language: str | None, words: BylineWords) -> list[str]:

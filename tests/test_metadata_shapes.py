@@ -1,0 +1,104 @@
+"""Issue 24, the rest: byline and date shapes of HTML pages that clean/html/metadata.py reads since
+(the Yoast "Written by" pair, a link wrapping an author card, a byline line with its date beside it,
+a byline in a small heading, a team credited alone, a <time> without datetime). Each shape has a
+page that must match it and one that must not; the pages are hand-written."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean.bylines import authors_or_publication, split_people
+from pipeline.clean.html.extract import extract_html
+
+BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
+
+
+UPDATED_ONLY = '<meta property="article:modified_time" content="2024-11-05T10:00:00+00:00">'
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"<!doctype html><html lang='en'><head>{head}</head><body><h1>Bridge to be rebuilt</h1>{body}{BODY}</body></html>"
+
+
+def yoast(label: str, value: str) -> str:
+    return f'<meta name="twitter:label1" content="{label}"><meta name="twitter:data1" content="{value}">'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "authors"),
+    [
+        # Yoast's pair names the author when no author meta does
+        (yoast("Written by", "Jane Roe"), "", ["Jane Roe"]),
+        (yoast("Geschrieben von", "Karl Beispiel"), "", ["Karl Beispiel"]),
+        # a link around a whole author card: its pieces, the job title dropped as a role
+        (
+            "",
+            "<div class='post-author'><a href='/team/jane-roe'><img src='jr.jpg' alt=''>"
+            "<div>Written by <span>Jane Roe</span></div><div>Content Marketing Coordinator</div></a></div>",
+            ["Jane Roe"],
+        ),
+        # a byline line with its date in a sibling element
+        ("", "<p><span>By <a href='/p/jane-roe'>Jane Roe</a></span> <span>December 2, 2025</span></p>", ["Jane Roe"]),
+        ("", "<div><span>By</span> <span>Jane Roe</span> <div>Published March 9, 2026</div></div>", ["Jane Roe"]),
+        # a byline in a small heading (an author box's "Written by ...")
+        ("", "<h3>Written by Jane Roe</h3>", ["Jane Roe"]),
+        # a team credited alone is the author; beside a person it is a role
+        ('<meta name="author" content="Our Editors">', "", ["Our Editors"]),
+        ('<meta name="author" content="Jane Roe, Staff Writer">', "", ["Jane Roe"]),
+    ],
+)
+def test_byline_shapes_match(head: str, body: str, authors: list[str]) -> None:
+    assert extract_html(page(head, body)).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        (yoast("Est. reading time", "4 minutes"), ""),  # the other Yoast pair
+        (yoast("Written by", "https://example.org/jane"), ""),  # a URL is no name
+        ("", "<h3>By the numbers</h3>"),  # a heading opening with "By", no name after it
+        ("", "<h2>Written by Jane Roe</h2>"),  # a section heading: only h3-h6 carry an author box's byline
+        ("", "<p><span>By</span> <span>3 hours ago</span></p>"),  # a byline word before a time, no name
+    ],
+)
+def test_byline_shapes_do_not_overreach(head: str, body: str) -> None:
+    assert extract_html(page(head, body)).authors == []
+
+
+@pytest.mark.parametrize(
+    ("value", "authors"),
+    [
+        ("Podium Staff", ["Podium Staff"]),
+        ("Jane Roe, Staff Writer", ["Jane Roe"]),
+        ("Staff Writer, Jane Roe", ["Jane Roe"]),
+    ],
+)
+def test_a_team_is_the_author_only_when_no_person_is_named(value: str, authors: list[str]) -> None:
+    assert authors_or_publication(split_people([value], "en")) == authors
+
+
+@pytest.mark.parametrize(
+    ("body", "published"),
+    [
+        ("<p class='meta'><time>8 Oct 2022</time></p>", "2022-10-08"),
+        ("<p class='meta'><time class='entry-time'>Posted April 26, 2024</time></p>", "2024-04-26"),
+        # one with a datetime attribute comes first
+        ("<time>8 Oct 2022</time><time datetime='2023-04-28'>28 April</time>", "2023-04-28"),
+    ],
+)
+def test_time_text_matches(body: str, published: str) -> None:
+    # htmldate, the last resort, would give the update stated in the markup
+    assert extract_html(page(UPDATED_ONLY, body)).published == published
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p><time class='entry-modified-time'>October 28, 2024</time></p>",  # marked as the update
+        "<p><time>Updated on: October 28, 2024</time></p>",  # says it is the update
+        "<p><time>3 hours ago</time></p>",  # no date
+        "<footer><time>8 Oct 2022</time></footer>",  # page furniture
+    ],
+)
+def test_time_text_does_not_overreach(body: str) -> None:
+    assert extract_html(page(UPDATED_ONLY, body)).published == "2024-11-05"  # htmldate's reading
