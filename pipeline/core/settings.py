@@ -127,6 +127,7 @@ class LearnedSettings:
     min_articles: int
     min_share: float
     min_words: int
+    title_affix_max_words: int
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,14 @@ class LimitsSettings:
 
 
 @dataclass(frozen=True)
+class DatesSettings:
+    """No date of an article is more than days_after_fetch days after its fetch day: the input's
+    fetch time, else the batch's date (pipeline/clean/dates.py: latest_date)."""
+
+    days_after_fetch: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -168,6 +177,7 @@ class Settings:
     checks: ChecksSettings
     quarantine: QuarantineSettings
     limits: LimitsSettings
+    dates: DatesSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
