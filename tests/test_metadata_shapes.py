@@ -1,6 +1,7 @@
 """Issue 24, the rest: byline and date shapes of HTML pages that clean/html/metadata.py reads since
 (the Yoast "Written by" pair, a link wrapping an author card, a byline line with its date beside it,
-a byline in a small heading, a team credited alone, a <time> without datetime). Each shape has a
+a byline in a small heading, the name element of an author box, page labels that are no names, a
+team credited alone, a <time> without datetime). Each shape has a
 page that must match it and one that must not; the pages are hand-written."""
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ def yoast(label: str, value: str) -> str:
         ("", "<div><span>By</span> <span>Jane Roe</span> <div>Published March 9, 2026</div></div>", ["Jane Roe"]),
         # a byline in a small heading (an author box's "Written by ...")
         ("", "<h3>Written by Jane Roe</h3>", ["Jane Roe"]),
+        # the element holding the author's name inside an author box
+        (
+            "",
+            "<div class='author-box'><h4 class='author-box__name'>Jane Roe</h4>"
+            "<p class='author-box__bio'>Jane Roe writes about towns and their bridges.</p></div>",
+            ["Jane Roe"],
+        ),
+        ("", "<div><p class='authorName'>Jane Roe</p></div>", ["Jane Roe"]),
+        # a page label beside the byline is no name; a name holding such a word is one
+        ("", "<div class='byline'><span>Updated</span> <span>Jane Roe</span></div>", ["Jane Roe"]),
+        ("", "<div class='byline'><span>Jane Home</span></div>", ["Jane Home"]),
         # a team credited alone is the author; beside a person it is a role
         ('<meta name="author" content="Our Editors">', "", ["Our Editors"]),
         ('<meta name="author" content="Jane Roe, Staff Writer">', "", ["Jane Roe"]),
@@ -59,6 +71,8 @@ def test_byline_shapes_match(head: str, body: str, authors: list[str]) -> None:
         ("", "<h3>By the numbers</h3>"),  # a heading opening with "By", no name after it
         ("", "<h2>Written by Jane Roe</h2>"),  # a section heading: only h3-h6 carry an author box's byline
         ("", "<p><span>By</span> <span>3 hours ago</span></p>"),  # a byline word before a time, no name
+        ("", "<div class='author-box'><p>Jane Roe writes about towns.</p></div>"),  # a bio, no name element
+        ("", "<div class='byline'><span>Uncategorized</span></div>"),  # a post's category
     ],
 )
 def test_byline_shapes_do_not_overreach(head: str, body: str) -> None:

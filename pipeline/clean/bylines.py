@@ -44,6 +44,7 @@ class BylineWords:
     joiners: dict[str, tuple[str, ...]] = field(default_factory=dict)
     roles: frozenset[str] = frozenset()
     role_endings: frozenset[str] = frozenset()  # a part ending with one of these words is a role
+    not_names: frozenset[str] = frozenset()  # page labels beside a byline ("Updated"): no name
 
     def agency(self, name: str) -> str | None:
         return self.agencies.get(fold(name))
@@ -76,6 +77,7 @@ def load_byline_words(path: Path | None = None) -> BylineWords:
         joiners=_by_language(data.get("joiners", [])),
         roles=frozenset(fold(word) for entry in roles for word in entry.get("words", [])),
         role_endings=frozenset(word.casefold() for entry in roles for word in entry.get("last_words", [])),
+        not_names=frozenset(word.casefold() for entry in data.get("not_names", []) for word in entry["words"]),
     )
 
 
@@ -109,6 +111,8 @@ def split_people(
         for part in _parts(value, language, words):
             if words.agency(part):
                 _add(people.agencies, words.agencies[fold(part)])
+            elif part.casefold() in words.not_names:
+                continue
             elif fold(part) in sites or _HOST_LIKE.match(part):
                 _add(people.publications, part)
             elif _role(part, words):

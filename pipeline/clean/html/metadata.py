@@ -62,6 +62,9 @@ _BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|by-line|author|authors|autor|auteur|autore|writer)(?:$|[\s_-])", re.IGNORECASE
 )
 _BYLINE_SKIP_CLASS = re.compile(r"bio|avatar|image|photo|img|description|box|social|follow|more|related", re.I)
+# ... but the element that holds the author's name is the byline even inside an author box
+# ("author-box__name", "authorName", "author-name").
+_AUTHOR_NAME_CLASS = re.compile(r"author(?:[-_]*box)?[-_]*name", re.I)
 _ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _BARE_YEAR = re.compile(r"^\s*(?:©\s*)?\d{4}\s*$")
 _MAX_BYLINE_CHARS = 120
@@ -412,6 +415,7 @@ def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
             "author" in tag.get("rel", "").split()
             or tag.get("itemprop") == "author"
             or (_BYLINE_CLASS.search(tag.get("class", "")) and not _BYLINE_SKIP_CLASS.search(tag.get("class", "")))
+            or _AUTHOR_NAME_CLASS.search(tag.get("class", ""))
         )
         text = decoded(text_of(tag)) if marked else None
         if text and len(text) <= _MAX_BYLINE_CHARS:
