@@ -18,7 +18,8 @@ UPDATED_ONLY = '<meta property="article:modified_time" content="2024-11-05T10:00
 
 
 def page(head: str = "", body: str = "") -> str:
-    return f"<!doctype html><html lang='en'><head>{head}</head><body><h1>Bridge to be rebuilt</h1>{body}{BODY}</body></html>"
+    heading = "<h1>Bridge to be rebuilt</h1>"
+    return f"<!doctype html><html lang='en'><head>{head}</head><body>{heading}{body}{BODY}</body></html>"
 
 
 def yoast(label: str, value: str) -> str:

@@ -77,7 +77,7 @@ def write_batch(folder: Path, rng: random.Random) -> Path:
 def test_a_source_suffix_is_learned_and_removed_in_one_batch(engine: sa.Engine, tmp_path: Path) -> None:
     run_batch(engine, write_batch(tmp_path / "batch", random.Random(5)), "2024-03-01")
     with engine.connect() as connection:
-        titles = dict(
+        titles: dict[str, list[str]] = dict(
             connection.execute(sa.text("SELECT source, array_agg(title ORDER BY title) FROM articles GROUP BY 1")).all()
         )
         removed = connection.execute(
