@@ -117,3 +117,34 @@ def test_time_text_matches(body: str, published: str) -> None:
 )
 def test_time_text_does_not_overreach(body: str) -> None:
     assert extract_html(page(UPDATED_ONLY, body)).published == "2024-11-05"  # htmldate's reading
+
+
+def url_page(published: str, url: str) -> str:
+    ld = f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{published}"}}</script>'
+    return page(f"{ld}<link rel='canonical' href='{url}'>")
+
+
+@pytest.mark.parametrize(
+    ("published", "url", "day"),
+    [
+        # a UTC timestamp a day off the URL's date: the same moment on the site's own day
+        ("2025-12-19T02:41:41+00:00", "https://example.org/2025/12/18/bridge", "2025-12-18"),
+        ("2025-12-18T23:10:00Z", "https://example.org/2025/12/19/bridge", "2025-12-19"),
+    ],
+)
+def test_a_utc_date_takes_the_url_day(published: str, url: str, day: str) -> None:
+    assert extract_html(url_page(published, url)).published == day
+
+
+@pytest.mark.parametrize(
+    ("published", "url"),
+    [
+        ("2025-12-19T02:41:41-05:00", "https://example.org/2025/12/18/bridge"),  # the page's own zone
+        ("2025-12-20T02:41:41+00:00", "https://example.org/2025/12/18/bridge"),  # two days off: another date
+        ("2025-12-19T02:41:41+00:00", "https://example.org/2025/12/19/bridge"),  # the same day
+        ("2025-12-19", "https://example.org/2025/12/18/bridge"),  # a day without a time
+    ],
+)
+def test_a_utc_date_keeps_its_day_otherwise(published: str, url: str) -> None:
+    found = extract_html(url_page(published, url)).published
+    assert found is not None and found.startswith(published[:10])

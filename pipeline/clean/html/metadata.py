@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,6 +66,7 @@ _BYLINE_SKIP_CLASS = re.compile(r"bio|avatar|image|photo|img|description|box|soc
 # ... but the element that holds the author's name is the byline even inside an author box
 # ("author-box__name", "authorName", "author-name").
 _AUTHOR_NAME_CLASS = re.compile(r"author(?:[-_]*box)?[-_]*name", re.I)
+_UTC_TIME = re.compile(r"T[\d:.]+(?:Z|\+00:00)$")
 _ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _BARE_YEAR = re.compile(r"^\s*(?:©\s*)?\d{4}\s*$")
 _MAX_BYLINE_CHARS = 120
@@ -267,6 +269,7 @@ def _dates(
     published = _first(
         value for candidates in published_candidates for value in candidates() if not after(value, latest)
     )
+    published = _local_day_of_url(published, _date_in_url(url))
     updated = _first(
         value
         for value in (
@@ -276,6 +279,15 @@ def _dates(
         if not after(value, latest)
     )
     return published, updated
+
+
+def _local_day_of_url(published: str | None, url_day: str | None) -> str | None:
+    """A UTC timestamp one day off the date in the URL is the same moment on the site's own day:
+    the URL's (the day as the page states it)."""
+    if not published or not url_day or not _UTC_TIME.search(published):
+        return published
+    gap = abs((date.fromisoformat(published[:10]) - date.fromisoformat(url_day)).days)
+    return url_day if gap == 1 else published
 
 
 def _date(value: str | None) -> str | None:
