@@ -47,6 +47,7 @@ class BylineWords:
     joiners: dict[str, tuple[str, ...]] = field(default_factory=dict)
     roles: frozenset[str] = frozenset()
     role_endings: frozenset[str] = frozenset()  # a part ending with one of these words is a role
+    not_names: frozenset[str] = frozenset()  # page labels beside a byline ("Updated"): no name
 
     def agency(self, name: str) -> str | None:
         return self.agencies.get(fold(name))
@@ -94,6 +95,7 @@ def _load_byline_words(path: Path, extra: str | None) -> BylineWords:
         joiners=_by_language(data.get("joiners", [])),
         roles=frozenset(fold(word) for entry in roles for word in entry.get("words", [])),
         role_endings=frozenset(word.casefold() for entry in roles for word in entry.get("last_words", [])),
+        not_names=frozenset(word.casefold() for entry in data.get("not_names", []) for word in entry["words"]),
     )
 
 
@@ -139,6 +141,7 @@ class People:
     authors: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     publications: list[str] = field(default_factory=list)  # the site's own name given as an author
+    teams: list[str] = field(default_factory=list)  # a role or desk credited alone ("Podium Staff", "Our Editors")
 
 
 def split_people(
@@ -153,16 +156,21 @@ def split_people(
         for part in _parts(value, language, words):
             if words.agency(part):
                 _add(people.agencies, words.agencies[fold(part)])
+            elif part.casefold() in words.not_names:
+                continue
             elif fold(part) in sites or _HOST_LIKE.match(part):
                 _add(people.publications, part)
-            elif not _role(part, words) and _name_like(part):
+            elif _role(part, words):
+                _add(people.teams, part)
+            elif _name_like(part):
                 _add(people.authors, part)
     return people
 
 
 def authors_or_publication(people: People) -> list[str]:
-    """The people named; the publication's name only when the page names no person."""
-    return people.authors or people.publications[:1]
+    """The people named; when the page names no person, the team it credits ("Podium Staff"), else
+    the publication's name."""
+    return people.authors or people.teams[:1] or people.publications[:1]
 
 
 def _parts(value: str, language: str | None, words: BylineWords) -> list[str]:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.clean.bylines import load_byline_words
-from pipeline.clean.dates import to_iso
+from pipeline.clean.dates import after, latest_date, to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
 from pipeline.clean.html.extract import extract_html
 from pipeline.clean.language import DetectLanguage
-from pipeline.clean.learned import DropLearnedBoilerplate
+from pipeline.clean.learned import DropLearnedBoilerplate, StripLearnedTitleAffix
 from pipeline.clean.rules import RuleSet, load_rules
 from pipeline.clean.steps import (
     ApplyRules,
@@ -33,6 +33,7 @@ from pipeline.core.text import decode_entities, squash_spaces
 from pipeline.ingest.readers import ReadError, ReadResult, url_host
 
 UNSTORABLE_RULE = "unstorable_character"  # a reader repair: NUL removed, a surrogate replaced
+LATE_DATE_RULE = "date.after_fetch"  # a date later than the input's fetch (settings dates:)
 
 
 @dataclass
@@ -69,6 +70,9 @@ class Cleaner:
         steps = default_steps(rules, settings)
         if learned:
             steps.append(DropLearnedBoilerplate(learned, settings.learned))
+            # the title as the header step left it, before the title-repeat step compares with it
+            header = next(index for index, step in enumerate(steps) if isinstance(step, ExtractHeader))
+            steps.insert(header + 1, StripLearnedTitleAffix(learned, settings.learned))
         return cls(rules, steps, settings=settings)
 
     def clean(self, raw: RawArticle) -> Article:
@@ -86,6 +90,7 @@ class Cleaner:
             for name, step in steps:
                 if not runs_once(step):
                     self._run(name, step, article)
+        _drop_dates_after_fetch(article, latest_date(raw.fetched, raw.batch_date, self.settings.dates.days_after_fetch))
         # Read off the finished article: the removals (an agency's footer, a wire photo credit) are evidence too.
         origin = find_wire_origin(article)
         if origin:
@@ -138,6 +143,18 @@ def default_steps(rules: RuleSet, settings: Settings = SHIPPED) -> list[Step]:
     ]
 
 
+def _drop_dates_after_fetch(article: Article, latest: str | None) -> None:
+    """A given or header date later than the fetch is dropped, and audited (an HTML page's own
+    candidates were already read up to the fetch: clean/html/metadata.py)."""
+    for name in ("published", "updated"):
+        value = getattr(article, name)
+        if after(value, latest):
+            setattr(article, name, None)
+            article.removed.append(
+                Removal(LATE_DATE_RULE, "metadata", f"{name} {value} (fetched by {latest})", 0, "span")
+            )
+
+
 def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
     """RawArticle -> Article with paragraphs and whatever metadata the container supplied."""
     article = Article(
@@ -155,7 +172,9 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
         article.removed.append(Removal(UNSTORABLE_RULE, "encoding", repair, 0, "span"))
     if raw.html is not None and raw.text is None:
         article.html_source = True
-        page = extract_html(raw.html, settings.html)
+        page = extract_html(
+            raw.html, settings.html, latest_date(raw.fetched, raw.batch_date, settings.dates.days_after_fetch)
+        )
         for position, (block, dropped_by) in enumerate(page.in_order):
             text = decode_entities(block)  # "&amp;quot;" in the page's text: escaped once too often
             paragraph = Paragraph(text, position, [text])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
 from dateutil import tz
@@ -114,3 +114,17 @@ def _valid_iso_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def latest_date(fetched: str | None, batch_date: str | None, days_after_fetch: int) -> str | None:
+    """The last day an article fetched then may be dated (YYYY-MM-DD): its fetch day (the input's
+    fetch time, else the batch's date) plus days_after_fetch; None when neither is known."""
+    day = (to_iso(fetched) or "")[:10] or (to_iso(batch_date) or "")[:10]
+    if not _ISO_DATE.match(day):
+        return None
+    return (date.fromisoformat(day) + timedelta(days=days_after_fetch)).isoformat()
+
+
+def after(value: str | None, latest: str | None) -> bool:
+    """Whether an ISO date (or date and time) falls on a day after `latest` (the day it states)."""
+    return bool(value and latest and value[:10] > latest)

@@ -59,6 +59,10 @@ class RawArticle:
     external_id: str | None = None
     title_given: bool = False  # the container has a title field (even empty): trust it, detect none
     fallback_source: str | None = None  # e.g. the batch sub-folder: used when no source field or URL says
+    # When the input was fetched (a record's fetch or crawl time) and the batch's date (from its id):
+    # no date of the article is later than the fetch (clean/dates.py: latest_date).
+    fetched: str | None = None
+    batch_date: str | None = None
     encoding: str | None = None  # what the bytes were decoded with: "utf-8", "utf-16", "cp1252", "iso8859-2", ...
     # What the reader repaired so PostgreSQL can store it ("title: 1 NUL character(s) removed"):
     # the cleaner records each as a removal of the parse step (rule unstorable_character).

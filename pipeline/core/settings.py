@@ -127,6 +127,7 @@ class LearnedSettings:
     min_articles: int
     min_share: float
     min_words: int
+    title_affix_max_words: int
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,14 @@ class DriftSettings:
 
 
 @dataclass(frozen=True)
+class DatesSettings:
+    """No date of an article is more than days_after_fetch days after its fetch day: the input's
+    fetch time, else the batch's date (pipeline/clean/dates.py: latest_date)."""
+
+    days_after_fetch: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -187,6 +196,7 @@ class Settings:
     quarantine: QuarantineSettings
     limits: LimitsSettings
     drift: DriftSettings  # issue 26
+    dates: DatesSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.clean.html import extract as html_extract
-from pipeline.clean.learned import countable, line_hash
+from pipeline.clean.learned import countable, line_hash, title_affix_keys
 from pipeline.clean.structure import split_paragraphs
 from pipeline.core.document import RawArticle
 from pipeline.core.settings import LearnedSettings
@@ -29,16 +29,24 @@ def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | N
     """(source, sorted distinct hashes of the countable paragraphs) of one delivered article; the
     source is found as the cleaner finds it (record field, URL host, batch sub-folder)."""
     page_url = None
+    title = raw.title
     if raw.text is not None:
         texts = [p.text for p in split_paragraphs(raw.text)]
     elif raw.html is not None:
         tree = _parse(raw.html)
         texts = list(_blocks(tree)) if tree is not None else []
         page_url = html_extract.page_url(tree) if tree is not None and not raw.url else None
+        title = title or (_page_title(tree) if tree is not None else None)
     else:
         texts = []
     source = raw.source or url_host(raw.url or page_url) or raw.fallback_source
-    return source, sorted({line_hash(t) for t in texts if countable(t, settings)})
+    keys = [t for t in texts if countable(t, settings)] + title_affix_keys(title, settings)
+    return source, sorted({line_hash(key) for key in keys})
+
+
+def _page_title(tree: Any) -> str | None:
+    """The page's <title> (the clean pass may show the <h1>, but the site's name rides on this)."""
+    return squash_spaces(tree.findtext(".//title") or "") or None
 
 
 def _parse(html: str) -> Any:

@@ -45,6 +45,9 @@ READ_CHUNK = 1 << 20  # bytes of a .txt/.html file read at a time
 # Bytes of a JSONL file read at a time (a line longer than the cap is dropped chunk by chunk); small
 # enough that a truncated .gz keeps its lines up to about here before the cut.
 LINE_CHUNK = 64 << 10
+# A record's fetch or crawl time, under the names crawlers give it: the first one that is a string.
+FETCH_TIME_FIELDS = ("fetched", "fetched_at", "fetch_time", "fetch_date", "crawled", "crawled_at", "crawl_time",
+                     "crawl_date", "retrieved", "retrieved_at", "scraped_at", "downloaded_at")  # fmt: skip
 _DATE_MARKER = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
 # Cheap gate before ftfy: UTF-8 read as cp1252/latin-1 leaves these pairs behind.
 _MOJIBAKE_HINT = re.compile("[ÃÂâÐÑÅ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
@@ -455,6 +458,7 @@ def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
         source=fields["source"] or url_host(fields["url"]),
         external_id=fields["id"],
         title_given="title" in record,
+        fetched=next((value for key in FETCH_TIME_FIELDS if (value := _optional_str(record, key))), None),
         encoding=line.encoding,
         repairs=tuple(repairs),
     )

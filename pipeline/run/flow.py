@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -45,6 +46,8 @@ from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES, St
 FILES_PER_SHARD = 200
 BYTES_PER_SHARD = 32 << 20
 MAX_SHARDS = 64  # far under Airflow's 1024 mapped-task limit whatever the file count
+# A batch id that opens with a day names the day its inputs were fetched (settings dates:).
+_BATCH_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 class BatchError(Exception):
@@ -140,7 +143,14 @@ def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
         for result in read_input(item):
             if not isinstance(result, ReadError):
                 result.fallback_source = source_from_path(item.name)
+                result.batch_date = batch_date(run.batch_id)
             yield item, result
+
+
+def batch_date(batch_id: str) -> str | None:
+    """A batch id opening with a day ("2024-05-01", "2024-05-01-rerun") dates its inputs' fetch."""
+    match = _BATCH_DAY.match(batch_id)
+    return match.group(0) if match else None
 
 
 def source_from_path(name: str) -> str | None:

@@ -46,7 +46,7 @@ class HtmlContent:
     url: str | None = None
 
 
-def extract_html(html: str, settings: HtmlSettings = SHIPPED.html) -> HtmlContent:
+def extract_html(html: str, settings: HtmlSettings = SHIPPED.html, latest: str | None = None) -> HtmlContent:
     """The page is parsed once and the tree is only read, never changed. Metadata come from our
     own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
     same tree (it weighs text density, link density and page structure better than a container
@@ -57,7 +57,7 @@ def extract_html(html: str, settings: HtmlSettings = SHIPPED.html) -> HtmlConten
     content = HtmlContent()
     if tree is None:
         return content
-    _read_metadata(tree, content)
+    _read_metadata(tree, content, latest)
     content.captions = _captions(tree)
     if whole_page:
         page = PageText(tree)
@@ -164,8 +164,8 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
     return body if body is not None else tree
 
 
-def _read_metadata(tree: HtmlElement, content: HtmlContent) -> None:
-    found = read_metadata(tree)
+def _read_metadata(tree: HtmlElement, content: HtmlContent, latest: str | None) -> None:
+    found = read_metadata(tree, latest)
     content.title, content.seo_title = found.title, found.seo_title
     content.published, content.updated = found.published, found.updated
     content.authors, content.agencies = found.authors, found.agencies

@@ -9,13 +9,14 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipeline.clean.bylines import People, authors_or_publication, load_byline_words, split_people
-from pipeline.clean.dates import to_iso
+from pipeline.clean.dates import after, to_iso
 from pipeline.clean.html.blocks import FURNITURE_TAGS, text_of
 from pipeline.core.text import squash_spaces
 
@@ -55,24 +56,43 @@ AUTHOR_KEYS = (
 TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")
 SITE_KEYS = ("og:site_name", "application-name", "twitter:site", "publisher", "dc.publisher")
 # Separators between a headline and the site's name in a <title>.
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—:·»/•~-]{1,2}\s+|\s+::\s+|\s*\|\s*")
+TITLE_SEPARATORS = re.compile(r"\s+[|–—:·»/•~-]{1,2}\s+|\s+::\s+|\s*\|\s*")
 _DATE_IN_URL = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)")
 _COMPACT_DATE_IN_URL = re.compile(r"[/_-]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-])")
 _BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|by-line|author|authors|autor|auteur|autore|writer)(?:$|[\s_-])", re.IGNORECASE
 )
 _BYLINE_SKIP_CLASS = re.compile(r"bio|avatar|image|photo|img|description|box|social|follow|more|related", re.I)
+# ... but the element that holds the author's name is the byline even inside an author box
+# ("author-box__name", "authorName", "author-name").
+_AUTHOR_NAME_CLASS = re.compile(r"author(?:[-_]*box)?[-_]*name", re.I)
+_UTC_TIME = re.compile(r"T[\d:.]+(?:Z|\+00:00)$")
 _ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _BARE_YEAR = re.compile(r"^\s*(?:©\s*)?\d{4}\s*$")
 _MAX_BYLINE_CHARS = 120
+# A <time>'s text that is a date: "Published: December 12, 2025 at 3:45 pm" fits in 40 characters.
+_MAX_DATE_LINE_CHARS = 40
+_UPDATE_MARK = re.compile(r"modif|updat", re.I)
+_UPDATE_WORDS = re.compile(
+    r"^\W*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado|atualizado|aggiornato|bijgewerkt"
+    r"|zaktualizowano)\b",
+    re.I,
+)
 _MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline line is short
-_LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt")
+_LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt", "h3", "h4", "h5", "h6")
 _AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
 # Page furniture for the metadata: a <header> may hold the headline and byline, and a <form> may
 # wrap the whole page (ASP.NET pages do).
 _NOT_SHOWN = FURNITURE_TAGS - {"header", "form"}
 _SITE_SEGMENT_MAX_WORDS = 4
 _INLINE_TAGS = frozenset({"a", "b", "strong", "em", "i", "u", "abbr", "small", "font", "bdi"})
+# Yoast's reading-time pairs: <meta name="twitter:label1" content="Written by"> names the author in
+# twitter:data1 (the label is in the site's language).
+_TWITTER_PAIRS = 4
+_WRITTEN_BY_LABELS = frozenset(
+    {"written by", "author", "by", "geschrieben von", "verfasst von", "autor", "écrit par", "auteur", "escrito por",
+     "scritto da", "autore", "geschreven door", "napisane przez"}
+)  # fmt: skip
 
 
 @dataclass
@@ -87,7 +107,8 @@ class PageMetadata:
     url: str | None = None
 
 
-def read_metadata(tree: HtmlElement) -> PageMetadata:
+def read_metadata(tree: HtmlElement, latest: str | None = None) -> PageMetadata:
+    """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch)."""
     nodes = json_ld_articles(tree)
     meta = meta_map(tree)
     found = PageMetadata(url=page_url_of(tree, nodes, meta))
@@ -95,7 +116,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     sites = _site_names(nodes, meta, found.url)
     shown = list(_shown(tree))
     found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
-    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url)
+    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest)
     people = _people(tree, shown, nodes, meta, sites, _language(tree, meta))
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
@@ -181,7 +202,7 @@ def strip_site_name(title: str, sites: tuple[str, ...]) -> str:
     """'Headline | Site' / 'Site - Headline' / 'Headline | Site | 28.04.2023' -> 'Headline': a leading
     or trailing separated segment that names the site (og:site_name, publisher, host) or is a date
     is dropped, while a segment of 2+ words is left."""
-    segments = _TITLE_SEPARATORS.split(title)
+    segments = TITLE_SEPARATORS.split(title)
     if len(segments) < 2:
         return title
     site_keys = {_site_key(site) for site in sites if site}
@@ -189,7 +210,7 @@ def strip_site_name(title: str, sites: tuple[str, ...]) -> str:
         segments.pop()
     while len(segments) > 1 and _is_site_segment(segments[0], site_keys):
         segments.pop(0)
-    if len(segments) == len(_TITLE_SEPARATORS.split(title)):
+    if len(segments) == len(TITLE_SEPARATORS.split(title)):
         return title
     # the separators between the kept segments were the headline's own: take the original span
     start = title.find(segments[0])
@@ -231,14 +252,42 @@ def _site_names(nodes: list[dict[str, Any]], meta: dict[str, str], url: str | No
 
 
 def _dates(
-    tree: HtmlElement, shown: list[HtmlElement], nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None
+    tree: HtmlElement,
+    shown: list[HtmlElement],
+    nodes: list[dict[str, Any]],
+    meta: dict[str, str],
+    url: str | None,
+    latest: str | None,
 ) -> tuple[str | None, str | None]:
-    published = _first(_date(_value(node.get(key))) for node in nodes for key in ("datePublished", "dateCreated"))
-    published = published or _first(_date(meta.get(key)) for key in PUBLISHED_KEYS)
-    published = published or _time_tag_in(shown) or _date_in_url(url) or _htmldate(tree, url)
-    updated = _first(_date(_value(node.get("dateModified"))) for node in nodes)
-    updated = updated or _first(_date(meta.get(key)) for key in UPDATED_KEYS)
+    """The first candidate of each date that is not after `latest` (a later one is skipped)."""
+    published_candidates: tuple[Callable[[], Iterator[str | None]], ...] = (
+        lambda: (_date(_value(node.get(key))) for node in nodes for key in ("datePublished", "dateCreated")),
+        lambda: (_date(meta.get(key)) for key in PUBLISHED_KEYS),
+        lambda: iter([_time_tag_in(shown), _date_in_url(url), _time_text_in(shown)]),
+        lambda: iter([_htmldate(tree, url, latest)]),
+    )
+    published = _first(
+        value for candidates in published_candidates for value in candidates() if not after(value, latest)
+    )
+    published = _local_day_of_url(published, _date_in_url(url))
+    updated = _first(
+        value
+        for value in (
+            *(_date(_value(node.get("dateModified"))) for node in nodes),
+            *(_date(meta.get(key)) for key in UPDATED_KEYS),
+        )
+        if not after(value, latest)
+    )
     return published, updated
+
+
+def _local_day_of_url(published: str | None, url_day: str | None) -> str | None:
+    """A UTC timestamp one day off the date in the URL is the same moment on the site's own day:
+    the URL's (the day as the page states it)."""
+    if not published or not url_day or not _UTC_TIME.search(published):
+        return published
+    gap = abs((date.fromisoformat(published[:10]) - date.fromisoformat(url_day)).days)
+    return url_day if gap == 1 else published
 
 
 def _date(value: str | None) -> str | None:
@@ -268,13 +317,30 @@ def _time_tag_in(shown: list[HtmlElement]) -> str | None:
     return _first(_date(tag.get("datetime")) for tag in ordered)
 
 
-def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
+def _time_text_in(shown: list[HtmlElement]) -> str | None:
+    """<time> without a datetime attribute: its text ("8 Oct 2022"), one not marked as the update."""
+    for tag in _of(shown, "time"):
+        if not tag.get("datetime") and not _UPDATE_MARK.search(tag.get("class", "")):
+            found = _date_line(tag)
+            if found:
+                return found
+    return None
+
+
+def _date_line(tag: HtmlElement) -> str | None:
+    text = decoded(text_of(tag))
+    if not text or len(text) > _MAX_DATE_LINE_CHARS or _UPDATE_WORDS.match(text) or not re.search(r"\d", text):
+        return None
+    return _date(text)
+
+
+def _htmldate(tree: HtmlElement, url: str | None, latest: str | None) -> str | None:
     """htmldate's reading of the page (the dates in its text, its header and its links, original
-    date first), for the pages whose markup states none: a date up to today, so never one after
-    the page was fetched. It works on its own copy of the tree."""
+    date first), for the pages whose markup states none: a date up to `latest` (the fetch) when it
+    is known, else up to today. It works on its own copy of the tree."""
     from htmldate import find_date  # imported lazily: only HTML input needs it
 
-    found = find_date(tree, url=url, original_date=True, extensive_search=True)
+    found = find_date(tree, url=url, original_date=True, extensive_search=True, max_date=latest)
     if not isinstance(found, str) or found.endswith("-01-01"):
         return None  # htmldate pads a bare year ("© 2023", "/2023/") to its first day: no date
     return to_iso(found)
@@ -300,15 +366,18 @@ def _people(
     language: str | None,
 ) -> People:
     """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
-    author vocabularies (every value of a repeated key), then what the page shows: elements marked
-    as the byline, a short line opening with a byline word ("By", "Von", "Written by"), links to an
-    author page. The first source that names a person or an agency decides."""
+    author vocabularies (every value of a repeated key, then a twitter:data labelled "Written by"),
+    then what the page shows: elements marked as the byline, a short line opening with a byline word
+    ("By", "Von", "Written by"), links to an author page. The first source that names a person or an
+    agency decides; when none does, a team the page credits ("Podium Staff", "Our Editors") does."""
     publications: list[str] = []
+    teams: list[str] = []
     json_ld_names, organizations = _json_ld_authors(nodes)
     words = load_byline_words()
     stages: tuple[Callable[[], list[str]], ...] = (
         lambda: json_ld_names,
         lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
+        lambda: list(_written_by_meta(meta)),
         lambda: list(_marked_bylines(_outside_forms(shown))),
         lambda: list(_prefixed_bylines(_outside_forms(shown), words.words_for(words.prefixes, language))),
         lambda: list(_author_links(_outside_forms(shown))),
@@ -318,7 +387,8 @@ def _people(
         if people.authors or people.agencies:
             return people
         publications.extend(people.publications)
-    return People(publications=publications)
+        teams.extend(people.teams)
+    return People(publications=publications, teams=teams)
 
 
 def _json_ld_authors(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -340,6 +410,14 @@ def _json_ld_authors(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]
     return names, organizations
 
 
+def _written_by_meta(meta: dict[str, str]) -> Iterator[str]:
+    for number in range(1, _TWITTER_PAIRS + 1):
+        label = meta.get(f"twitter:label{number}", "").casefold().rstrip(" :")
+        value = meta.get(f"twitter:data{number}")
+        if label in _WRITTEN_BY_LABELS and value:
+            yield value
+
+
 def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
     """Text of elements marked as the byline (rel=author, itemprop=author, a class naming
     byline/author), short enough to be one, outside page furniture; at most the first two."""
@@ -349,6 +427,7 @@ def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
             "author" in tag.get("rel", "").split()
             or tag.get("itemprop") == "author"
             or (_BYLINE_CLASS.search(tag.get("class", "")) and not _BYLINE_SKIP_CLASS.search(tag.get("class", "")))
+            or _AUTHOR_NAME_CLASS.search(tag.get("class", ""))
         )
         text = decoded(text_of(tag)) if marked else None
         if text and len(text) <= _MAX_BYLINE_CHARS:
@@ -362,7 +441,7 @@ def _byline_pieces(tag: HtmlElement) -> list[str]:
     """A byline element's names: its links' texts when it links (to author pages), else its text
     broken where an element other than inline markup starts ("Jane Roe" and "Staff Writer" in two
     spans are two pieces; "Jane <b>Roe</b>" is one)."""
-    links = [text for link in tag.iter("a") if (text := decoded(text_of(link)))]
+    links = [text for link in tag.iter("a") if _inline_only(link) and (text := decoded(text_of(link)))]
     if links:
         return links
     pieces: list[str] = []
@@ -390,6 +469,11 @@ def _byline_pieces(tag: HtmlElement) -> list[str]:
     return [piece for piece in (decoded(piece) for piece in pieces) if piece]
 
 
+def _inline_only(element: HtmlElement) -> bool:
+    """A link around a name, not one wrapping a whole author card (photo, name, job title)."""
+    return all(not isinstance(child.tag, str) or child.tag in _INLINE_TAGS for child in element.iterdescendants())
+
+
 def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> Iterator[str]:
     """The first short line that opens with a byline word and a capitalized name ("By Jane Roe",
     "Von Karl Beispiel"), or that is the byline word alone with the name in the next element."""
@@ -409,7 +493,8 @@ def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> It
             rest = text[len(prefix) :].lstrip(" :")
             if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
                 if rest[:1].isupper():
-                    yield text
+                    # its pieces: "By Jane Roe" and the date in the next span are two
+                    yield ", ".join(_byline_pieces(tag))
                     return
 
 
