@@ -7,9 +7,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.clean.completeness import judge_completeness
 from pipeline.clean.dates import to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
 from pipeline.clean.html.extract import extract_html
+from pipeline.clean.html.page_type import judge_page
 from pipeline.clean.language import DetectLanguage
 from pipeline.clean.learned import DropLearnedBoilerplate
 from pipeline.clean.rules import RuleSet, load_rules
@@ -83,6 +85,7 @@ class Cleaner:
             for name, step in steps:
                 if not runs_once(step):
                     self._run(name, step, article)
+        judge_completeness(article, self.settings.completeness)
         return article
 
     def clean_within_limit(self, raw: RawArticle) -> Article | ReadError:
@@ -158,6 +161,9 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
                 article.remove(paragraph, f"html.{dropped_by}", "furniture")
         article.title = article.title or page.title
         article.seo_title = page.seo_title
+        if page.page_features is not None:
+            article.page_type = judge_page(page.page_features).page_type
+        article.accessible_for_free = page.free
         article.published = article.published or page.published
         article.updated = page.updated
         article.authors = page.authors

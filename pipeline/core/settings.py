@@ -156,6 +156,20 @@ class LimitsSettings:
 
 
 @dataclass(frozen=True)
+class PageTypeSettings:
+    """Whether a run keeps the HTML pages the page-type model judges not articles (issue 23)."""
+
+    keep_non_articles: bool
+
+
+@dataclass(frozen=True)
+class CompletenessSettings:
+    """When an article flagged isAccessibleForFree: false counts as cut (pipeline/clean/completeness.py)."""
+
+    paywalled_max_words: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -168,6 +182,8 @@ class Settings:
     checks: ChecksSettings
     quarantine: QuarantineSettings
     limits: LimitsSettings
+    page_types: PageTypeSettings
+    completeness: CompletenessSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.

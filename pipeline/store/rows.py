@@ -38,7 +38,7 @@ def article_row(article: Article, copy_id: int) -> list[Any]:
         article.line, article.title, article.subtitle, article.section, article.authors, article.published,
         article.updated, article.dateline, article.body, len(article.paragraphs), len(article.removed),
         removed_chars, kept_chars + removed_chars, content_hash(fields), article.language, article.encoding,
-        article.seo_title, article.agencies,
+        article.seo_title, article.agencies, article.page_type, article.complete, article.incomplete_reason,
     ]  # fmt: skip
 
 

@@ -76,7 +76,7 @@ ARTICLES = StagedTable(
         " source_line integer, title text, subtitle text, section text, authors text[], published_at timestamptz,"
         " updated_at timestamptz, dateline text, body text, paragraph_count integer, removed_count integer,"
         " removed_chars integer, input_chars integer, content_hash text, language text, encoding text,"
-        " seo_title text, agencies text[]"
+        " seo_title text, agencies text[], page_type text, complete boolean, incomplete_reason text"
     ),
     computed=(("search", "tsvector", SEARCH_VECTOR),),
 )
