@@ -115,8 +115,11 @@ def test_is_accessible_for_free_false_over_a_short_body_is_incomplete(
 
 @pytest.fixture
 def loaded(engine: sa.Engine, tmp_path: Path) -> sa.Engine:
-    stories = [("courier", "Council approves budget", PROMPTS[0][1]), ("courier", "Library cuts debated", MENTIONS[0][1]),
-               ("herald", "Council approves budget", MENTIONS[1][1])]  # fmt: skip
+    stories = [
+        ("courier", "Council approves budget", PROMPTS[0][1]),
+        ("courier", "Library cuts debated", MENTIONS[0][1]),
+        ("herald", "Council approves budget", MENTIONS[1][1]),
+    ]
     for number, (source, headline, last) in enumerate(stories):
         folder = tmp_path / "2024-05-02" / source
         folder.mkdir(parents=True, exist_ok=True)
