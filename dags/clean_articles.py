@@ -142,6 +142,12 @@ def _fail_fast(error: Exception) -> Exception:
             description="defaults to checks.max_removal_ratio of the settings (0.75 shipped)",
         ),
         "rules_files": Param([], type="array", description="extra rules files (YAML) on the workers"),
+        "keep_non_articles": Param(
+            False,
+            type="boolean",
+            description="store pages judged not articles with their page_type instead of rejecting them (issue 23; "
+            "defaults to page_types.keep_non_articles of the settings)",
+        ),
         "wait_for_marker": Param(
             None, type=["null", "string"], description="scheduled runs wait for this file in the folder, e.g. _SUCCESS"
         ),
@@ -189,7 +195,8 @@ def clean_articles() -> None:
         params = context["params"]
         try:
             return tasks.plan(_batch_id(context), context["run_id"], params.get("input_dir"),
-                              params["files_per_shard"], db_url=_db_url())  # fmt: skip
+                              params["files_per_shard"], db_url=_db_url(),
+                              keep_non_articles=bool(params.get("keep_non_articles")))  # fmt: skip
         except (flow.BatchError, ValueError) as exc:
             raise _fail_fast(exc) from exc
 

@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings_option(run)
     add_workers_option(run)
     run.add_argument("--json", action="store_true", help="print the batch report as JSON")
+    run.add_argument(
+        "--keep-non-articles",
+        action="store_true",
+        help="store the pages judged not articles (listings, section fronts, ...) with their page_type instead of "
+        "rejecting them (default: settings page_types.keep_non_articles)",
+    )
     run.set_defaults(handler=cmd_run)
 
     backfill = commands.add_parser("backfill", help="run each day's batch RAW_DIR/<date>/ from one date to another")
@@ -411,7 +417,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         report = run_batch(
             engine, args.input, args.batch, args.rules, progress=sys.stderr.isatty(),
-            workers=args.workers or default_workers(),
+            workers=args.workers or default_workers(), keep_non_articles=args.keep_non_articles,
         )  # fmt: skip
     except BatchError as exc:
         print(f"error: {without_secrets(str(exc))}", file=sys.stderr)
@@ -581,6 +587,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"{r.input:<12} {r.pages:>5}  {cells[0]:<15} {cells[1]:<15} {cells[2]:<15} {cells[3]:<17} "
             f"{cells[4]:<17} {r.pages_per_s:>8.1f}"
         )
+        if r.held_back:
+            print(f"{'':12}   held back as not articles (scored as empty): {r.held_back} pages")
         for page in r.worst:
             print(
                 f"{'':12}   worst: {page['page'][:24]}  F1 {page['f1']:.3f}  P {page['precision']:.3f}  "
@@ -596,7 +604,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner, gold_dir: Path) -> int:
     """A WCXB-style folder (html/ + ground-truth/): word-bag F1 and snippet rates, per page type."""
-    from pipeline.evaluation.wcxb import FORMS, METRICS, evaluate_wcxb
+    from pipeline.evaluation.wcxb import FIGURES, FORMS, evaluate_wcxb
 
     unknown = [kind for kind in args.input if kind not in FORMS]
     if unknown:
@@ -609,12 +617,14 @@ def _eval_wcxb(args: argparse.Namespace, cleaner: Cleaner, gold_dir: Path) -> in
         return 0
     print("word-bag F1 / P / R (the benchmark's evaluate.py) and with / without snippet rates, per page type;")
     print("text forms: the cleaner's figure, then (in brackets) the text form as is, uncleaned")
-    print(f"{'input':<10} {'page type':<14} {'pages':>5}  {'F1':<15} {'P':<15} {'R':<15} {'with':<15} {'without':<15}")
+    print("held back: the share of pages judged not articles, which the pipeline rejects (scored as empty)")
+    print(f"{'input':<10} {'page type':<14} {'pages':>5}  {'F1':<15} {'P':<15} {'R':<15} {'with':<15} {'without':<15} "
+          f"{'held back':<15}")  # fmt: skip
     for r in results:
-        overall = {"pages": r.pages} | {name: getattr(r, name) for name in METRICS}
+        overall = {"pages": r.pages} | {name: getattr(r, name) for name in FIGURES}
         for page_type, figures in [("all", overall), *r.by_type.items()]:
             raw = r.as_is.get(page_type) if r.as_is else None
-            cells = "".join(f"{_figure(figures.get(name), raw, name):<16}" for name in METRICS)
+            cells = "".join(f"{_figure(figures.get(name), raw, name):<16}" for name in FIGURES)
             print(f"{r.input:<10} {page_type:<14} {figures['pages'] or 0:>5.0f}  {cells.rstrip()}")
         print(f"{'':10} {r.pages_per_s:.1f} pages/s")
     return 0

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.clean.bylines import load_byline_words
+from pipeline.clean.completeness import judge_completeness
 from pipeline.clean.dates import after, latest_date, to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
 from pipeline.clean.html.extract import extract_html
+from pipeline.clean.html.page_type import judge_page
 from pipeline.clean.language import DetectLanguage
 from pipeline.clean.learned import DropLearnedBoilerplate, StripLearnedTitleAffix
 from pipeline.clean.rules import RuleSet, load_rules
@@ -91,6 +93,7 @@ class Cleaner:
                 if not runs_once(step):
                     self._run(name, step, article)
         _drop_dates_after_fetch(article, latest_date(raw.fetched, raw.batch_date, self.settings.dates.days_after_fetch))
+        judge_completeness(article, self.settings.completeness)
         # Read off the finished article: the removals (an agency's footer, a wire photo credit) are evidence too.
         origin = find_wire_origin(article)
         if origin:
@@ -184,6 +187,9 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
                 article.remove(paragraph, f"html.{dropped_by}", "furniture")
         article.title = article.title or page.title
         article.seo_title = page.seo_title
+        if page.page_features is not None:
+            article.page_type = judge_page(page.page_features).page_type
+        article.accessible_for_free = page.free
         article.published = article.published or page.published
         article.updated = page.updated
         article.authors = page.authors

@@ -97,6 +97,12 @@ class Article:
     html_source: bool = False  # True when the body was extracted from HTML (no page-dump step)
     page_dump: bool = False  # True when the text was a full-page dump (every text node a line)
     encoding: str | None = None  # the input's encoding, as the reader recorded it (RawArticle.encoding)
+    # Issue 23: what kind of page the input was (pipeline/clean/html/page_type.py; text input is an
+    # article) and whether the article is whole (pipeline/clean/completeness.py)
+    page_type: str = "article"
+    accessible_for_free: bool | None = None  # the page's JSON-LD isAccessibleForFree, when it says
+    complete: bool = True
+    incomplete_reason: str | None = None
     # Removals each cleaning step recorded (step name -> count, in the order the steps ran); the
     # audit's records are article.removed, these are their counts by step.
     removed_by_step: dict[str, int] = field(default_factory=dict, compare=False)

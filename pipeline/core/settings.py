@@ -183,6 +183,20 @@ class DatesSettings:
 
 
 @dataclass(frozen=True)
+class PageTypeSettings:
+    """Whether a run keeps the HTML pages the page-type model judges not articles (issue 23)."""
+
+    keep_non_articles: bool
+
+
+@dataclass(frozen=True)
+class CompletenessSettings:
+    """When an article flagged isAccessibleForFree: false counts as cut (pipeline/clean/completeness.py)."""
+
+    paywalled_max_words: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -197,6 +211,8 @@ class Settings:
     limits: LimitsSettings
     drift: DriftSettings  # issue 26
     dates: DatesSettings
+    page_types: PageTypeSettings
+    completeness: CompletenessSettings
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.

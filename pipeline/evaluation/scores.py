@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.clean.cleaner import Cleaner
+from pipeline.clean.html.page_type import holds_back
 from pipeline.core.document import Article
 from pipeline.ingest.readers import ReadError, read_file
 
@@ -142,6 +143,7 @@ class EvalResult:
     snippets_kept: float | None = None  # share of must-keep snippets found in the output
     snippets_dropped: float | None = None  # share of must-drop snippets absent from the output
     read_errors: int = 0
+    held_back: int = 0  # pages judged not articles (issue 23): scored as empty bodies
     worst: list[dict[str, Any]] = field(default_factory=list)
     worst_snippets: list[dict[str, Any]] = field(default_factory=list)  # pages missing the most snippets
     # The same figures for the raw input file, uncleaned (text forms only; None for HTML).
@@ -167,10 +169,13 @@ def evaluate(gold_dir: Path, input_kind: str, cleaner: Cleaner | None = None, wo
         article = _clean_one(cleaner, page, suffix)
         elapsed += time.perf_counter() - started
         result.read_errors += article is None
+        # a page held back as not an article (when the settings hold them back): scored as empty
+        held = article is not None and holds_back(article, cleaner.settings.page_types.keep_non_articles)
+        result.held_back += held
         gold_path, snippets_path = gold_dir / f"{page_id}.gold.txt", gold_dir / f"{page_id}.snippets.json"
         gold = gold_path.read_text(encoding="utf-8") if gold_path.exists() else None
         labels = json.loads(snippets_path.read_text(encoding="utf-8")) if snippets_path.exists() else None
-        cleaned.add(page_id, predicted_body(article), gold, labels)
+        cleaned.add(page_id, "" if held else predicted_body(article), gold, labels)
         if text_form:
             as_is.add(page_id, page.read_text(encoding="utf-8", errors="replace"), gold, labels)
     result.pages = len(pages)

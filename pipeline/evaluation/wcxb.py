@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.clean.cleaner import Cleaner
+from pipeline.clean.html.page_type import holds_back
 from pipeline.core.document import Article
 from pipeline.ingest.readers import ReadError, read_file
 
@@ -146,6 +147,7 @@ class WcxbResult:
     recall: float | None = None
     snippets_kept: float | None = None
     snippets_dropped: float | None = None
+    held_back: float | None = None  # the share of pages held back as not articles (issue 23)
     pages_per_s: float = 0.0
     read_errors: int = 0
     # per page type: {"pages", "f1", "precision", "recall", "snippets_kept", "snippets_dropped"}
@@ -191,12 +193,15 @@ def evaluate_wcxb(
             elapsed += time.perf_counter() - started
             result.pages += 1
             result.read_errors += failed
-            cleaned.add(page, reader_text(article))
+            # a page held back as not an article (when the settings hold them back) is rejected by
+            # the pipeline: it scores as an empty body
+            held = article is not None and holds_back(article, cleaner.settings.page_types.keep_non_articles)
+            cleaned.add(page, "" if held else reader_text(article), held)
             if form != "html":
                 raw.add(page, path.read_text(encoding="utf-8"))
     result.pages_per_s = round(result.pages / elapsed, 1) if elapsed else 0.0
     overall = cleaned.figures()
-    for name in METRICS:
+    for name in FIGURES:
         setattr(result, name, overall.get("all", {}).get(name))
     result.by_type = {page_type: figures for page_type, figures in overall.items() if page_type != "all"}
     result.worst = [{"page": p, "type": t, "f1": round(f, 3)} for f, p, t in sorted(cleaned.scored)[:worst]]
@@ -205,6 +210,8 @@ def evaluate_wcxb(
 
 
 METRICS = ("f1", "precision", "recall", "snippets_kept", "snippets_dropped")
+# and the share of pages held back as not articles (issue 23), which score as empty bodies
+FIGURES = (*METRICS, "held_back")
 
 
 @dataclass
@@ -214,9 +221,10 @@ class _Tally:
     by_type: dict[str, _Means] = field(default_factory=lambda: defaultdict(_Means))
     scored: list[tuple[float, str, str]] = field(default_factory=list)  # (F1, page, type)
 
-    def add(self, page: Page, text: str) -> None:
+    def add(self, page: Page, text: str, held_back: bool = False) -> None:
         kept, dropped = snippet_rates(text, page.with_, page.without)
-        figures: dict[str, float | None] = {"pages": 1, "snippets_kept": kept, "snippets_dropped": dropped}
+        figures: dict[str, float | None] = {"pages": 1, "snippets_kept": kept, "snippets_dropped": dropped,
+                                            "held_back": float(held_back)}  # fmt: skip
         if page.reference is not None:
             precision, recall, f1 = word_scores(text, page.reference)
             figures.update(precision=precision, recall=recall, f1=f1)
@@ -228,7 +236,7 @@ class _Tally:
     def figures(self) -> dict[str, dict[str, float | None]]:
         """{"all" or a page type: {"pages": n, metric: mean}}, "all" first, the types sorted."""
         order = ["all", *sorted(t for t in self.by_type if t != "all")]
-        return {t: {"pages": self.by_type[t].counts["pages"]} | {m: self.by_type[t].mean(m) for m in METRICS}
+        return {t: {"pages": self.by_type[t].counts["pages"]} | {m: self.by_type[t].mean(m) for m in FIGURES}
                 for t in order if t in self.by_type}  # fmt: skip
 
 

@@ -32,6 +32,11 @@ class BatchReport:
     metadata: dict[str, int] = field(default_factory=dict)
     rejected_count: int = 0
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # the first SHOWN_REJECTED
+    # issue 23: pages judged not articles, per page type: held back (rejected) and kept
+    held_back: dict[str, int] = field(default_factory=dict)
+    kept_non_articles: dict[str, int] = field(default_factory=dict)
+    # per source with incomplete articles (a paywall or a teaser cut them): (articles, incomplete)
+    incomplete_by_source: dict[str, tuple[int, int]] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
     timings: dict[str, Any] = field(default_factory=dict)  # per step, known only right after a run
@@ -44,6 +49,7 @@ class BatchReport:
             "paragraphs_kept": self.paragraphs_kept, "captions": self.captions, "quarantined": self.quarantined,
             "removed_by_category": self.removed_by_category, "metadata": self.metadata, "rejected": self.rejected_count,
             "rejected_inputs": [{"source_file": f, "line": n or None, "reason": r} for f, n, r in self.rejected],
+            **self._page_type_json(),
             "seconds": round(self.seconds, 3), "error": self.error,
             **({"timings": self.timings} if self.timings else {}),
         }  # fmt: skip
@@ -75,6 +81,7 @@ class BatchReport:
             f"  quarantined: {self.quarantined}"
             + (" (pipeline quarantine list --batch " + self.batch_id + ")" if self.quarantined else "")
         )
+        lines += self._page_type_lines()
         lines.append(f"  rejected:    {self.rejected_count}")
         for name, line, reason in self.rejected:
             lines.append(f"      {name}{f':{line}' if line else ''}: {reason}")
@@ -82,6 +89,29 @@ class BatchReport:
             lines.append(f"      ... and {self.rejected_count - len(self.rejected)} more (table rejected_inputs)")
         lines.append(f"  time:        {self.seconds:.2f} s")
         return "\n".join(lines)
+
+    def _page_type_json(self) -> dict[str, Any]:
+        return {
+            "not_articles_held_back": self.held_back, "not_articles_kept": self.kept_non_articles,
+            "incomplete_by_source": {
+                source or "": {"articles": articles, "incomplete": incomplete}
+                for source, (articles, incomplete) in self.incomplete_by_source.items()
+            },
+        }  # fmt: skip
+
+    def _page_type_lines(self) -> list[str]:
+        """Issue 23: the pages held back or kept as not articles, the incomplete share per source."""
+        lines = []
+        for label, counts in (("held back", self.held_back), ("kept", self.kept_non_articles)):
+            if counts:
+                kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+                lines.append(f"  not articles {label}: {sum(counts.values())} ({kinds})")
+        for source, (articles, incomplete) in self.incomplete_by_source.items():
+            lines.append(
+                f"  incomplete:  {source or '(no source)'}: {incomplete} of {articles} articles cut by a paywall "
+                f"or a teaser ({incomplete / articles:.0%})"
+            )
+        return lines
 
     def _ownership_lines(self) -> list[str]:
         """Where the batch's deliveries and its owned articles differ (another batch owns them)."""
@@ -109,6 +139,8 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
         rejected = connection.execute(
             sa.text(statement("report_rejected")), {"b": batch_id, "limit": SHOWN_REJECTED}
         ).all()
+        page_types = connection.execute(sa.text(statement("report_page_types")), {"b": batch_id}).all()
+        incomplete = connection.execute(sa.text(statement("report_incomplete")), {"b": batch_id}).all()
     return BatchReport(
         batch_id=batch_id,
         input_path=ledger.input_path,
@@ -126,6 +158,9 @@ def load_report(engine: sa.Engine, batch_id: str, articles_written: int | None =
         metadata={name: int(count) for name, count in metadata._mapping.items()},
         rejected_count=ledger.inputs_rejected,
         rejected=[(f, line, reason) for f, line, reason in rejected],
+        held_back={kind: int(n) for kind, fate, n in page_types if fate == "held back"},
+        kept_non_articles={kind: int(n) for kind, fate, n in page_types if fate == "kept"},
+        incomplete_by_source={source: (int(articles), int(n)) for source, articles, n in incomplete},
         seconds=ledger.seconds or 0.0,
         error=ledger.error,
     )

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pipeline.clean.cleaner import Cleaner
+from pipeline.clean.html.page_type import NOT_AN_ARTICLE, holds_back
 from pipeline.clean.provenance import Provenance, cleaning_provenance
 from pipeline.core.document import RawArticle
 from pipeline.core.faults import maybe_hang
@@ -63,13 +64,17 @@ class BatchRun:
     input_path: str
     shards: int
     files: int
+    # issue 23: keep the pages judged not articles (with articles.page_type) rather than reject them
+    keep_non_articles: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BatchRun:
-        return cls(**{k: data[k] for k in ("batch_id", "stage", "input_path", "shards", "files")})
+        fields = {k: data[k] for k in ("batch_id", "stage", "input_path", "shards", "files")}
+        # absent from a run planned before issue 23
+        return cls(**fields, keep_non_articles=bool(data.get("keep_non_articles", False)))
 
 
 def list_inputs(input_path: str | Path) -> list[InputFile]:
@@ -118,10 +123,13 @@ def plan(
     bytes_per_shard: int = BYTES_PER_SHARD,
     max_shards: int = MAX_SHARDS,
     session_held: bool = False,
+    keep_non_articles: bool = False,
 ) -> BatchRun:
     """List and shard the batch's inputs, open the ledger, create the run's staging (dropping
     that of runs which will never publish). session_held: the caller holds hold_stage() on
-    stage_schema(batch_id, run_token) for the run's whole life (a single-process run)."""
+    stage_schema(batch_id, run_token) for the run's whole life (a single-process run).
+    keep_non_articles: store the pages judged not articles, with their page type (else the
+    setting page_types.keep_non_articles decides)."""
     validate_batch_id(batch_id)
     inputs = list_inputs(input_path)
     shards = split_into_shards(inputs, files_per_shard, bytes_per_shard, max_shards)
@@ -134,7 +142,7 @@ def plan(
     except BaseException as exc:  # the ledger row just opened must not stay `running`
         fail(engine, batch_id, exc)
         raise
-    return BatchRun(batch_id, stage, where, len(shards), len(inputs))
+    return BatchRun(batch_id, stage, where, len(shards), len(inputs), keep_non_articles)
 
 
 def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
@@ -205,6 +213,7 @@ def clean_shard(
     cleaner = Cleaner.from_files(list(rules_files), load_learned(engine, settings.learned), settings)
     provenance = cleaning_provenance(list(rules_files), settings)
     record_cleaning_config(engine, provenance.digest, provenance.version, provenance.to_json()["parts"])
+    keep_non_articles = run.keep_non_articles or settings.page_types.keep_non_articles
     minhasher = MinHasher()
     counts = ShardCounts()
     last = None
@@ -217,7 +226,9 @@ def clean_shard(
                 counts.rejected += 1
                 write_rejected(writer, result)
                 continue
-            cleaned = _cleaned_rows(cleaner, result, (shard << 32) | counts.articles, minhasher, provenance)
+            cleaned = _cleaned_rows(
+                cleaner, result, (shard << 32) | counts.articles, minhasher, provenance, keep_non_articles
+            )
             maybe_hang("clean")
             if isinstance(cleaned, ReadError):
                 counts.rejected += 1
@@ -229,14 +240,22 @@ def clean_shard(
 
 
 def _cleaned_rows(
-    cleaner: Cleaner, raw: RawArticle, copy_id: int, minhasher: MinHasher, provenance: Provenance
+    cleaner: Cleaner,
+    raw: RawArticle,
+    copy_id: int,
+    minhasher: MinHasher,
+    provenance: Provenance,
+    keep_non_articles: bool = False,
 ) -> list[tuple[StagedTable, Sequence[Any]]] | ReadError:
     """The staged rows of one article, or why it is rejected: the record-level fault boundary,
-    so that whatever one article holds, the rest of the batch goes on."""
+    so that whatever one article holds, the rest of the batch goes on. A page judged not an
+    article is rejected as one ("not an article: listing") unless the run keeps them."""
     try:
         article = cleaner.clean_within_limit(raw)
         if isinstance(article, ReadError):  # over the time limit per document
             return article
+        if holds_back(article, keep_non_articles):
+            return ReadError(raw.source_file, f"{NOT_AN_ARTICLE}{article.page_type}", raw.line)
         if not article.paragraphs:
             return ReadError(raw.source_file, "no article text left after cleaning", raw.line)
         return article_rows(article, copy_id, minhasher, provenance)

@@ -116,15 +116,18 @@ def run_batch(
     workers: int = 1,
     files_per_shard: int = flow.FILES_PER_SHARD,
     bytes_per_shard: int = flow.BYTES_PER_SHARD,
+    keep_non_articles: bool = False,
 ) -> BatchReport:
     """Plan, learn, clean and publish one batch; rerunning it changes nothing. Raises
-    flow.BatchError when the batch cannot run or loads nothing (every input rejected)."""
+    flow.BatchError when the batch cannot run or loads nothing (every input rejected).
+    keep_non_articles: store pages judged not articles with their page type (run --keep-non-articles)."""
     validate_batch_id(batch_id)
     token = f"cli-{os.getpid()}-{time.time_ns()}"
     laps = _Laps()
     # The run is this process: its session lock tells later runs whether its staging is orphaned.
     with hold_stage(engine, stage_schema(batch_id, token)):
-        run = flow.plan(engine, batch_id, input_path, token, files_per_shard, bytes_per_shard, session_held=True)
+        run = flow.plan(engine, batch_id, input_path, token, files_per_shard, bytes_per_shard, session_held=True,
+                        keep_non_articles=keep_non_articles)  # fmt: skip
         laps("plan")
         rules = [str(p) for p in rules_files]
         try:

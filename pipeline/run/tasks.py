@@ -70,12 +70,14 @@ def plan(
     input_dir: str | None = None,
     files_per_shard: int = flow.FILES_PER_SHARD,
     db_url: str | None = None,
+    keep_non_articles: bool = False,
 ) -> list[dict[str, Any]]:
     """Migrate, list and shard the batch, open the ledger, create the run's staging; returns one
-    {run, shard} per shard (the unit of work of the mapped learn and clean tasks)."""
+    {run, shard} per shard (the unit of work of the mapped learn and clean tasks). keep_non_articles:
+    the DAG's param, carried in the run to the clean tasks."""
     engine = engine_for(db_url)
     run = flow.plan(engine, validate_batch_id(batch_id), batch_input_dir(batch_id, input_dir), run_token,
-                    files_per_shard)  # fmt: skip
+                    files_per_shard, keep_non_articles=keep_non_articles)  # fmt: skip
     return [{"run": run.to_json(), "shard": shard} for shard in range(run.shards)]
 
 

@@ -41,6 +41,7 @@ def article_row(article: Article, copy_id: int, provenance: Provenance) -> list[
         removed_chars, kept_chars + removed_chars, content_hash(fields), article.language, article.encoding,
         article.seo_title, article.agencies, article.wire_origin, article.wire_evidence,
         provenance.version, provenance.digest,
+        article.page_type, article.complete, article.incomplete_reason,
     ]  # fmt: skip
 
 

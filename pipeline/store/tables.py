@@ -83,6 +83,7 @@ ARTICLES = StagedTable(
         " seo_title text, agencies text[], wire_origin text, wire_evidence text"
         # issue 26: what cleaned the article (pipeline/clean/provenance.py)
         ", cleaner_version text, cleaner_digest text"
+        ", page_type text, complete boolean, incomplete_reason text"
     ),
     computed=(("search", "tsvector", SEARCH_VECTOR), ("text_hash", "text", TEXT_HASH)),
 )

@@ -20,6 +20,7 @@ from pipeline.clean.html.blocks import (
     text_of,
 )
 from pipeline.clean.html.metadata import json_ld_articles, meta_map, page_url_of, read_metadata
+from pipeline.clean.html.page_type import Extracted, accessible_for_free, page_features
 from pipeline.core.settings import SHIPPED, HtmlSettings
 from pipeline.core.text import squash_spaces
 
@@ -44,6 +45,10 @@ class HtmlContent:
     agencies: list[str] = field(default_factory=list)  # agency ids (bylines.yaml), apart from the people
     section: str | None = None
     url: str | None = None
+    # the page-type model's features of the page (page_type.FEATURES), None for a bare fragment
+    page_features: list[float] | None = None
+    # the page's JSON-LD isAccessibleForFree (False: the publisher says a paywall cuts it)
+    free: bool | None = None
 
 
 def extract_html(html: str, settings: HtmlSettings = SHIPPED.html, latest: str | None = None) -> HtmlContent:
@@ -69,6 +74,11 @@ def extract_html(html: str, settings: HtmlSettings = SHIPPED.html, latest: str |
     if not content.blocks:
         content.blocks = list(container_blocks(_main_container(tree)))
         content.in_order = [(block, None) for block in content.blocks]
+    if whole_page:
+        extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
+                              bool(content.authors or content.agencies))  # fmt: skip
+        content.page_features = page_features(tree, extracted)
+    content.free = accessible_for_free(tree)
     return content
 
 

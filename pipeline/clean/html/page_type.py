@@ -1,0 +1,348 @@
+"""What kind of page an HTML page is: an article, or a listing / collection / product / forum /
+documentation / service page, judged from evidence that carries across sites and languages — the
+page's structured data (JSON-LD types, og:type, a publication date), its shape (prose paragraphs,
+link density, runs of link cards, headings that are links, forms, code, prices), its URL's shape,
+and what our own extractor kept of it (body words, paragraphs, their length, the share of the
+page's text kept, a headline, a date, an author).
+
+The model (pipeline/data/page_type_model.json, fitted by scripts/train_page_types.py on WCXB's
+development pages, cross-validated with folds grouped by site) is a logistic regression for
+"article or not" and one per other page type to name the reason. A page is held back only when
+its article probability is under the model's threshold, chosen inside the training folds so that
+held-out articles are almost never held back (a list article, a recipe, a Q&A stay articles).
+Inference is plain Python over the shipped numbers: deterministic and cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from pipeline.core.document import Article
+
+ARTICLE = "article"
+NOT_AN_ARTICLE = "not an article: "  # a held-back page's rejection reason, its type after it
+PAGE_TYPES = (ARTICLE, "collection", "documentation", "forum", "listing", "product", "service")
+
+_LD_KINDS: dict[str, tuple[str, ...]] = {
+    "ld_article": ("article", "newsarticle", "blogposting", "report", "reportagenewsarticle", "analysisnewsarticle",
+                   "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
+                   "scholarlyarticle", "socialmediaposting", "review"),
+    "ld_howto": ("recipe", "howto"),
+    "ld_tech": ("techarticle", "apireference", "softwaresourcecode"),
+    "ld_product": ("product", "offer", "aggregateoffer", "productgroup", "softwareapplication", "book", "car"),
+    "ld_list": ("itemlist", "collectionpage", "searchresultspage"),
+    "ld_breadcrumb": ("breadcrumblist",),
+    "ld_forum": ("discussionforumposting", "qapage", "question", "answer", "comment"),
+    "ld_faq": ("faqpage",),
+    "ld_org": ("organization", "localbusiness", "contactpage", "aboutpage", "service", "corporation", "event",
+               "place", "restaurant", "store", "medicalorganization", "educationalorganization"),
+    "ld_profile": ("profilepage", "person"),
+}  # fmt: skip
+_WORD = re.compile(r"\w+")
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:[$€£¥₹]|EUR|USD|GBP|zł|kr)\b)")
+_DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)|/(?:19|20)\d\d(?:0[1-9]|1[0-2])\d\d")
+_ID_IN_PATH = re.compile(r"\d{5,}")
+_LISTING_PATH = re.compile(
+    r"/(?:tags?|topics?|themen?|thema|categor(?:y|ies)|section|rubri(?:k|que)|archives?|authors?|autor(?:en)?"
+    r"|auteurs?|search|suche|recherche|page|seite|live)(?:/|$)",
+    re.I,
+)
+_PROSE_WORDS = 20  # a paragraph this long is prose, not a teaser or a label
+_NOT_SHOWN = ("script", "style", "noscript", "template")
+
+FEATURES = (
+    *_LD_KINDS,
+    "ld_article_body",
+    "og_article",
+    "og_product",
+    "has_published",
+    "log_page_words",
+    "link_density",
+    "prose_share",
+    "log_prose_paragraphs",
+    "log_prose_run",
+    "log_cards",
+    "card_share",
+    "log_headings",
+    "linked_heading_share",
+    "log_forms",
+    "log_inputs",
+    "log_code",
+    "log_times",
+    "log_articles",
+    "log_prices",
+    "log_tables",
+    "log_list_items",
+    "url_depth",
+    "url_slug_words",
+    "url_date",
+    "url_id",
+    "url_root",
+    "url_query",
+    "url_listing",
+    "log_body_words",
+    "log_body_paragraphs",
+    "body_paragraph_words",
+    "body_long_share",
+    "body_share",
+    "headline_found",
+    "date_found",
+    "author_found",
+)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the extractor made of the page: the kept body blocks and the metadata it found."""
+
+    blocks: Sequence[str]
+    url: str | None
+    headline: bool
+    dated: bool
+    authored: bool
+
+
+@dataclass(frozen=True)
+class PageJudgement:
+    page_type: str  # ARTICLE, or the likeliest other type when the page is held back
+    article_probability: float
+
+
+def _log(count: float) -> float:
+    return math.log1p(count)
+
+
+def _ld_nodes(tree: HtmlElement) -> Iterator[Any]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json":
+            continue
+        try:
+            yield json.loads(script.text or "", strict=False)
+        except (ValueError, TypeError, RecursionError):
+            continue
+
+
+def _types_of(data: Any, depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(type, node) for every typed node of a JSON-LD document, a few levels deep."""
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data[:50]:
+            yield from _types_of(item, depth + 1)
+    elif isinstance(data, dict):
+        kind = data.get("@type")
+        for value in kind if isinstance(kind, list) else [kind]:
+            if isinstance(value, str):
+                yield value.rsplit("/", 1)[-1].lower(), data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if isinstance(data.get(key), dict | list):
+                yield from _types_of(data[key], depth + 1)
+
+
+def _meta(tree: HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for tag in tree.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        if key and key not in values:
+            values[key] = (tag.get("content") or "").strip().lower()
+    return values
+
+
+def _visible(tree: HtmlElement) -> list[HtmlElement]:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in _NOT_SHOWN]
+
+
+def _words(text: str | None) -> int:
+    return len(_WORD.findall(text)) if text else 0
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.itertext())
+
+
+def _card_runs(elements: Iterable[HtmlElement]) -> int:
+    """The most sibling elements of one tag and class that each hold a link: a grid of teasers."""
+    best = 0
+    for element in elements:
+        children = [c for c in element if isinstance(c.tag, str)]
+        if len(children) < 3:
+            continue
+        shapes = Counter((c.tag, c.get("class") or "") for c in children if c.tag == "a" or c.find(".//a") is not None)
+        if shapes:
+            best = max(best, shapes.most_common(1)[0][1])
+    return best
+
+
+def _url_features(url: str | None) -> list[float]:
+    if not url:
+        return [0.0] * 7
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    last = re.sub(r"\.(?:html?|php|aspx?|jsp)$", "", segments[-1]) if segments else ""
+    slug_words = len([w for w in re.split(r"[-_+]", last) if w]) if last else 0
+    return [
+        float(min(len(segments), 8)),
+        float(min(slug_words, 20)),
+        1.0 if _DATE_IN_PATH.search(parts.path) else 0.0,
+        1.0 if _ID_IN_PATH.search(parts.path) else 0.0,
+        1.0 if not segments else 0.0,
+        1.0 if parts.query else 0.0,
+        1.0 if _LISTING_PATH.search(parts.path) else 0.0,
+    ]
+
+
+def _structured(tree: HtmlElement) -> list[float]:
+    typed = [pair for data in _ld_nodes(tree) for pair in _types_of(data)]
+    types = {kind for kind, _ in typed}
+    article_body = max(
+        (len(str(node.get("articleBody") or "")) for kind, node in typed if kind in _LD_KINDS["ld_article"]), default=0
+    )
+    row = [1.0 if types & set(kinds) else 0.0 for kinds in _LD_KINDS.values()]
+    return [*row, _log(article_body)]
+
+
+def _shape(tree: HtmlElement, elements: list[HtmlElement]) -> tuple[list[float], int]:
+    """The page's shape features, and its visible word count."""
+    meta = _meta(tree)
+    page_words = sum(_words(e.text) + _words(e.tail) for e in elements)
+    link_words = sum(_words(_text(e)) for e in elements if e.tag == "a")
+    paragraphs = [(p, _words(_text(p))) for p in elements if p.tag == "p"]
+    prose = [words for _, words in paragraphs if words >= _PROSE_WORDS]
+    run = best_run = 0
+    previous_parent = None
+    for paragraph, words in paragraphs:
+        long_enough = words >= _PROSE_WORDS
+        same = paragraph.getparent() is previous_parent
+        run = run + 1 if long_enough and (same or run == 0) else (1 if long_enough else 0)
+        best_run = max(best_run, run)
+        previous_parent = paragraph.getparent()
+    headings = [e for e in elements if e.tag in ("h2", "h3", "h4")]
+    linked = sum(1 for h in headings if h.find(".//a") is not None or getattr(h.getparent(), "tag", "") == "a")
+    cards = _card_runs(elements)
+    published = bool(
+        meta.get("article:published_time") or meta.get("datepublished") or any(e.tag == "time" for e in elements)
+    )
+    counts = Counter(e.tag for e in elements)
+    body = tree.find("body")
+    page_text = _text(body) if body is not None else ""
+
+    def share(count: float) -> float:
+        return min(count / page_words, 1.0) if page_words else 0.0
+
+    row = [
+        1.0 if meta.get("og:type") == "article" else 0.0,
+        1.0 if meta.get("og:type", "").startswith("product") else 0.0,
+        1.0 if published else 0.0,
+        _log(page_words),
+        share(link_words),
+        share(sum(prose)),
+        _log(len(prose)),
+        _log(best_run),
+        _log(cards),
+        share(cards * 12),
+        _log(len(headings)),
+        linked / len(headings) if headings else 0.0,
+        _log(counts["form"]),
+        _log(counts["input"] + counts["select"] + counts["textarea"] + counts["button"]),
+        _log(counts["pre"] + counts["code"]),
+        _log(counts["time"]),
+        _log(counts["article"]),
+        _log(len(_PRICE.findall(page_text))),
+        _log(counts["table"]),
+        _log(counts["li"]),
+    ]
+    return row, page_words
+
+
+def _kept(extracted: Extracted, page_words: int) -> list[float]:
+    counts = [_words(block) for block in extracted.blocks]
+    body_words = sum(counts)
+    return [
+        _log(body_words),
+        _log(len(counts)),
+        body_words / len(counts) / 100 if counts else 0.0,
+        sum(1 for n in counts if n >= _PROSE_WORDS) / len(counts) if counts else 0.0,
+        min(body_words / page_words, 1.0) if page_words else 0.0,
+        1.0 if extracted.headline else 0.0,
+        1.0 if extracted.dated else 0.0,
+        1.0 if extracted.authored else 0.0,
+    ]
+
+
+def page_features(tree: HtmlElement, extracted: Extracted) -> list[float]:
+    """The FEATURES of one parsed page, in order."""
+    elements = _visible(tree)
+    shape, page_words = _shape(tree, elements)
+    return [*_structured(tree), *shape, *_url_features(extracted.url), *_kept(extracted, page_words)]
+
+
+def probability(row: Sequence[float], model: dict[str, Any]) -> float:
+    """The model's probability for one page: gradient-boosted trees (nodes [feature, threshold,
+    left, right, value], a leaf's feature -1) summed over a bias, or a logistic regression
+    (features standardised with the model's means and scales, weighed, the bias last)."""
+    if "trees" in model:
+        z = model["bias"] + sum(_leaf_value(tree, row) for tree in model["trees"])
+    else:
+        weights = model["weights"]
+        z = weights[-1] + sum(
+            (x - m) / s * w for x, m, s, w in zip(row, model["means"], model["scales"], weights, strict=False)
+        )
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def _leaf_value(tree: list[list[float]], row: Sequence[float]) -> float:
+    node = tree[0]
+    while node[0] >= 0:
+        node = tree[int(node[2] if row[int(node[0])] <= node[1] else node[3])]
+    return node[4]
+
+
+@cache
+def shipped_model() -> dict[str, Any]:
+    text = resources.files("pipeline.data").joinpath("page_type_model.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    if tuple(model["features"]) != FEATURES:
+        raise ValueError("page_type_model.json was fitted on other features: rerun scripts/train_page_types.py")
+    return model
+
+
+def judge_page(row: Sequence[float], model: dict[str, Any] | None = None) -> PageJudgement:
+    """Article, or the likeliest other page type when the article probability of the page's
+    features is under the model's threshold."""
+    model = model or shipped_model()
+    article = probability(row, model["article"])
+    if article >= model["threshold"]:
+        return PageJudgement(ARTICLE, article)
+    others = {kind: probability(row, weights) for kind, weights in model["types"].items()}
+    return PageJudgement(max(sorted(others), key=lambda kind: others[kind]), article)
+
+
+def accessible_for_free(tree: HtmlElement) -> bool | None:
+    """The page's JSON-LD isAccessibleForFree (false or "False": the publisher marks the page as
+    cut by a paywall), None when no node says."""
+    for data in _ld_nodes(tree):
+        for _, node in _types_of(data):
+            value = node.get("isAccessibleForFree")
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+                return value.strip().lower() == "true"
+    return None
+
+
+def holds_back(article: Article, keep_non_articles: bool) -> bool:
+    """Whether the pipeline rejects the article as not one ('not an article: <type>')."""
+    return article.page_type != ARTICLE and not keep_non_articles
