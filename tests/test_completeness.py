@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipeline import Cleaner, RawArticle
+from pipeline.corpus.identity import content_hash
 from pipeline.report.summary import load_report
 from pipeline.run.runner import run_batch
 
@@ -161,3 +162,13 @@ def test_completeness_is_stored_and_shown_per_source(loaded: sa.Engine, db_url: 
     report = load_report(loaded, "2024-05-02")
     assert report.incomplete_by_source == {"courier": (2, 1)}
     assert "incomplete:  courier: 1 of 2 articles cut by a paywall or a teaser (50%)" in report.render()
+
+
+@pytest.mark.parametrize("field", ["complete", "incomplete_reason", "page_type"])
+def test_the_content_hash_sees_completeness_and_page_type(cleaner: Cleaner, field: str) -> None:
+    """A rerun rewrites an article whose flag changed (a new paywall rule, a new page-type model)
+    even when its text did not: the flags are part of the article's JSON and so of its hash."""
+    article = cleaner.clean(RawArticle(source_file="a.txt", text="A headline\n\n" + "Plain story text here. " * 20))
+    before = content_hash(article.to_json())
+    setattr(article, field, {"complete": False, "incomplete_reason": "paywall", "page_type": "listing"}[field])
+    assert content_hash(article.to_json()) != before
