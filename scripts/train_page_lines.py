@@ -17,15 +17,17 @@ Labels, per line of each page's dump that the cleaner takes for a full-page dump
 Lines weigh the square root of their word count (multilingual: MULTILINGUAL_WEIGHT each); each set's
 weights are then scaled to the same total, so that no set's conventions drown the others'.
 
-Two logistic models: the first over the general FEATURES and the hashed character n-grams of the
-line (scikit-learn's L-BFGS, L2 with C), the second over NEIGHBOUR_FEATURES (the first's scores
-around each line) plus FEATURES. The second model is fitted on first-model scores of pages the
-first model did not see (INNER_FOLDS folds by site inside the training pages), as it meets them at
-run time. Every split is by site (the host of the page's URL): no site is in training and test.
+Two logistic models (Newton, L2 on standardized features). The first reads the general FEATURES and
+one n-gram score: the sum of the line's hash buckets' log-count ratios (article lines against the
+others, weighted counts + ALPHA), counted on other sites (INNER_FOLDS folds by site inside the
+training pages) so that its weight is the one unseen sites deserve; that weight then multiplies
+the ratios counted on every training page, which is what the file stores per bucket. The second
+model reads NEIGHBOUR_FEATURES (the first's scores around each line) plus FEATURES. Every split is
+by site (the host of the page's URL): no site is in training and test.
 
 Held-out pages are scored through the whole cleaner (Cleaner.from_files), the model file of their
 fold named by $NEWSCLEAN_DUMP_LINE_MODEL. Only the weights are stored: no page text leaves
-../shared/eval. Seeded and deterministic: folds come from crc32 of the site, L-BFGS has no
+../shared/eval. Deterministic: folds come from crc32 of the site, counts and Newton steps have no
 randomness, and the model file is written with fixed zip timestamps.
 """
 
@@ -67,10 +69,9 @@ from pipeline.ingest.readers import ReadError, read_file  # noqa: E402
 SETS = ("scrapinghub", "multilingual", "wcxb-dev")
 MULTILINGUAL_WEIGHT = 10.0
 BUCKETS = 1 << 14  # n-gram hash buckets: 64 KiB of float32 weights, few collisions among furniture words
-C = 1.0  # inverse L2 strength of the first model (standardized features, n-gram rows of unit norm)
-CONTEXT_L2 = 1.0
+ALPHA = 1.0  # added to every bucket's weighted count (unseen buckets weigh nothing either way)
+L2 = 1.0  # both Newton fits, on standardized features
 INNER_FOLDS = 3
-WCXB_SAMPLE = 4
 _TOKEN = re.compile(r"\w+")
 MODEL_PATH = line_model.SHIPPED_MODEL
 
@@ -244,14 +245,6 @@ def load_pages(eval_dir: Path, buckets: int, cache: Path | None) -> list[Page]:
 Model = dict[str, np.ndarray]
 
 
-def sampled(page: Page) -> list[int]:
-    """The labelled lines a fit reads: all, but one in WCXB_SAMPLE of WCXB's (chosen by crc32 of page
-    and line: 1,336 pages of every line labelled would be 80 % of the rows and most of the time)."""
-    if page.set_name != "wcxb-dev":
-        return sorted(page.labels)
-    return [i for i in sorted(page.labels) if zlib.crc32(f"{page.page_id}:{i}".encode()) % WCXB_SAMPLE == 0]
-
-
 def set_weights(pages: list[Page], order: list[list[int]]) -> dict[str, float]:
     """Per set, the factor that gives each set's lines read the same total weight."""
     totals: dict[str, float] = {}
@@ -262,7 +255,7 @@ def set_weights(pages: list[Page], order: list[list[int]]) -> dict[str, float]:
 
 
 def stack_labels(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    order = [sampled(page) for page in pages]
+    order = [sorted(page.labels) for page in pages]
     factor = set_weights(pages, order)
     labels = np.array([page.labels[i] for page, index in zip(pages, order, strict=True) for i in index])
     weights = np.array(
@@ -271,34 +264,58 @@ def stack_labels(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, list[list[i
     return labels, weights, order
 
 
-def fit_first(pages: list[Page], c: float) -> Model:
-    """The first model: general features standardized, n-gram rows as they are."""
-    from sklearn.linear_model import LogisticRegression
-
-    pages = [page for page in pages if page.labels]
+def log_count_ratios(pages: list[Page], alpha: float) -> np.ndarray:
+    """Per hash bucket: log P(bucket | article line) - log P(bucket | other line), from weighted
+    counts with `alpha` added to each (NBSVM's log-count ratio: closed form, seconds)."""
     labels, weights, order = stack_labels(pages)
-    dense = np.vstack([page.rows[index] for page, index in zip(pages, order, strict=True)])
     ngrams = sparse.vstack([page.ngrams[index] for page, index in zip(pages, order, strict=True)]).tocsr()
-    means, scales = dense.mean(0), dense.std(0) + 1e-9
-    design = sparse.hstack([sparse.csr_matrix((dense - means) / scales), ngrams]).tocsr()
-    learner = LogisticRegression(C=c, solver="lbfgs", max_iter=500, tol=1e-5)
-    learner.fit(design, labels, sample_weight=weights / weights.mean())
-    coef = learner.coef_[0]
-    count = dense.shape[1]
-    buckets = ngrams.shape[1] if pages[0].ngrams.shape[1] > 1 else 0
-    return {
-        "line_means": means,
-        "line_scales": scales,
-        "line_weights": np.append(coef[:count], learner.intercept_[0]),
-        "ngram_weights": coef[count : count + buckets].astype(np.float32),
+    ngrams.data[:] = 1.0
+    article = ngrams.T @ (weights * labels) + alpha
+    other = ngrams.T @ (weights * (1 - labels)) + alpha
+    return np.asarray(np.log(article / article.sum()) - np.log(other / other.sum()))
+
+
+def inner_folds(pages: list[Page]) -> list[list[int]]:
+    return [
+        [k for k, page in enumerate(pages) if site_fold("inner:" + page.site, INNER_FOLDS) == inner]
+        for inner in range(INNER_FOLDS)
+    ]
+
+
+def out_of_fold_ngram_scores(pages: list[Page], alpha: float) -> list[np.ndarray]:
+    """Each page's n-gram score per line from ratios counted on the other inner folds' sites."""
+    found: dict[int, np.ndarray] = {}
+    for held in inner_folds(pages):
+        others = set(range(len(pages))) - set(held)
+        ratios = log_count_ratios([pages[k] for k in sorted(others)], alpha)
+        for k in held:
+            found[k] = np.asarray(pages[k].ngrams @ ratios)
+    return [found[k] for k in range(len(pages))]
+
+
+def fit_first(pages: list[Page], alpha: float) -> tuple[Model, list[np.ndarray]]:
+    """The first model: Newton over the general features plus one n-gram score (the log-count
+    ratios, out of fold); the n-gram score's weight is then folded into the ratios, so that the
+    cleaner adds the buckets' weights to the general part. Also the first scores per page."""
+    buckets = pages[0].ngrams.shape[1] if any(page.ngrams.nnz for page in pages) else 0
+    scores_ = out_of_fold_ngram_scores(pages, alpha) if buckets else [np.zeros(len(p.lines)) for p in pages]
+    rows = [np.column_stack([page.rows, score]) for page, score in zip(pages, scores_, strict=True)]
+    labels, weights, order = stack_labels(pages)
+    means, scales, w = fit_newton(np.vstack([r[index] for r, index in zip(rows, order, strict=True)]), labels, weights)
+    first = [logistic_rows(r, means, scales, w) for r in rows]
+    beta = w[-2] / scales[-1]  # the n-gram score's weight, unstandardized
+    ratios = log_count_ratios(pages, alpha) if buckets else np.zeros(0)
+    model = {
+        "line_means": means[:-1],
+        "line_scales": scales[:-1],
+        "line_weights": np.append(w[:-2], w[-1] - beta * means[-1]),
+        "ngram_weights": (beta * ratios).astype(np.float32),
     }
+    return model, first
 
 
-def first_scores(page: Page, model: Model) -> np.ndarray:
-    z = (page.rows - model["line_means"]) / model["line_scales"]
-    w = model["line_weights"]
-    ngram = page.ngrams @ model["ngram_weights"] if len(model["ngram_weights"]) else 0.0
-    return np.asarray(1.0 / (1.0 + np.exp(-(z @ w[:-1] + w[-1] + ngram))))
+def logistic_rows(rows: np.ndarray, means: np.ndarray, scales: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-(((rows - means) / scales) @ w[:-1] + w[-1]))))
 
 
 def fit_newton(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -308,8 +325,8 @@ def fit_newton(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tup
     weights = weights / weights.mean()
     for _ in range(100):
         p = 1 / (1 + np.exp(-z @ w))
-        gradient = z.T @ (weights * (p - labels)) + CONTEXT_L2 * w
-        hessian = (z * (weights * p * (1 - p))[:, None]).T @ z + CONTEXT_L2 * np.eye(len(w))
+        gradient = z.T @ (weights * (p - labels)) + L2 * w
+        hessian = (z * (weights * p * (1 - p))[:, None]).T @ z + L2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-7:
@@ -321,25 +338,20 @@ def site_fold(site: str, folds: int) -> int:
     return zlib.crc32(site.encode("utf-8")) % folds
 
 
-def fit(pages: list[Page], c: float) -> Model:
-    """Both models on these pages; the context model on first-model scores from inner folds."""
+def fit(pages: list[Page], alpha: float) -> Model:
+    """Both models on these pages; the context model on first scores whose n-gram part comes
+    from sites the ratios were not counted on, as the cleaner meets them."""
     pages = [page for page in pages if page.labels]
-    out_of_fold: dict[int, np.ndarray] = {}
-    for inner in range(INNER_FOLDS):
-        held = [k for k, page in enumerate(pages) if site_fold("inner:" + page.site, INNER_FOLDS) == inner]
-        held_set = set(held)
-        model = fit_first([page for k, page in enumerate(pages) if k not in held_set], c)
-        for k in held:
-            out_of_fold[k] = first_scores(pages[k], model)
+    model, first = fit_first(pages, alpha)
     labels, weights, order = stack_labels(pages)
     rows = np.vstack(
         [
-            np.hstack([line_model.neighbour_features(out_of_fold[k]), page.rows])[index]
-            for k, (page, index) in enumerate(zip(pages, order, strict=True))
+            np.hstack([line_model.neighbour_features(scores_), page.rows])[index]
+            for page, scores_, index in zip(pages, first, order, strict=True)
         ]
     )
     context_means, context_scales, context_weights = fit_newton(rows, labels, weights)
-    return fit_first(pages, c) | {
+    return model | {
         "context_means": context_means,
         "context_scales": context_scales,
         "context_weights": context_weights,
@@ -428,7 +440,7 @@ def cross_validate(args: argparse.Namespace, pages: list[Page], workdir: Path) -
         started = time.perf_counter()
         training = [p for p in pages if p.set_name in train_sets and site_fold(p.site, args.folds) != fold]
         path = workdir / f"fold{fold}.npz"
-        write_model(fit(training, args.c), path)
+        write_model(fit(training, args.alpha), path)
         for name in args.score_sets:
             scorer.score(name, path, lambda site, fold=fold: site_fold(site, args.folds) == fold)  # type: ignore[misc]
         print(f"fold {fold}: {len(training)} training pages, {time.perf_counter() - started:.0f} s", flush=True)
@@ -440,7 +452,7 @@ def leave_out(args: argparse.Namespace, pages: list[Page], workdir: Path) -> Non
     scorer = Scorer(args.eval_dir)
     training = [p for p in pages if p.set_name != args.leave_out and p.set_name in set(args.train_sets)]
     path = workdir / f"without-{args.leave_out}.npz"
-    write_model(fit(training, args.c), path)
+    write_model(fit(training, args.alpha), path)
     scorer.score(args.leave_out, path, lambda site: True)
     print(f"{args.leave_out} dump, fitted without it: {scorer.report(args.leave_out)}", flush=True)
 
@@ -453,7 +465,7 @@ def main() -> None:
     parser.add_argument("--leave-out", choices=SETS, help="fit without this set and score it")
     parser.add_argument("--write", action="store_true", help=f"fit on every page and write {MODEL_PATH.name}")
     parser.add_argument("--buckets", type=int, default=BUCKETS, help="n-gram hash buckets (0: no n-grams)")
-    parser.add_argument("--c", type=float, default=C)
+    parser.add_argument("--alpha", type=float, default=ALPHA)
     parser.add_argument("--train-sets", type=lambda s: s.split(","), default=list(SETS))
     parser.add_argument("--score-sets", type=lambda s: s.split(","), default=list(SETS))
     parser.add_argument("--cache", type=Path, help="pickle of the loaded pages (written when absent)")
@@ -469,7 +481,7 @@ def main() -> None:
         if args.leave_out:
             leave_out(args, pages, Path(tmp))
     if args.write:
-        write_model(fit([p for p in pages if p.set_name in set(args.train_sets)], args.c), MODEL_PATH)
+        write_model(fit([p for p in pages if p.set_name in set(args.train_sets)], args.alpha), MODEL_PATH)
         print(f"wrote {MODEL_PATH}")
 
 
