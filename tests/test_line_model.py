@@ -104,3 +104,10 @@ def test_fitting_is_deterministic_and_learns_furniture_words() -> None:
     assert all(np.array_equal(first[name], second[name]) for name in first)
     assert first["ngram_weights"][list(word_buckets("abonnieren", 1 << 10))].sum() < 0
     assert settings.line_threshold > 0
+
+
+def test_the_cleaner_scores_n_grams_as_the_training_script_counts_them() -> None:
+    weights = np.random.default_rng(7).normal(size=1 << 10)
+    lines = [*PAGE, "", "Jetzt abonnieren!", "Czytaj także: 12 komentarzy"]
+    expected = training_script().ngram_matrix(lines, 1 << 10) @ weights
+    assert np.allclose(line_model.ngram_scores(lines, weights), expected)

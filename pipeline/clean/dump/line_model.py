@@ -153,8 +153,15 @@ def ngram_scores(lines: Sequence[str], weights: np.ndarray) -> np.ndarray:
     their count (each bucket weighs 1/sqrt(n) in the line's feature vector)."""
     if not len(weights):
         return np.zeros(len(lines))
-    found = [line_ngrams(line, len(weights)) for line in lines]
-    return np.array([weights[bucket].sum() / math.sqrt(len(bucket)) if bucket else 0.0 for bucket in found])
+    flat: list[int] = []
+    counts = np.zeros(len(lines), dtype=np.intp)
+    for index, line in enumerate(lines):
+        found = line_ngrams(line, len(weights))
+        flat.extend(found)
+        counts[index] = len(found)
+    running = np.concatenate([[0.0], np.cumsum(weights[np.array(flat, dtype=np.intp)])])
+    ends = np.cumsum(counts)
+    return np.asarray((running[ends] - running[ends - counts]) / np.sqrt(np.maximum(counts, 1)))
 
 
 def stop_words(language: str | None) -> frozenset[str]:
