@@ -468,9 +468,13 @@ def main() -> None:
     parser.add_argument("--alpha", type=float, default=ALPHA)
     parser.add_argument("--train-sets", type=lambda s: s.split(","), default=list(SETS))
     parser.add_argument("--score-sets", type=lambda s: s.split(","), default=list(SETS))
+    parser.add_argument("--wcxb-types", type=lambda s: s.split(","), default=[], help="WCXB page types to train on")
     parser.add_argument("--cache", type=Path, help="pickle of the loaded pages (written when absent)")
     args = parser.parse_args()
     pages = load_pages(args.eval_dir, args.buckets, args.cache)
+    if args.wcxb_types:  # WCXB's forums label their comment threads main content, its shops their offers
+        wanted = {p.page_id for p in wcxb.pages(args.eval_dir / "wcxb-dev") if p.page_type in args.wcxb_types}
+        pages = [page for page in pages if page.set_name != "wcxb-dev" or page.page_id in wanted]
     for page in pages:  # recomputed: a cache may hold another bucket count or hashing
         page.ngrams = ngram_matrix(page.lines, args.buckets)
     counts = {name: sum(p.set_name == name for p in pages) for name in SETS}
