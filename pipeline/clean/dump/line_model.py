@@ -17,11 +17,13 @@ words across sites, and the hashing keeps no word, only one weight per bucket.
 
 The weights (pipeline/clean/dump/line_model.npz: standardization, the general features' weights,
 the n-gram buckets' weights, the context model) are fitted by scripts/train_page_lines.py on the
-per-line labels of the three evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
+per-line labels of the evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
 multilingual set's must-keep / must-drop snippets, WCXB's main content); no page text is stored.
-The script reports cross-validated figures (folds grouped by site, and leave one set out): pages
-scored through the whole cleaner with a model fitted without them, which it points the cleaner at
-with MODEL_ENV (a path to another .npz file).
+The shipped file holds the weights fitted on scrapinghub and multilingual without n-grams: the
+n-gram model measured lower on multilingual drop (README, Cleaning quality). The script reports
+cross-validated figures (folds grouped by site, and leave one set out): pages scored through the
+whole cleaner with a model fitted without them, which it points the cleaner at with MODEL_ENV (a
+path to another .npz file).
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ def current_model() -> LineModel:
 
 @lru_cache(maxsize=1 << 16)
 def word_buckets(word: str, buckets: int) -> tuple[int, ...]:
-    """The hash buckets of one lower-cased word: the word whole and its character 4-grams
+    """The hash buckets of one case-folded word: the word whole and its character 4-grams
     (crc32: the same buckets in every process, unlike hash())."""
     padded = f"<{word.translate(_DIGITS_AS_ZERO)}>"
     grams = [padded, *(padded[k : k + 4] for k in range(len(padded) - 3))]
