@@ -12,6 +12,11 @@ Prints articles/s of each and clean as a ratio of the floor (range over the roun
 in CPU time of this process (less moved by other work on a shared machine than the wall clock),
 then the cleaner's counters per step over all rounds (Cleaner.stats): removals, share of the
 cleaning time.
+
+With --dumps DIR --before-model FILE it times instead real full-page dumps (DIR/*.dump.txt, e.g.
+../shared/eval/scrapinghub) cleaned with two page-dump line models side by side, alternating, in one
+run: FILE (e.g. the line_model.npz of main, from `git show main:pipeline/clean/dump/line_model.npz`)
+and the shipped one; it prints the CPU milliseconds per article of each and their ratio.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus import noisy_articles  # noqa: E402
 
 from pipeline import Cleaner, read_file  # noqa: E402
+from pipeline.clean.dump.line_model import MODEL_ENV  # noqa: E402
 from pipeline.clean.structure import split_paragraphs  # noqa: E402
 from pipeline.ingest.readers import ReadError  # noqa: E402
 
@@ -55,11 +61,33 @@ def clean(files: list[Path], cleaner: Cleaner) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def dump_models(folder: Path, before: Path, rounds: int) -> None:
+    """CPU per dump article with the model `before` and with the shipped one, alternating."""
+    files = sorted(folder.glob("*.dump.txt"))
+    cleaner = Cleaner.from_files()
+    cpu: dict[str, list[float]] = {"before": [], "shipped": []}
+    for _ in range(rounds):
+        for name, model in (("before", str(before)), ("shipped", "")):
+            os.environ[MODEL_ENV] = model  # empty: the shipped model
+            cpu[name].append(clean(files, cleaner)[1] / len(files) * 1e3)
+    os.environ.pop(MODEL_ENV, None)
+    print(f"dumps: {len(files)} from {folder}, {rounds} rounds, one core; CPU ms per article")
+    for name, values in cpu.items():
+        print(f"{name:<8} {min(values):>8.2f} - {max(values):>8.2f}")
+    ratios = [after / first for first, after in zip(cpu["before"], cpu["shipped"], strict=True)]
+    print(f"shipped / before {min(ratios):>6.3f} - {max(ratios):>6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--dumps", type=Path, help="a folder of *.dump.txt files to time two line models on")
+    parser.add_argument("--before-model", type=Path, help="the line model file to compare the shipped one with")
     args = parser.parse_args()
+    if args.dumps and args.before_model:
+        dump_models(args.dumps, args.before_model, args.rounds)
+        return
     cleaner = Cleaner.from_files()
     with tempfile.TemporaryDirectory() as tmp:
         files = []

@@ -10,23 +10,36 @@ beside its neighbours' (jusText's context step, learned): a short line between a
 article, one inside a menu is not. Lines scoring at least page_dump.line_threshold (settings.yaml)
 are kept.
 
-The weights (pipeline/clean/dump/line_weights.py) are fitted by scripts/train_page_lines.py on the
-per-line labels of the two evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
-multilingual set's must-keep / must-drop snippets); no page text is stored, only the weights of
-these features. The script reports cross-validated figures: pages scored by a model fitted
-without them.
+Beside those general features, the first model reads the line's own words as hashed character
+n-grams (each word whole and its 4-grams, digits as 0, the first NGRAM_WORDS words): "Mehr zum
+Thema", "Follow us", "Czytaj także" and "Jetzt abonnieren" share no rule but share their kind of
+words across sites, and the hashing keeps no word, only one weight per bucket.
+
+The weights (pipeline/clean/dump/line_model.npz: standardization, the general features' weights,
+the n-gram buckets' weights, the context model) are fitted by scripts/train_page_lines.py on the
+per-line labels of the evaluation sets in ../shared/eval (scrapinghub's gold bodies, the
+multilingual set's must-keep / must-drop snippets, WCXB's main content); no page text is stored.
+The shipped file holds the weights fitted on scrapinghub and multilingual without n-grams: the
+n-gram model measured lower on multilingual drop (README, Cleaning quality). The script reports
+cross-validated figures (folds grouped by site, and leave one set out): pages scored through the
+whole cleaner with a model fitted without them, which it points the cleaner at with MODEL_ENV (a
+path to another .npz file).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from pipeline.clean.dump import line_weights
 from pipeline.clean.dump.shapes import is_navigation_line, is_prose
 from pipeline.clean.language import detect_language
 from pipeline.core.settings import PageDumpSettings
@@ -93,6 +106,64 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»)]$")
 _CONTINUES = re.compile(r"[,.;:!?)\]}%’”»]")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•-]{1,2}\s+")
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+NGRAM_WORDS = 12  # furniture says what it is in its first words; prose lines are judged by the rest
+MODEL_ENV = "NEWSCLEAN_DUMP_LINE_MODEL"  # another model file (the training script's held-out folds)
+SHIPPED_MODEL = Path(__file__).with_name("line_model.npz")
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """The two logistic models' numbers (each weights vector ends with its bias)."""
+
+    line_means: np.ndarray
+    line_scales: np.ndarray
+    line_weights: np.ndarray
+    ngram_weights: np.ndarray  # one per hash bucket; empty: the model reads no n-grams
+    context_means: np.ndarray
+    context_scales: np.ndarray
+    context_weights: np.ndarray
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path) -> LineModel:
+    with np.load(path) as data:
+        return LineModel(**{name: np.asarray(data[name], dtype=float) for name in LineModel.__dataclass_fields__})
+
+
+def current_model() -> LineModel:
+    """The shipped model, or the one MODEL_ENV names."""
+    return load_model(Path(os.environ.get(MODEL_ENV) or SHIPPED_MODEL))
+
+
+@lru_cache(maxsize=1 << 16)
+def word_buckets(word: str, buckets: int) -> tuple[int, ...]:
+    """The hash buckets of one case-folded word: the word whole and its character 4-grams
+    (crc32: the same buckets in every process, unlike hash())."""
+    padded = f"<{word.translate(_DIGITS_AS_ZERO)}>"
+    grams = [padded, *(padded[k : k + 4] for k in range(len(padded) - 3))]
+    return tuple(zlib.crc32(gram.encode("utf-8")) % buckets for gram in grams)
+
+
+def line_ngrams(line: str, buckets: int) -> list[int]:
+    """The hash buckets of the line's first NGRAM_WORDS words, case folded ("ß" as "ss")."""
+    return [bucket for word in _TOKEN.findall(line.casefold())[:NGRAM_WORDS] for bucket in word_buckets(word, buckets)]
+
+
+def ngram_scores(lines: Sequence[str], weights: np.ndarray) -> np.ndarray:
+    """Per line: the n-gram weights of its buckets, summed and divided by the square root of
+    their count (each bucket weighs 1/sqrt(n) in the line's feature vector)."""
+    if not len(weights):
+        return np.zeros(len(lines))
+    flat: list[int] = []
+    counts = np.zeros(len(lines), dtype=np.intp)
+    for index, line in enumerate(lines):
+        found = line_ngrams(line, len(weights))
+        flat.extend(found)
+        counts[index] = len(found)
+    running = np.concatenate([[0.0], np.cumsum(weights[np.array(flat, dtype=np.intp)])])
+    ends = np.cumsum(counts)
+    return np.asarray((running[ends] - running[ends - counts]) / np.sqrt(np.maximum(counts, 1)))
 
 
 def stop_words(language: str | None) -> frozenset[str]:
@@ -270,20 +341,33 @@ def neighbour_features(scores: np.ndarray) -> np.ndarray:
     return np.column_stack([scores, above, below, mean(2), mean(5), mean(15), np.maximum(above, below)])
 
 
-def logistic(rows: np.ndarray, means: Sequence[float], scales: Sequence[float], weights: Sequence[float]) -> np.ndarray:
-    """P(article) per row: standardized features, then weights (the last weight is the bias)."""
+def logistic(
+    rows: np.ndarray,
+    means: Sequence[float] | np.ndarray,
+    scales: Sequence[float] | np.ndarray,
+    weights: Sequence[float] | np.ndarray,
+    offset: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """P(article) per row: standardized features, then weights (the last weight is the bias), plus
+    an offset per row (the n-gram part of the first model)."""
     z = (rows - np.asarray(means)) / np.asarray(scales)
     w = np.asarray(weights)
-    return np.asarray(1.0 / (1.0 + np.exp(-(z @ w[:-1] + w[-1]))))
+    return np.asarray(1.0 / (1.0 + np.exp(-(z @ w[:-1] + w[-1] + offset))))
+
+
+def first_scores(lines: Sequence[str], rows: np.ndarray, model: LineModel) -> np.ndarray:
+    """The first model's P(article) per line: its general features and its n-grams."""
+    ngrams = ngram_scores(lines, model.ngram_weights)
+    return logistic(rows, model.line_means, model.line_scales, model.line_weights, ngrams)
 
 
 def article_scores(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> np.ndarray:
     """P(the line is article text) for every line of a page dump."""
+    model = current_model()
     stops = stop_words(page_language(lines))
     rows = line_features(lines, settings, region, stops)
-    first = logistic(rows, line_weights.LINE_MEANS, line_weights.LINE_SCALES, line_weights.LINE_WEIGHTS)
-    both = np.hstack([neighbour_features(first), rows])
-    return logistic(both, line_weights.CONTEXT_MEANS, line_weights.CONTEXT_SCALES, line_weights.CONTEXT_WEIGHTS)
+    both = np.hstack([neighbour_features(first_scores(lines, rows, model)), rows])
+    return logistic(both, model.context_means, model.context_scales, model.context_weights)
 
 
 def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> list[bool]:

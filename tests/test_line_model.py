@@ -1,0 +1,113 @@
+"""The page-dump line model's file, its hashed n-grams and its training script (issue 23, item 5)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import zlib
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.clean.dump import line_model
+from pipeline.clean.dump.line_model import (
+    MODEL_ENV,
+    SHIPPED_MODEL,
+    LineModel,
+    article_scores,
+    line_ngrams,
+    load_model,
+    word_buckets,
+)
+from pipeline.clean.dump.region import article_region
+from pipeline.core.settings import SHIPPED
+
+from .test_page_dump import BODY, FOOTER, MENU
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ["Council approves budget | Riverside Post", *MENU * 2, "Council approves budget", *BODY, *FOOTER]
+
+
+def training_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("train_page_lines", ROOT / "scripts" / "train_page_lines.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_page_lines"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_model_is_small_and_complete() -> None:
+    assert SHIPPED_MODEL.stat().st_size < 2_000_000
+    model = load_model(SHIPPED_MODEL)
+    features, context = len(line_model.FEATURES), len(line_model.FEATURES) + len(line_model.NEIGHBOUR_FEATURES)
+    assert model.line_means.shape == model.line_scales.shape == (features,)
+    assert model.line_weights.shape == (features + 1,)
+    assert model.context_weights.shape == (context + 1,)
+    assert all(np.isfinite(getattr(model, name)).all() for name in LineModel.__dataclass_fields__)
+
+
+def test_buckets_are_crc32_of_the_word_and_its_4_grams() -> None:
+    assert word_buckets("abo", 1 << 14) == tuple(zlib.crc32(g.encode()) % (1 << 14) for g in ("<abo>", "<abo", "abo>"))
+
+
+@given(st.text(alphabet="aäbcdeßxyz 0123456789", max_size=80))
+def test_ngrams_ignore_case_and_which_digits(line: str) -> None:
+    assert line_ngrams(line, 4096) == line_ngrams(line.upper().replace("7", "3"), 4096)
+    assert all(0 <= bucket < 4096 for bucket in line_ngrams(line, 4096))
+
+
+@pytest.mark.parametrize(
+    ("bias", "kept"),
+    [(30.0, PAGE), (-30.0, [])],  # every line scored article / none
+)
+def test_the_environment_points_the_cleaner_at_another_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bias: float, kept: list[str]
+) -> None:
+    shipped = load_model(SHIPPED_MODEL)
+    fields = {name: getattr(shipped, name) for name in LineModel.__dataclass_fields__}
+    fields["context_weights"] = np.append(np.zeros(len(shipped.context_weights) - 1), bias)
+    path = tmp_path / "other.npz"
+    training_script().write_model(fields, path)
+    monkeypatch.setenv(MODEL_ENV, str(path))
+    settings = SHIPPED.page_dump
+    scores = article_scores(PAGE, settings, article_region(PAGE, settings))
+    assert [line for line, score in zip(PAGE, scores, strict=True) if score >= settings.line_threshold] == kept
+
+
+def test_a_model_file_is_written_byte_for_byte_the_same(tmp_path: Path) -> None:
+    script = training_script()
+    model = load_model(SHIPPED_MODEL)
+    fields = {name: getattr(model, name) for name in LineModel.__dataclass_fields__}
+    script.write_model(fields, tmp_path / "a.npz")
+    script.write_model(fields, tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_fitting_is_deterministic_and_learns_furniture_words() -> None:
+    script = training_script()
+    settings = SHIPPED.page_dump
+    pages = []
+    for number, site in enumerate(["a.example", "b.example", "c.example", "d.example", "e.example", "f.example"]):
+        furniture = [f"Jetzt abonnieren {number}", "Mehr zum Thema", f"Follow us {number}"]
+        lines = [f"Budget news {number} | {site}", *MENU * 2, *furniture, *BODY, *furniture, *FOOTER]
+        page = script.make_page("test", str(number), site, lines, 1 << 10)
+        assert page is not None
+        for index, line in enumerate(lines):
+            page.labels[index], page.weights[index] = (1.0 if line in BODY else 0.0), 1.0
+        pages.append(page)
+    first, second = script.fit(pages, 1.0), script.fit(pages, 1.0)
+    assert all(np.array_equal(first[name], second[name]) for name in first)
+    assert first["ngram_weights"][list(word_buckets("abonnieren", 1 << 10))].sum() < 0
+    assert settings.line_threshold > 0
+
+
+def test_the_cleaner_scores_n_grams_as_the_training_script_counts_them() -> None:
+    weights = np.random.default_rng(7).normal(size=1 << 10)
+    lines = [*PAGE, "", "Jetzt abonnieren!", "Czytaj także: 12 komentarzy"]
+    expected = training_script().ngram_matrix(lines, 1 << 10) @ weights
+    assert np.allclose(line_model.ngram_scores(lines, weights), expected)
