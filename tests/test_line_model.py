@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -111,3 +112,16 @@ def test_the_cleaner_scores_n_grams_as_the_training_script_counts_them() -> None
     lines = [*PAGE, "", "Jetzt abonnieren!", "Czytaj także: 12 komentarzy"]
     expected = training_script().ngram_matrix(lines, 1 << 10) @ weights
     assert np.allclose(line_model.ngram_scores(lines, weights), expected)
+
+
+def test_a_replaced_model_file_is_read_again(tmp_path: Path) -> None:
+    """A long-lived worker (Celery) cleans with the file as it is now, the one the digest names."""
+    path = tmp_path / "model.npz"
+    path.write_bytes(line_model.SHIPPED_MODEL.read_bytes())
+    first = line_model.load_model(path)
+    with np.load(line_model.SHIPPED_MODEL) as data:
+        arrays = {name: np.asarray(data[name]) for name in data.files}
+    arrays["line_weights"] = arrays["line_weights"] * 2
+    np.savez(path, **arrays)
+    os.utime(path, ns=(1, 1))  # a different stamp even on a coarse clock
+    assert np.array_equal(line_model.load_model(path).line_weights, first.line_weights * 2)

@@ -52,8 +52,12 @@ CHANGES = {
         lambda root: (root / "data" / "models").mkdir() or (root / "data" / "models" / "page.bin").write_bytes(b"\0"),
         True,
     ),
-    "the line model's weights module": (
-        lambda root: _append(root / "clean" / "dump" / "line_weights.py", "X = 1\n"),
+    "the line model's weights file": (
+        lambda root: (root / "clean" / "dump" / "line_model.npz").write_bytes(b"another model"),
+        True,
+    ),
+    "a module of constants (weights kept as Python)": (
+        lambda root: (root / "clean" / "dump" / "more_weights.py").write_text("WEIGHTS = [1.0, 2.0]\n"),
         True,
     ),
     "a data file in a clean/ sub-folder": (lambda root: (root / "clean" / "html" / "w.json").write_text("{}"), True),
@@ -103,9 +107,23 @@ def test_user_rules_files_count_by_content_and_order_not_place(package_copy: Pat
 def test_the_shipped_digest_lists_its_parts() -> None:
     provenance = cleaning_provenance([], load_settings(None))
     names = [name for name, _ in provenance.parts]
-    assert {"data/rules.yaml", "data/bylines.yaml", "clean/dump/line_weights.py"} <= set(names)
+    assert {"data/rules.yaml", "data/bylines.yaml", "clean/dump/line_model.npz"} <= set(names)
     assert not [n for n in names if n.endswith((".css", ".js")) or n == "data/settings.yaml"]
     assert provenance.version and len(provenance.digest) == 64
+
+
+@pytest.mark.parametrize("variable", ["NEWSCLEAN_BYLINES", "NEWSCLEAN_DUMP_LINE_MODEL"])
+def test_the_digest_covers_a_data_file_named_by_the_environment(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """A user's bylines file or another line model cleans as the shipped files do: by content."""
+    shipped = digest(package_copy)
+    own = tmp_path / "own.data"
+    own.write_bytes(b"agencies: []\n")
+    monkeypatch.setenv(variable, str(own))
+    first = digest(package_copy)
+    own.write_bytes(b"agencies: []  # edited\n")
+    assert len({shipped, first, digest(package_copy)}) == 3
 
 
 SCALARS = st.none() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.text import squash_spaces
-from pipeline.core.yaml_files import read_mapping
+from pipeline.core.yaml_files import file_stamp, read_mapping
 
 ANY_LANGUAGE = "*"
 EVERY_LANGUAGE = "all"  # a byline of unknown language (plain text): every shipped language's words
@@ -78,11 +78,13 @@ _SECTIONS = ("agencies", "prefixes", "joiners", "roles")
 def load_byline_words(path: Path | None = None) -> BylineWords:
     """The shipped words (or `path`'s), extended by the file NEWSCLEAN_BYLINES names: an entry with
     a shipped id replaces it, `enabled: false` drops it, a new id is added."""
-    return _load_byline_words(path or bylines_path(), os.environ.get(USER_BYLINES_ENV) or None)
+    path = path or bylines_path()
+    extra = os.environ.get(USER_BYLINES_ENV) or None
+    return _load_byline_words(path, extra, (file_stamp(path), file_stamp(extra)))
 
 
-@cache
-def _load_byline_words(path: Path, extra: str | None) -> BylineWords:
+@cache  # asked once per article; keyed by the files' stamps, so a replaced file is read again
+def _load_byline_words(path: Path, extra: str | None, stamps: object = None) -> BylineWords:
     data = read_mapping(path, BylineDataError, "byline words", "a mapping")
     if extra:
         data = extend_byline_data(data, read_mapping(extra, BylineDataError, "byline words", "a mapping"), extra)

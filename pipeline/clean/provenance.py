@@ -7,7 +7,7 @@ added later is covered without touching this module):
   any format, in any sub-folder), but the report page's own style and script, which no cleaning
   step reads (PRESENTATION_SUFFIXES), and settings.yaml, which the next point covers exactly;
 - every Python module there that holds only constants (a model's weights as a data module, as
-  clean/dump/line_weights.py): code is covered by the version, data by the digest;
+  its data kept as Python): code is covered by the version, data by the digest;
 - the settings the cleaner runs with (the shipped file as a user's file changes it), but for the
   sections read after cleaning (AFTER_CLEANING): a changed quarantine bound marks nothing stale;
 - the user's extra rules files, by content and in the order given (a later file's rule may
@@ -19,12 +19,15 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
+from pipeline.clean.bylines import USER_BYLINES_ENV
+from pipeline.clean.dump.line_model import MODEL_ENV
 from pipeline.core.settings import Settings, load_settings
 from pipeline.core.yaml_files import read_text
 
@@ -41,6 +44,9 @@ _CODE = re.compile(
     r"^(?:(?:async\s+)?def\s+\w+\s*\(|class\s+\w+\s*[(:]|import\s+[\w.]+\s*$|from\s+(?!__future__\b)[\w.]+\s+import\s)",
     re.MULTILINE,
 )
+# Environment variables naming a data file the cleaner reads instead of or beside a shipped one
+# ($NEWSCLEAN_SETTINGS is covered as the settings themselves; rules files are given to the run).
+ENVIRONMENT_DATA = (USER_BYLINES_ENV, MODEL_ENV)
 # Settings sections read after cleaning (the publish, the checks, the drift check).
 AFTER_CLEANING = frozenset({"checks", "quarantine", "drift"})
 
@@ -74,6 +80,7 @@ def cleaning_provenance(
     """The provenance of a cleaner built from rules_files and settings (the shipped ones as
     $NEWSCLEAN_SETTINGS changes them when not given); root: the package folder to walk."""
     parts = [(name, _sha256(data)) for name, data in data_files(root or package_root())]
+    parts += [(f"${variable}", _sha256(data)) for variable, data in environment_data_files()]
     parts.append(("settings (cleaning sections)", _sha256(settings_bytes(settings or load_settings()))))
     for number, location in enumerate(rules_files, 1):
         parts.append((f"rules file {number}", _sha256(read_text(location).encode("utf-8"))))
@@ -91,6 +98,25 @@ def data_files(root: Path) -> Iterator[tuple[str, bytes]]:
                 found.append((name, path))
     for name, path in sorted(found):
         yield name, path.read_bytes()
+
+
+def environment_data_files() -> Iterator[tuple[str, bytes]]:
+    """(variable, content) of each data file a user puts in place of or beside a shipped one through
+    the environment (ENVIRONMENT_DATA): it cleans as the package's own files do."""
+    for variable in ENVIRONMENT_DATA:
+        location = os.environ.get(variable)
+        if location:
+            yield variable, _read_bytes(location)
+
+
+def _read_bytes(location: str) -> bytes:
+    """A local file's or an fsspec URL's bytes."""
+    if "://" in location and not location.startswith("file://"):
+        import fsspec
+
+        with fsspec.open(location, "rb") as stream:
+            return bytes(stream.read())
+    return Path(location.removeprefix("file://")).read_bytes()
 
 
 def _is_data(path: Path) -> bool:

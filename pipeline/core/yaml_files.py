@@ -25,6 +25,19 @@ def read_mapping(path: Path | str, error: type[ValueError], what: str, expected:
     return data
 
 
+def file_stamp(location: Path | str | None) -> tuple[int, int] | None:
+    """(modification time in ns, size) of a local file, None for none or a URL: part of the key of
+    a loaded-data cache, so that a long-lived worker reads a data file again once it is replaced
+    (a URL's file is read once per process)."""
+    if location is None or (isinstance(location, str) and "://" in location and not location.startswith("file://")):
+        return None
+    try:
+        status = Path(str(location).removeprefix("file://")).stat()
+    except OSError:
+        return None  # the read that follows names the file and the error
+    return status.st_mtime_ns, status.st_size
+
+
 def read_text(location: Path | str) -> str:
     """A small UTF-8 file from a local path or an fsspec URL (a `Path` would fold the URL's //)."""
     if isinstance(location, str) and "://" in location and not location.startswith("file://"):
