@@ -18,6 +18,8 @@ benchmark prints per batch:
   machine), the single-process clean; and the ceiling those put on end to end vs single-process
   clean with this many cores: cores x (1-process seconds per article) / (CPU seconds per article of
   the whole run). No scheduling can beat it; only less work per article can.
+It first prints the server's version and the settings a load depends on (shared_buffers,
+max_wal_size, checkpoint_timeout, synchronous_commit, wal_level).
 Uses DATABASE_URL when set, else a newsclean_bench database on the embedded server (its schema is
 dropped and recreated).
 """
@@ -192,6 +194,17 @@ def postgres_cpu(postmaster: int | None) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+# The server settings a load's database CPU depends on (issue 27): printed with the figures, so that
+# runs on differently tuned servers are not compared as if they were alike.
+LOAD_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "synchronous_commit", "wal_level")
+
+
+def server_settings(connection: sa.Connection) -> str:
+    version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+    shown = (f"{name}={connection.execute(sa.text(f'SHOW {name}')).scalar_one()}" for name in LOAD_SETTINGS)
+    return f"PostgreSQL {version}, " + ", ".join(shown)
+
+
 def run_batch(folder: Path, batch: str, workers: int, url: sa.URL) -> tuple[dict[str, Any], float, list[Any]]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     started = time.perf_counter()
@@ -259,6 +272,7 @@ def main() -> None:
     # An open connection keeps the embedded server up between runs, so its CPU counters go on.
     keeper = create_engine(url).connect()
     postmaster = postmaster_pid(url)
+    print("server: " + server_settings(keeper))
     rng = random.Random(11)
     batches = max(1, args.articles // args.batch_size)
     print(f"{batches} batch(es) of {args.batch_size:,} articles (+2 % syndicated copies), {args.workers} workers")

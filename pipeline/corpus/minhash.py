@@ -7,8 +7,9 @@ batch costs what the batch holds, not what the corpus holds.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import TYPE_CHECKING
+
+from pipeline.core.text import key_words
 
 if TYPE_CHECKING:  # numpy is imported where signatures are made: cleaning alone never needs it
     import numpy as np
@@ -17,7 +18,6 @@ NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^4)^32: 0.9998 at J=0.7, 0.87 at J=0.5, 0.003 at J=0.1
 MATCH_JACCARD = 0.5  # estimated Jaccard of word 4-gram shingles for two bodies to be one story
 SHINGLE_WORDS = 4
-_TOKEN = re.compile(r"\w+")
 
 
 SEED = 1  # fixed: every process, every run computes the same signatures
@@ -35,7 +35,8 @@ class MinHasher:
         self._minhash = RMinHash
 
     def signature(self, text: str) -> np.ndarray:
-        tokens = _TOKEN.findall(text.casefold())
+        # the \w+ words of the case-folded text (key_words finds them without a regex in ASCII text)
+        tokens = key_words(text.casefold())
         if len(tokens) >= SHINGLE_WORDS:
             grams = set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
         else:

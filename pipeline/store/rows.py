@@ -75,8 +75,14 @@ def _check_storable(table: StagedTable, values: Sequence[Any]) -> None:
     for column, value in zip(table.copied, values, strict=True):
         texts = value if isinstance(value, list) else [value]
         for text in texts:
-            if isinstance(text, str) and ("\x00" in text or _SURROGATE.search(text)):
+            if isinstance(text, str) and ("\x00" in text or _holds_surrogate(text)):
                 raise UnstorableError(f"{column} holds a NUL or an unpaired surrogate, which PostgreSQL cannot store")
+
+
+def _holds_surrogate(text: str) -> bool:
+    # isascii() reads a flag CPython keeps on the string (no scan), and an ASCII text holds no
+    # surrogate: the regex then scans only the rarer non-ASCII texts (~5 % of a run's CPU went here).
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def write_article(
