@@ -104,6 +104,15 @@ def assert_ledger_and_reports_agree(engine: sa.Engine, db_url: sa.URL, batch_id:
     check_counts_agree(engine, batch_id)  # the DAG's check: the ledger counts the rows the batch owns
 
 
+def assert_batch_order_reaches(engine: sa.Engine, folders: dict[str, Path], reached: object) -> None:
+    """Order independence: a fresh database that runs each folder once, in batch-id order, ends in
+    the state the test's own sequence of runs and reruns reached."""
+    reset_schema(engine)
+    for batch_id in sorted(folders):
+        run_batch(engine, folders[batch_id], batch_id)
+    assert snapshot(engine, volatile=False) == reached
+
+
 @pytest.mark.parametrize("first", [A, B], ids=["A runs first", "B runs first"])
 def test_a_story_another_batch_still_delivers_survives_a_rerun_that_drops_it(
     first: str, engine: sa.Engine, db_url: sa.URL, tmp_path: Path
@@ -126,10 +135,7 @@ def test_a_story_another_batch_still_delivers_survives_a_rerun_that_drops_it(
         assert_ledger_and_reports_agree(engine, db_url, batch_id)
     after_takeovers = snapshot(engine, volatile=False)
 
-    reset_schema(engine)
-    for batch_id in sorted(folders):
-        run_batch(engine, folders[batch_id], batch_id)
-    assert snapshot(engine, volatile=False) == after_takeovers
+    assert_batch_order_reaches(engine, folders, after_takeovers)
 
 
 def test_a_story_no_batch_delivers_any_more_is_deleted(engine: sa.Engine, tmp_path: Path) -> None:
@@ -221,10 +227,7 @@ def test_a_story_handed_back_in_another_version_keeps_it_until_its_new_owner_rer
     assert cli_report(db_url, A)["other_versions"] == 0
     after_rerun = snapshot(engine, volatile=False)
 
-    reset_schema(engine)
-    for batch_id in sorted(folders):
-        run_batch(engine, folders[batch_id], batch_id)
-    assert snapshot(engine, volatile=False) == after_rerun
+    assert_batch_order_reaches(engine, folders, after_rerun)
 
 
 def test_the_migration_records_what_each_batch_owns_in_a_loaded_database(engine: sa.Engine, tmp_path: Path) -> None:
