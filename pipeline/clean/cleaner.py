@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.clean.bylines import load_byline_words
+from pipeline.clean.bylines import BylineWords, load_byline_words
 from pipeline.clean.completeness import judge_completeness
 from pipeline.clean.dates import after, latest_date, to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
@@ -49,6 +49,8 @@ class Cleaner:
     max_rounds: int = 4
     stats: dict[str, StepStats] = field(default_factory=dict)
     settings: Settings = SHIPPED  # the thresholds parse() reads (the steps were given theirs)
+    # The agencies the wire origin reads, loaded once per cleaner (a shard's), not per article.
+    byline_words: BylineWords = field(default_factory=load_byline_words)
 
     def __post_init__(self) -> None:
         # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
@@ -67,7 +69,7 @@ class Cleaner:
         hashes from the corpus statistics), a last step removes those lines too. Thresholds: the
         given settings, else the shipped ones as NEWSCLEAN_SETTINGS changes them (load_settings)."""
         settings = settings or load_settings()
-        load_byline_words()  # a user's bylines file (NEWSCLEAN_BYLINES) is checked before any work
+        byline_words = load_byline_words()  # a user's bylines file (NEWSCLEAN_BYLINES) is checked before any work
         rules = load_rules(list(extra_rules), settings.page_dump)
         steps = default_steps(rules, settings)
         if learned:
@@ -75,7 +77,7 @@ class Cleaner:
             # the title as the header step left it, before the title-repeat step compares with it
             header = next(index for index, step in enumerate(steps) if isinstance(step, ExtractHeader))
             steps.insert(header + 1, StripLearnedTitleAffix(learned, settings.learned))
-        return cls(rules, steps, settings=settings)
+        return cls(rules, steps, settings=settings, byline_words=byline_words)
 
     def clean(self, raw: RawArticle) -> Article:
         started = time.perf_counter()
@@ -95,7 +97,7 @@ class Cleaner:
         _drop_dates_after_fetch(article, latest_date(raw.fetched, raw.batch_date, self.settings.dates.days_after_fetch))
         judge_completeness(article, self.settings.completeness)
         # Read off the finished article: the removals (an agency's footer, a wire photo credit) are evidence too.
-        origin = find_wire_origin(article)
+        origin = find_wire_origin(article, self.byline_words)
         if origin:
             article.wire_origin, article.wire_evidence = origin.agency, origin.evidence
         return article
