@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
@@ -55,6 +56,21 @@ _MONTH_NAMES = {name: english for english, names in _MONTHS for name in names.sp
 _FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")(?!\w)", re.I)
 # "de"/"del" between day, month and year (es, pt): "28 de abril de 2023"
 _DATE_JOINER = re.compile(r"(?<=\w)\s+(?:de|del)\s+(?=\w)", re.I)
+_ENGLISH_MONTHS = {english.casefold() for english, _ in _MONTHS}
+_MONTH_WORDS = _ENGLISH_MONTHS | {name[:3] for name in _ENGLISH_MONTHS} | {"sept"} | set(_MONTH_NAMES)
+_MONTH_WORD = "(?:" + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True)) + r")\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# A day written out in running text, in the shapes pages print under a headline: "December 19,
+# 2025", "Dec. 4th, 2025", "19 December 2025", "28. April 2023", "28 de abril de 2023", "2025-11-03",
+# "09.10.2024". Day and month joined by slashes are left out: "04/12/2025" reads both ways.
+_TEXT_DATE = re.compile(
+    r"(?<![\w.])(?:"
+    rf"\d{{1,2}}{_ORDINAL}\.?\s+(?:de\s+)?{_MONTH_WORD},?\s+(?:de\s+)?\d{{4}}"
+    rf"|{_MONTH_WORD}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+    r")(?!\w|\.\d)",
+    re.IGNORECASE,
+)
 # Missing fields are filled from this, never from today: same input, same output.
 _DEFAULT = datetime(2000, 1, 1)
 
@@ -81,6 +97,15 @@ def to_iso(value: str | None) -> str | None:
             except ValueError:
                 pass  # no such day: dateutil decides (and refuses it)
     return _parsed(value)
+
+
+def days_in_text(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, YYYY-MM-DD) of each full date written out in the text, in order; a bare year or a
+    month without its day is none."""
+    for match in _TEXT_DATE.finditer(text):
+        day = to_iso(match.group(0))
+        if day:
+            yield match.start(), day[:10]
 
 
 def _in_english(value: str) -> str:
