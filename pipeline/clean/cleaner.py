@@ -177,9 +177,8 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
         article.removed.append(Removal(UNSTORABLE_RULE, "encoding", repair, 0, "span"))
     if raw.html is not None and raw.text is None:
         article.html_source = True
-        page = extract_html(
-            raw.html, settings.html, latest_date(raw.fetched, raw.batch_date, settings.dates.days_after_fetch)
-        )
+        latest = latest_date(raw.fetched, raw.batch_date, settings.dates.days_after_fetch)
+        page = extract_html(raw.html, settings.html, latest, settings.dates)
         for position, (block, dropped_by) in enumerate(page.in_order):
             text = decode_entities(block)  # "&amp;quot;" in the page's text: escaped once too often
             paragraph = Paragraph(text, position, [text])

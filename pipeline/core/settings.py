@@ -177,9 +177,14 @@ class DriftSettings:
 @dataclass(frozen=True)
 class DatesSettings:
     """No date of an article is more than days_after_fetch days after its fetch day: the input's
-    fetch time, else the batch's date (pipeline/clean/dates.py: latest_date)."""
+    fetch time, else the batch's date (pipeline/clean/dates.py: latest_date). The date printed
+    by an HTML page's headline: the text read around it and when it beats the markup's
+    (pipeline/clean/html/metadata.py: _printed_over_markup)."""
 
     days_after_fetch: int
+    printed_before_chars: int
+    printed_after_chars: int
+    printed_min_gap_days: int
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pipeline.clean.html.blocks import (
 )
 from pipeline.clean.html.metadata import json_ld_articles, meta_map, page_url_of, read_metadata
 from pipeline.clean.html.page_type import Extracted, accessible_for_free, page_features
-from pipeline.core.settings import SHIPPED, HtmlSettings
+from pipeline.core.settings import SHIPPED, DatesSettings, HtmlSettings
 from pipeline.core.text import squash_spaces
 
 _CREDIT_CLASS = re.compile(r"credit|byline|copyright|source", re.I)
@@ -51,7 +51,9 @@ class HtmlContent:
     free: bool | None = None
 
 
-def extract_html(html: str, settings: HtmlSettings = SHIPPED.html, latest: str | None = None) -> HtmlContent:
+def extract_html(
+    html: str, settings: HtmlSettings = SHIPPED.html, latest: str | None = None, dates: DatesSettings = SHIPPED.dates
+) -> HtmlContent:
     """The page is parsed once and the tree is only read, never changed. Metadata come from our
     own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
     same tree (it weighs text density, link density and page structure better than a container
@@ -62,7 +64,7 @@ def extract_html(html: str, settings: HtmlSettings = SHIPPED.html, latest: str |
     content = HtmlContent()
     if tree is None:
         return content
-    _read_metadata(tree, content, latest)
+    _read_metadata(tree, content, latest, dates)
     content.captions = _captions(tree)
     if whole_page:
         page = PageText(tree)
@@ -174,8 +176,8 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
     return body if body is not None else tree
 
 
-def _read_metadata(tree: HtmlElement, content: HtmlContent, latest: str | None) -> None:
-    found = read_metadata(tree, latest)
+def _read_metadata(tree: HtmlElement, content: HtmlContent, latest: str | None, dates: DatesSettings) -> None:
+    found = read_metadata(tree, latest, dates)
     content.title, content.seo_title = found.title, found.seo_title
     content.published, content.updated = found.published, found.updated
     content.authors, content.agencies = found.authors, found.agencies

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from pipeline.clean.bylines import People, authors_or_publication, load_byline_words, split_people
-from pipeline.clean.dates import after, to_iso
+from pipeline.clean.dates import after, days_in_text, to_iso
 from pipeline.clean.html.blocks import FURNITURE_TAGS, text_of
+from pipeline.core.settings import SHIPPED, DatesSettings
 from pipeline.core.text import squash_spaces
 
 ARTICLE_TYPES = {
@@ -78,12 +79,26 @@ _UPDATE_WORDS = re.compile(
     r"|zaktualizowano)\b",
     re.I,
 )
+# The words that say a date next to them is the update ("Last updated on", "Mis à jour le"): a
+# printed date after them is no publication date.
+_UPDATE_BEFORE = re.compile(
+    r"(?:updated|modified|revised|reviewed|aktualisiert|geändert|mis à jour|modifié|actualizado|atualizado"
+    r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*$",
+    re.I,
+)
+_UPDATE_BEFORE_CHARS = 30
+# Read before the text of an element whose class marks it as the update, so its date is labelled so.
+_UPDATE_LABEL = "updated:"
+# A byline prints the publication and perhaps the update: more days by the headline are a list.
+_MAX_PRINTED_DAYS = 2  # "Last updated on:" and a weekday ("Friday, ") before the date
 _MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline line is short
 _LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt", "h3", "h4", "h5", "h6")
 _AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
 # Page furniture for the metadata: a <header> may hold the headline and byline, and a <form> may
 # wrap the whole page (ASP.NET pages do).
 _NOT_SHOWN = FURNITURE_TAGS - {"header", "form"}
+# ... and for the text around the headline, the page's <head> (its <title> is no printed date).
+_NOT_READ = _NOT_SHOWN | {"head"}
 _SITE_SEGMENT_MAX_WORDS = 4
 _INLINE_TAGS = frozenset({"a", "b", "strong", "em", "i", "u", "abbr", "small", "font", "bdi"})
 # Yoast's reading-time pairs: <meta name="twitter:label1" content="Written by"> names the author in
@@ -107,7 +122,7 @@ class PageMetadata:
     url: str | None = None
 
 
-def read_metadata(tree: HtmlElement, latest: str | None = None) -> PageMetadata:
+def read_metadata(tree: HtmlElement, latest: str | None = None, dates: DatesSettings = SHIPPED.dates) -> PageMetadata:
     """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch)."""
     nodes = json_ld_articles(tree)
     meta = meta_map(tree)
@@ -116,7 +131,7 @@ def read_metadata(tree: HtmlElement, latest: str | None = None) -> PageMetadata:
     sites = _site_names(nodes, meta, found.url)
     shown = list(_shown(tree))
     found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
-    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest)
+    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates)
     people = _people(tree, shown, nodes, meta, sites, _language(tree, meta))
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
@@ -258,18 +273,17 @@ def _dates(
     meta: dict[str, str],
     url: str | None,
     latest: str | None,
+    settings: DatesSettings,
 ) -> tuple[str | None, str | None]:
-    """The first candidate of each date that is not after `latest` (a later one is skipped)."""
-    published_candidates: tuple[Callable[[], Iterator[str | None]], ...] = (
+    """The first candidate of each date that is not after `latest` (a later one is skipped). The
+    markup no reader sees (JSON-LD, <meta>) gives way to the date printed by the headline when it
+    is not printed there (_printed_over_markup); a <time>, the URL, then that printed date, then
+    htmldate are read when the markup states none."""
+    unseen_candidates: tuple[Callable[[], Iterator[str | None]], ...] = (
         lambda: (_date(_value(node.get(key))) for node in nodes for key in ("datePublished", "dateCreated")),
         lambda: (_date(meta.get(key)) for key in PUBLISHED_KEYS),
-        lambda: iter([_time_tag_in(shown), _date_in_url(url), _time_text_in(shown)]),
-        lambda: iter([_htmldate(tree, url, latest)]),
     )
-    published = _first(
-        value for candidates in published_candidates for value in candidates() if not after(value, latest)
-    )
-    published = _local_day_of_url(published, _date_in_url(url))
+    unseen = _first(value for candidates in unseen_candidates for value in candidates() if not after(value, latest))
     updated = _first(
         value
         for value in (
@@ -278,7 +292,119 @@ def _dates(
         )
         if not after(value, latest)
     )
+    printed = _printed_days(shown, settings, latest)
+    if unseen:
+        published: str | None = _printed_over_markup(unseen, printed, settings.printed_min_gap_days)
+    else:
+        seen = (_time_tag_in(shown), _date_in_url(url), _time_text_in(shown))
+        published = _first(value for value in seen if not after(value, latest)) or _first_printed(printed, updated)
+    if not published:  # htmldate last: it reads the whole page, and only pages without a date need it
+        published = _htmldate(tree, url, latest)
+    published = _local_day_of_url(published, _date_in_url(url))
     return published, updated
+
+
+def _printed_over_markup(published: str, printed: list[tuple[str, bool]], min_gap_days: int) -> str:
+    """The date a reader sees by the headline, when the markup's day is not printed there: the
+    first printed day not labelled as the update, if it is more than min_gap_days away from the
+    markup's (a day apart is a time zone's doing: the markup's moment is kept)."""
+    shown = next((day for day, update in printed if not update), None)
+    if not shown or any(day == published[:10] for day, _ in printed):
+        return published
+    gap = abs((date.fromisoformat(shown) - date.fromisoformat(published[:10])).days)
+    return shown if gap > min_gap_days else published
+
+
+def _first_printed(printed: list[tuple[str, bool]], updated: str | None) -> str | None:
+    """For a page whose markup states no publication date: the first printed day not labelled as
+    the update; else, when the markup states no update either, the update's (the only date the
+    page shows is a better guess than htmldate's reading of the whole page)."""
+    first = next((day for day, update in printed if not update), None)
+    return first or (None if updated else next((day for day, _ in printed), None))
+
+
+def _printed_days(shown: list[HtmlElement], settings: DatesSettings, latest: str | None) -> list[tuple[str, bool]]:
+    """The days printed by the headline, none after `latest`; none when there are more than
+    _MAX_PRINTED_DAYS of them (a list of posts or events by the headline, not its byline)."""
+    printed = [(day, update) for day, update in _days_by_headline(shown, settings) if not after(day, latest)]
+    return printed if len({day for day, _ in printed}) <= _MAX_PRINTED_DAYS else []
+
+
+def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list[tuple[str, bool]]:
+    """(day, labelled as the update) of the dates printed in the text around the displayed
+    headline (the first <h1> of two words or more): settings.printed_before_chars before it,
+    printed_after_chars after it (a byline's date, a dateline), in page order."""
+    heading = next((tag for tag in _of(shown, "h1") if len((text_of(tag) or "").split()) >= 2), None)
+    if heading is None:
+        return []
+    before = _joined(_texts_before(heading), settings.printed_before_chars)[::-1]
+    after_ = _joined(_texts_after(heading), settings.printed_after_chars)
+    window = f"{before} {text_of(heading)} {after_}"
+    return [
+        (day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
+        for start, day in days_in_text(window)
+    ]
+
+
+def _joined(pieces: Iterator[str], limit: int) -> str:
+    """The pieces joined by spaces, read only until `limit` characters are gathered."""
+    gathered: list[str] = []
+    size = 0
+    for piece in pieces:
+        gathered.append(piece)
+        size += len(piece) + 1
+        if size >= limit:
+            break
+    return " ".join(gathered)[:limit]
+
+
+def _texts_after(element: HtmlElement) -> Iterator[str]:
+    """The text after the element in page order, page furniture left out: its tail, its following
+    siblings, then its parent's tail and following siblings, and so on up."""
+    node: HtmlElement | None = element
+    while node is not None:
+        if node.tail and node.tail.strip():
+            yield node.tail.strip()
+        for sibling in node.itersiblings():
+            yield from _texts_in(sibling)
+        node = node.getparent()
+
+
+def _texts_before(element: HtmlElement) -> Iterator[str]:
+    """The text before the element, backwards (each piece reversed, so the joined pieces read
+    backwards from the element), page furniture left out."""
+    node: HtmlElement | None = element
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            yield from _texts_in_reverse(sibling)
+        parent = node.getparent()
+        if parent is not None and parent.text and parent.text.strip():
+            yield parent.text.strip()[::-1]
+        node = parent
+
+
+def _texts_in(element: HtmlElement) -> Iterator[str]:
+    if isinstance(element.tag, str) and element.tag not in _NOT_READ:
+        if _UPDATE_MARK.search(element.get("class", "")):
+            yield _UPDATE_LABEL  # its class says it is the update ("entry-modified-time")
+        if element.text and element.text.strip():
+            yield element.text.strip()
+        for child in element:
+            yield from _texts_in(child)
+    if element.tail and element.tail.strip():
+        yield element.tail.strip()
+
+
+def _texts_in_reverse(element: HtmlElement) -> Iterator[str]:
+    if element.tail and element.tail.strip():
+        yield element.tail.strip()[::-1]
+    if isinstance(element.tag, str) and element.tag not in _NOT_READ:
+        for child in reversed(element):
+            yield from _texts_in_reverse(child)
+        if element.text and element.text.strip():
+            yield element.text.strip()[::-1]
+        if _UPDATE_MARK.search(element.get("class", "")):
+            yield _UPDATE_LABEL[::-1]
 
 
 def _local_day_of_url(published: str | None, url_day: str | None) -> str | None:

@@ -1,0 +1,144 @@
+"""Issue 24, dates: the date printed by an HTML page's headline (clean/dates.py: days_in_text;
+clean/html/metadata.py: _days_by_headline, _printed_over_markup). A day printed under or over the
+<h1> wins over the JSON-LD / <meta> date when the markup's day is printed nowhere by the headline;
+an update's date, a list of dates, a day one off the markup's (a time zone) do not. Each shape has
+a page that must match it and one that must not; the pages are hand-written."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.clean.dates import days_in_text
+from pipeline.clean.html.extract import extract_html
+from pipeline.core.settings import SHIPPED
+
+BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
+MARKUP = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-01-10T09:00:00+00:00"}</script>'
+)
+MARKUP_DAY = "2023-01-10"
+
+
+def page(before: str = "", after: str = "", head: str = MARKUP, body: str = BODY) -> str:
+    heading = "<h1>Bridge to be rebuilt</h1>"
+    return f"<!doctype html><html lang='en'><head>{head}</head><body>{before}{heading}{after}{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("By Jane Roe | December 19, 2025", ["2025-12-19"]),
+        ("Friday, Dec. 4th, 2025 • 5 min read", ["2025-12-04"]),
+        ("16 December 2025 by Sam", ["2025-12-16"]),
+        ("Von Karl Beispiel, 28. April 2023", ["2023-04-28"]),
+        ("Por Ana García | 28 de abril de 2023", ["2023-04-28"]),
+        ("2025-11-03 · 14 min read", ["2025-11-03"]),
+        ("Stand: 09.10.2024", ["2024-10-09"]),
+        ("Sept. 3, 2024 and May 4, 2025", ["2024-09-03", "2025-05-04"]),
+    ],
+)
+def test_days_in_text_match(text: str, days: list[str]) -> None:
+    assert [day for _, day in days_in_text(text)] == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "© 2023 Harbour Times",  # a bare year
+        "Best laptops of May 2025",  # a month without its day
+        "Filed 04/12/2025",  # day and month with slashes read both ways
+        "build 2.10.2024.1",  # a version number, not a dotted date
+        "in 2023 the may rise 4 percent",  # words and numbers that only look like one
+        "31 February 2024",  # no such day
+    ],
+)
+def test_days_in_text_do_not_overreach(text: str) -> None:
+    assert list(days_in_text(text)) == []
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
+    st.sampled_from(["%B %d, %Y", "%d %B %Y", "%b. %d, %Y", "%Y-%m-%d", "%d.%m.%Y"]),
+)
+def test_a_written_day_reads_back(day: date, shape: str) -> None:
+    assert [found for _, found in days_in_text(f"Posted by Jane Roe {day.strftime(shape)} in News")] == [
+        day.isoformat()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "published"),
+    [
+        # a byline's date under the headline, the markup's day printed nowhere: the printed day
+        ("", "<p class='meta'>By Jane Roe • March 2, 2024</p>", "2024-03-02"),
+        ("", "<div><span>Jane Roe</span><span>5 min read</span></div><p>Friday, 2 March 2024</p>", "2024-03-02"),
+        # a date line over the headline
+        ("<div class='kicker'>Local news</div><p>2 March 2024</p>", "", "2024-03-02"),
+        # the page's language: a German byline's date
+        ("", "<p>Von Karl Beispiel, 2. März 2024</p>", "2024-03-02"),
+        # published and updated printed side by side: the one not labelled as the update
+        ("", "<p>Published March 2, 2024 · Last updated on March 9, 2024</p>", "2024-03-02"),
+    ],
+)
+def test_the_printed_day_wins(before: str, after: str, published: str) -> None:
+    assert (extract_html(page(before, after)).published or "")[:10] == published
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", ""),  # nothing printed
+        ("", "<p>By Jane Roe · Updated March 9, 2024</p>"),  # only the update is printed
+        ("", "<p>Last updated on: March 9, 2024</p>"),
+        ("", "<p><span class='entry-modified-time'>March 9, 2024</span></p>"),  # its class says update
+        ("", "<p>Mis à jour le 9 mars 2024</p>"),
+        ("", "<p>January 10, 2023 · Updated March 9, 2024</p>"),  # the markup's day is printed too
+        ("", "<p>January 11, 2023</p>"),  # a day off: the markup's moment in another zone
+        # a list of posts by the headline, not its byline
+        ("", "<ul><li>May 1, 2024</li><li>June 3, 2024</li><li>July 8, 2024</li></ul>"),
+        ("", "<footer>March 2, 2024</footer>"),  # page furniture
+        ("", f"<p>{'Words of the lead paragraph go on here. ' * 20}March 2, 2024</p>"),  # far below it
+        ("<p>March 2, 2024</p>" + "<p>A menu entry of the page.</p>" * 8, ""),  # far above it
+        ("", "<p>Best laptops of May 2025</p>"),  # a month, no day
+    ],
+)
+def test_the_markup_day_stays(before: str, after: str) -> None:
+    assert (extract_html(page(before, after)).published or "")[:10] == MARKUP_DAY
+
+
+def test_a_printed_day_is_read_when_the_markup_has_none() -> None:
+    """Without JSON-LD or <meta>, a <time> comes first, then the printed day, before htmldate."""
+    printed = "<p>By Jane Roe, March 2, 2024</p>"
+    assert extract_html(page("", printed, head="")).published == "2024-03-02"
+    timed = "<p><time datetime='2024-02-28'>28 Feb</time></p>" + printed
+    assert extract_html(page("", timed, head="")).published == "2024-02-28"
+
+
+def test_a_printed_day_after_the_fetch_is_skipped() -> None:
+    printed = "<p>By Jane Roe, March 2, 2024</p>"
+    assert extract_html(page("", printed), latest="2024-01-31").published == "2023-01-10T09:00:00+00:00"
+    assert extract_html(page("", printed), latest="2024-03-02").published == "2024-03-02"
+
+
+@pytest.mark.parametrize("gap", [SHIPPED.dates.printed_min_gap_days, SHIPPED.dates.printed_min_gap_days + 1])
+def test_the_gap_setting(gap: int) -> None:
+    printed = (date.fromisoformat(MARKUP_DAY) + timedelta(days=gap)).strftime("%B %d, %Y")
+    found = (extract_html(page("", f"<p>{printed}</p>")).published or "")[:10]
+    taken = gap > SHIPPED.dates.printed_min_gap_days
+    assert (found != MARKUP_DAY) is taken
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        ("", "2024-03-09"),  # the only date the page shows, though it is the update's
+        # the markup states the update: htmldate reads the page, as before
+        ('<meta property="article:modified_time" content="2024-11-05T10:00:00+00:00">', "2024-11-05"),
+    ],
+)
+def test_a_printed_update_only_without_any_markup(head: str, published: str) -> None:
+    assert extract_html(page("", "<p>By Jane Roe · Updated March 9, 2024</p>", head=head)).published == published
