@@ -86,11 +86,11 @@ _UPDATE_BEFORE = re.compile(
     r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*$",
     re.I,
 )
-_UPDATE_BEFORE_CHARS = 30
+_UPDATE_BEFORE_CHARS = 30  # "Last updated on:" and a weekday ("Friday, ") before the date
 # Read before the text of an element whose class marks it as the update, so its date is labelled so.
 _UPDATE_LABEL = "updated:"
 # A byline prints the publication and perhaps the update: more days by the headline are a list.
-_MAX_PRINTED_DAYS = 2  # "Last updated on:" and a weekday ("Friday, ") before the date
+_MAX_PRINTED_DAYS = 2
 _MAX_PREFIXED_CHARS = 80  # "By Jane Roe and John Doe, Staff Writers": a byline line is short
 _LINE_TAGS = ("p", "span", "div", "li", "address", "strong", "em", "small", "b", "dd", "dt", "h3", "h4", "h5", "h6")
 _AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori?e?|writers?|contributors?)/[^/]+/?$", re.I)
@@ -384,27 +384,40 @@ def _texts_before(element: HtmlElement) -> Iterator[str]:
 
 
 def _texts_in(element: HtmlElement) -> Iterator[str]:
-    if isinstance(element.tag, str) and element.tag not in _NOT_READ:
-        if _UPDATE_MARK.search(element.get("class", "")):
-            yield _UPDATE_LABEL  # its class says it is the update ("entry-modified-time")
-        if element.text and element.text.strip():
-            yield element.text.strip()
-        for child in element:
-            yield from _texts_in(child)
-    if element.tail and element.tail.strip():
-        yield element.tail.strip()
+    """The element's text and tail in page order, furniture left out; a stack, not recursion, so a
+    page nested thousands of levels deep is read too."""
+    stack: list[tuple[HtmlElement, bool]] = [(element, False)]
+    while stack:
+        node, closed = stack.pop()
+        if closed:
+            if node.tail and node.tail.strip():
+                yield node.tail.strip()
+            continue
+        stack.append((node, True))
+        if isinstance(node.tag, str) and node.tag not in _NOT_READ:
+            if _UPDATE_MARK.search(node.get("class", "")):
+                yield _UPDATE_LABEL  # its class says it is the update ("entry-modified-time")
+            if node.text and node.text.strip():
+                yield node.text.strip()
+            stack.extend((child, False) for child in reversed(node))
 
 
 def _texts_in_reverse(element: HtmlElement) -> Iterator[str]:
-    if element.tail and element.tail.strip():
-        yield element.tail.strip()[::-1]
-    if isinstance(element.tag, str) and element.tag not in _NOT_READ:
-        for child in reversed(element):
-            yield from _texts_in_reverse(child)
-        if element.text and element.text.strip():
-            yield element.text.strip()[::-1]
-        if _UPDATE_MARK.search(element.get("class", "")):
-            yield _UPDATE_LABEL[::-1]
+    """_texts_in backwards, each piece reversed."""
+    stack: list[tuple[HtmlElement, bool]] = [(element, False)]
+    while stack:
+        node, opened = stack.pop()
+        if opened:
+            if node.text and node.text.strip():
+                yield node.text.strip()[::-1]
+            if _UPDATE_MARK.search(node.get("class", "")):
+                yield _UPDATE_LABEL[::-1]
+            continue
+        if node.tail and node.tail.strip():
+            yield node.tail.strip()[::-1]
+        if isinstance(node.tag, str) and node.tag not in _NOT_READ:
+            stack.append((node, True))
+            stack.extend((child, False) for child in node)
 
 
 def _local_day_of_url(published: str | None, url_day: str | None) -> str | None:
