@@ -142,3 +142,28 @@ def test_the_gap_setting(gap: int) -> None:
 )
 def test_a_printed_update_only_without_any_markup(head: str, published: str) -> None:
     assert extract_html(page("", "<p>By Jane Roe · Updated March 9, 2024</p>", head=head)).published == published
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<p>By Jane Roe</p><p>Photo: © Kurt Muster, 02.03.2024</p>",  # a photo credit's date
+        "<figure><img src='b.jpg'><figcaption>Bild: Kurt Muster / 2. März 2024</figcaption></figure>",
+        # a date in the lead's prose, not a byline
+        "<p>The bridge carried 365,000 crossings between June 21 and March 2, 2024, the council said on"
+        " Tuesday, and more than half of them were made by people on their way to work.</p>",
+    ],
+)
+def test_a_credit_or_a_sentence_is_no_printed_date(after: str) -> None:
+    assert (extract_html(page("", after)).published or "")[:10] == MARKUP_DAY
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<p>By Jane Roe, Photo Editor · March 2, 2024</p>",  # a credit word is no credit mark
+        "<p>Jane Roe</p><p>March 2, 2024 · Filed under Transport, City Council, Bridges</p>",
+    ],
+)
+def test_a_byline_beside_such_words_is_read(after: str) -> None:
+    assert (extract_html(page("", after)).published or "")[:10] == "2024-03-02"

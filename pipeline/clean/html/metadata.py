@@ -87,6 +87,9 @@ _UPDATE_BEFORE = re.compile(
     re.I,
 )
 _UPDATE_BEFORE_CHARS = 30  # "Last updated on:" and a weekday ("Friday, ") before the date
+# A date in a photo credit ("© Kurt Muster, 31.05.2013", "Foto: dpa / 2. Mai 2023") is the photo's.
+_CREDIT_BEFORE = re.compile(r"(?:©|\(c\)|copyright|foto:|photo:|bild:|image:|credit:)[^|•·©]{0,40}$", re.I)
+_CREDIT_BEFORE_CHARS = 50
 # Read before the text of an element whose class marks it as the update, so its date is labelled so.
 _UPDATE_LABEL = "updated:"
 # A byline prints the publication and perhaps the update: more days by the headline are a list.
@@ -343,15 +346,18 @@ def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list
     return [
         (day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
         for start, day in days_in_text(window)
+        if not _CREDIT_BEFORE.search(window[max(0, start - _CREDIT_BEFORE_CHARS) : start])
     ]
 
 
 def _joined(pieces: Iterator[str], limit: int) -> str:
-    """The pieces joined by spaces, read only until `limit` characters are gathered."""
+    """The pieces joined by spaces, read only until `limit` characters are gathered; a piece
+    longer than a byline is prose (a lead's "between June 21 and November 15, 2019"), and stands
+    as a mark that holds no date."""
     gathered: list[str] = []
     size = 0
     for piece in pieces:
-        gathered.append(piece)
+        gathered.append(piece if len(piece) <= _MAX_BYLINE_CHARS else "¶")
         size += len(piece) + 1
         if size >= limit:
             break
