@@ -56,18 +56,26 @@ _MONTH_NAMES = {name: english for english, names in _MONTHS for name in names.sp
 _FOREIGN_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")(?!\w)", re.I)
 # "de"/"del" between day, month and year (es, pt): "28 de abril de 2023"
 _DATE_JOINER = re.compile(r"(?<=\w)\s+(?:de|del)\s+(?=\w)", re.I)
-_ENGLISH_MONTHS = {english.casefold() for english, _ in _MONTHS}
-_MONTH_WORDS = _ENGLISH_MONTHS | {name[:3] for name in _ENGLISH_MONTHS} | {"sept"} | set(_MONTH_NAMES)
-_MONTH_WORD = "(?:" + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True)) + r")\.?"
+_ENGLISH_NUMBERS = {english.casefold(): number for number, (english, _) in enumerate(_MONTHS, start=1)}
+# Every month word of the shipped languages with its number: full English names, their first three
+# letters, "sept", and the other languages' names (dates.py reads them as the English ones).
+_MONTH_NUMBERS = {
+    **{name[:3]: number for name, number in _ENGLISH_NUMBERS.items()},
+    "sept": 9,
+    **_ENGLISH_NUMBERS,
+    **{name: _ENGLISH_NUMBERS[english.casefold()] for name, english in _MONTH_NAMES.items()},
+}
+_MONTH_WORD = "(?:" + "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True)) + r")"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # A day written out in running text, in the shapes pages print under a headline: "December 19,
 # 2025", "Dec. 4th, 2025", "19 December 2025", "28. April 2023", "28 de abril de 2023", "2025-11-03",
-# "09.10.2024". Day and month joined by slashes are left out: "04/12/2025" reads both ways.
+# "09.10.2024" (day first). Day and month joined by slashes are left out: "04/12/2025" reads both ways.
 _TEXT_DATE = re.compile(
     r"(?<![\w.])(?:"
-    rf"\d{{1,2}}{_ORDINAL}\.?\s+(?:de\s+)?{_MONTH_WORD},?\s+(?:de\s+)?\d{{4}}"
-    rf"|{_MONTH_WORD}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+    rf"(?P<day>\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+)?(?P<month>{_MONTH_WORD})\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})"
+    rf"|(?P<month2>{_MONTH_WORD})\.?\s+(?P<day2>\d{{1,2}}){_ORDINAL},?\s+(?P<year2>\d{{4}})"
+    r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
+    r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
     r")(?!\w|\.\d)",
     re.IGNORECASE,
 )
@@ -100,12 +108,26 @@ def to_iso(value: str | None) -> str | None:
 
 
 def days_in_text(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, YYYY-MM-DD) of each full date written out in the text, in order; a bare year or a
-    month without its day is none."""
+    """(offset, YYYY-MM-DD) of each full date written out in the text, in order; a bare year, a
+    month without its day or a day that does not exist is none. Read from the match's own parts,
+    not through dateutil: this runs on every HTML page."""
     for match in _TEXT_DATE.finditer(text):
-        day = to_iso(match.group(0))
+        # the shape that matched names its groups day/month/year with its number ("day2"): drop it
+        parts = {key.rstrip("234"): value for key, value in match.groupdict().items() if value}
+        month = parts["month"]
+        number = int(month) if month.isdigit() else _MONTH_NUMBERS[month.casefold()]
+        day = _day(int(parts["year"]), number, int(parts["day"]))
         if day:
-            yield match.start(), day[:10]
+            yield match.start(), day
+
+
+def _day(year: int, month: int, day: int) -> str | None:
+    if not 1800 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _in_english(value: str) -> str:
