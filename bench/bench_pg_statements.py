@@ -82,7 +82,7 @@ def shape(sql: Any) -> str:
     return _VARYING.sub("?", " ".join(" ".join(lines).split()))[:110]
 
 
-class TracingCursor(psycopg2.extensions.cursor):
+class TracingCursor(psycopg2.extensions.cursor):  # type: ignore[misc]
     def execute(self, query: Any, vars: Any = None) -> Any:  # noqa: A002 - psycopg2's name
         # A file of several statements (sql/store/*.sql) is run one statement at a time, so that
         # each is charged on its own; the last one's result is the cursor's, as for the whole file.
@@ -109,7 +109,7 @@ def self_named(query: str) -> bool:
     return "$$" in query
 
 
-class TracingConnection(psycopg2.extensions.connection):
+class TracingConnection(psycopg2.extensions.connection):  # type: ignore[misc]
     def cursor(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("cursor_factory", TracingCursor)
         return super().cursor(*args, **kwargs)
