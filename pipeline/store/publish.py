@@ -70,9 +70,17 @@ def _cluster(publish: Publish) -> None:
     assign_clusters(publish.connection, publish.cursor)
 
 
+# The vector staging skipped (the same content was stored when the batch was staged): the stored
+# one when it still is (a takeover, a reprocess), else computed now (migration 0025). coalesce
+# evaluates the probe only for a row without a vector: one index probe, never a join of articles.
+_SEARCH = """coalesce(s.search,
+    (SELECT k.search FROM articles k WHERE k.article_key = w.article_key AND k.content_hash = w.content_hash),
+    newsclean_search_vector(s.language, s.title, s.subtitle, s.body))"""
+
+
 def _write_articles(publish: Publish) -> None:
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ARTICLE_COLUMNS if c != "article_key")
-    selected = ", ".join(f"s.{c}" for c in ARTICLE_COLUMNS)
+    selected = ", ".join(_SEARCH if c == "search" else f"s.{c}" for c in ARTICLE_COLUMNS)
     sql = statement("publish_write_articles").format(
         columns=", ".join(ARTICLE_COLUMNS), selected=selected, updates=updates
     )

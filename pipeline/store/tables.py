@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from pipeline.corpus.minhash import BANDS
 
-# The full-text vector of a staged article, in its language's configuration (migration 0013).
-SEARCH_VECTOR = """setweight(to_tsvector(newsclean_search_config(language), coalesce(title, '')), 'A')
-    || setweight(to_tsvector(newsclean_search_config(language), coalesce(subtitle, '')), 'B')
-    || setweight(to_tsvector(newsclean_search_config(language), body), 'C')"""
+# The full-text vector of an article, in its language's configuration (migrations 0013, 0025).
+SEARCH_VECTOR = "newsclean_search_vector(language, title, subtitle, body)"
 
 # What a reader reads of an article (headline, dek, body): a new version when it changes (migration
 # 0021, article_versions); the content hash also changes with the audit and metadata.
@@ -35,6 +33,9 @@ class StagedTable:
     computed: tuple[tuple[str, str, str], ...] = ()
     # The corpus table the rows go to, keyed by the written article (children of articles).
     child_of_article: str | None = None
+    # Columns a trigger function fills as COPY writes each row (name, type, function): what a
+    # generated column cannot do, such as skipping the work for a row that is stored already.
+    filled: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -49,7 +50,12 @@ class StagedTable:
         columns += [
             f"{name} {type_} GENERATED ALWAYS AS ({expression}) STORED" for name, type_, expression in self.computed
         ]
-        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)})"
+        columns += [f"{name} {type_}" for name, type_, _ in self.filled]
+        triggers = "".join(
+            f"; CREATE TRIGGER fill_{name} BEFORE INSERT ON {self.table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+            for name, _, function in self.filled
+        )
+        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)}){triggers}"
 
     def copy_sql(self) -> str:
         return f"COPY {self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
@@ -85,7 +91,9 @@ ARTICLES = StagedTable(
         ", cleaner_version text, cleaner_digest text"
         ", page_type text, complete boolean, incomplete_reason text"
     ),
-    computed=(("search", "tsvector", SEARCH_VECTOR), ("text_hash", "text", TEXT_HASH)),
+    computed=(("text_hash", "text", TEXT_HASH),),
+    # the full-text vector, unless the article is stored with the same content (migration 0025)
+    filled=(("search", "tsvector", "public.newsclean_stage_search"),),
 )
 PARAGRAPHS = StagedTable(
     "paragraphs", _columns("copy_id bigint, position integer, source_position integer, text text"), (), "paragraphs"
@@ -110,4 +118,8 @@ CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, 
 ALL_TABLES = (INPUTS, *LEARN_TABLES, *CLEAN_TABLES)
 CHILD_TABLES = tuple(t for t in ALL_TABLES if t.child_of_article)
 # The corpus articles columns that come from the stage (copy_id is the stage's own key).
-ARTICLE_COLUMNS = [c for c in ARTICLES.copied if c != "copy_id"] + [n for n, _, _ in ARTICLES.computed]
+ARTICLE_COLUMNS = [
+    *(c for c in ARTICLES.copied if c != "copy_id"),
+    *(n for n, _, _ in ARTICLES.computed),
+    *(n for n, _, _ in ARTICLES.filled),
+]
