@@ -13,7 +13,8 @@ several rounds and read the range. Page reading is outside the timed region.
 
 With --against REV it times instead our own clean at another revision against the code of this
 checkout, side by side in one run: each side in its own process (bench/clean_worker.py, PYTHONPATH
-at `git archive REV pipeline sql` unpacked in a temporary folder, or at --against-tree DIR), both
+at `git archive REV pipeline sql` unpacked in a temporary folder, or at --against-tree DIR; the new
+side at a copy of this checkout's package taken at the start), both
 reading the same inputs, both warmed up over every input once; then, each round, chunk by chunk
 (--chunk inputs), the two sides clean the same chunk one after the other (the order alternating),
 and the CPU time each process spent cleaning (time.process_time) adds up per side. It prints CPU
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,8 +137,12 @@ def against(args: argparse.Namespace) -> None:
         }
         (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         old_tree = args.against_tree or unpacked(args.against, Path(tempfile.mkdtemp(dir=tmp)))
+        new_tree = folder / "new"  # this checkout as it is now: editing it while the sides run changes nothing
+        for name in ("pipeline", "sql"):
+            shutil.copytree(HERE.parent / name, new_tree / name, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
         sides = [Side("old", old_tree.resolve(), folder / "manifest.json"),
-                 Side("new", HERE.parent, folder / "manifest.json")]  # fmt: skip
+                 Side("new", new_tree, folder / "manifest.json")]  # fmt: skip
         for side in sides:
             print(f"{side.name}: {side.ready}")
         counts = dict(item.split("=") for item in sides[0].ready.split()[2:])
