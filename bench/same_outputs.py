@@ -134,7 +134,7 @@ def write_outputs(manifest: Path, out: Path) -> None:
 def old_outputs(args: argparse.Namespace, manifest: Path, workdir: Path) -> Path:
     """Where the old side's outputs go: beside the kept inputs, named by the revision's commit, so a
     later run against the same commit reuses them; else in the temporary folder."""
-    if args.inputs is None or args.against_tree is not None:
+    if args.inputs is None or args.against_tree is not None or args.only:
         return workdir / "old.jsonl"
     commit = subprocess.run(["git", "rev-parse", args.against], cwd=HERE.parent, check=True, capture_output=True,
                             text=True).stdout.strip()  # fmt: skip
@@ -192,6 +192,7 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=2000)
     parser.add_argument("--show", type=int, default=20, help="differences printed")
     parser.add_argument("--inputs", type=Path, help="make inputs and old outputs here once, reuse them")
+    parser.add_argument("--only", help="only inputs whose set/form holds one of these (a,b); not cached")
     parser.add_argument("--write", nargs=2, type=Path, metavar=("MANIFEST", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write:
@@ -201,6 +202,12 @@ def main() -> None:
         workdir = Path(tmp)
         new_tree = snapshot(workdir / "new")
         manifest = made_inputs(args.inputs or workdir / "inputs", args.shared.resolve(), args.generated)
+        if args.only:  # a subset, listed apart
+            parts = args.only.split(",")
+            rows = json.loads(manifest.read_text(encoding="utf-8"))
+            chosen = [row for row in rows if any(part in row[0] for part in parts)]
+            manifest = workdir / "chosen.json"
+            manifest.write_text(json.dumps(chosen), encoding="utf-8")
         sides = [run_side(new_tree, manifest, workdir / "new.jsonl")]
         old_out = old_outputs(args, manifest, workdir)
         if not old_out.exists():
