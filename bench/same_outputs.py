@@ -210,12 +210,14 @@ def main() -> None:
             manifest.write_text(json.dumps(chosen), encoding="utf-8")
         sides = [run_side(new_tree, manifest, workdir / "new.jsonl")]
         old_out = old_outputs(args, manifest, workdir)
+        partial = old_out.with_name(old_out.name + ".partial")  # renamed once whole: a cut run is never reused
         if not old_out.exists():
             old_tree = args.against_tree or unpacked(args.against, workdir / "old")
-            sides.append(run_side(old_tree.resolve(), manifest, old_out))
+            sides.append(run_side(old_tree.resolve(), manifest, partial))
         if any(side.wait() for side in sides):
-            old_out.unlink(missing_ok=True)
             sys.exit("a side failed (see its error output above)")
+        if partial.exists():
+            partial.rename(old_out)
         differences = compare(old_out, workdir / "new.jsonl", args.show)
     print(f"old = {args.against_tree or args.against}, new = this checkout: {differences} input(s) differ")
     sys.exit(1 if differences else 0)
