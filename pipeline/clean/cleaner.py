@@ -81,7 +81,8 @@ class Cleaner:
 
     def clean(self, raw: RawArticle) -> Article:
         started = time.perf_counter()
-        article = parse(raw, self.settings)  # its removals: an HTML page's furniture, dropped by its place in the page
+        # its removals: an HTML page's furniture, dropped by its place in the page
+        article = parse(raw, self.settings, self.byline_words)
         self._count("parse", article, len(article.removed), time.perf_counter() - started)
         steps = [(step_name(step), step) for step in self.steps]
         for name, step in steps:
@@ -160,8 +161,9 @@ def _drop_dates_after_fetch(article: Article, latest: str | None) -> None:
             )
 
 
-def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
-    """RawArticle -> Article with paragraphs and whatever metadata the container supplied."""
+def parse(raw: RawArticle, settings: Settings = SHIPPED, byline_words: BylineWords | None = None) -> Article:
+    """RawArticle -> Article with paragraphs and whatever metadata the container supplied (an HTML
+    page's authors read with `byline_words`: the cleaner's, else loaded)."""
     article = Article(
         source_file=raw.source_file,
         line=raw.line,
@@ -178,7 +180,7 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED) -> Article:
     if raw.html is not None and raw.text is None:
         article.html_source = True
         latest = latest_date(raw.fetched, raw.batch_date, settings.dates.days_after_fetch)
-        page = extract_html(raw.html, settings.html, latest, settings.dates)
+        page = extract_html(raw.html, settings.html, latest, settings.dates, byline_words)
         for position, (block, dropped_by) in enumerate(page.in_order):
             text = decode_entities(block)  # "&amp;quot;" in the page's text: escaped once too often
             paragraph = Paragraph(text, position, [text])

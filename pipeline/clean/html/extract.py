@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
+from pipeline.clean.bylines import BylineWords
 from pipeline.clean.html.blocks import (
     FURNITURE_TAGS,
     HIDDEN_TAGS,
@@ -19,7 +20,7 @@ from pipeline.clean.html.blocks import (
     select_blocks,
     text_of,
 )
-from pipeline.clean.html.metadata import json_ld_articles, meta_map, page_url_of, read_metadata
+from pipeline.clean.html.metadata import JsonLd, json_ld_articles, json_ld_scripts, meta_map, page_url_of, read_metadata
 from pipeline.clean.html.page_type import Extracted, accessible_for_free, page_features
 from pipeline.core.settings import SHIPPED, DatesSettings, HtmlSettings
 from pipeline.core.text import squash_spaces
@@ -52,19 +53,28 @@ class HtmlContent:
 
 
 def extract_html(
-    html: str, settings: HtmlSettings = SHIPPED.html, latest: str | None = None, dates: DatesSettings = SHIPPED.dates
+    html: str,
+    settings: HtmlSettings = SHIPPED.html,
+    latest: str | None = None,
+    dates: DatesSettings = SHIPPED.dates,
+    byline_words: BylineWords | None = None,
 ) -> HtmlContent:
     """The page is parsed once and the tree is only read, never changed. Metadata come from our
     own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
     same tree (it weighs text density, link density and page structure better than a container
     guess): a quick recall-first pass whose furniture blocks blocks.py drops by their place in
     the page, trafilatura's full cascade when that pass under-delivered, the page's article
-    container when trafilatura finds nothing."""
+    container when trafilatura finds nothing. `byline_words`: the cleaner's (else loaded here)."""
     tree, whole_page = parse_html(html)
     content = HtmlContent()
     if tree is None:
         return content
-    _read_metadata(tree, content, latest, dates)
+    # Every element's Python proxy built once and kept until the end: lxml then hands the same
+    # objects to each later walk (metadata, PageText, page type) instead of building them again
+    # (lxml.html's class lookup runs in Python for each new proxy).
+    alive = list(tree.iter())
+    scripts = json_ld_scripts(tree)  # read by the metadata, the page-type features and the paywall flag
+    _read_metadata(tree, content, latest, dates, byline_words, scripts)
     content.captions = _captions(tree)
     if whole_page:
         page = PageText(tree)
@@ -79,8 +89,9 @@ def extract_html(
     if whole_page:
         extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
                               bool(content.authors or content.agencies))  # fmt: skip
-        content.page_features = page_features(tree, extracted)
-    content.free = accessible_for_free(tree)
+        content.page_features = page_features(tree, extracted, scripts)
+    content.free = accessible_for_free(tree, scripts)
+    del alive  # (kept until here)
     return content
 
 
@@ -176,8 +187,15 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
     return body if body is not None else tree
 
 
-def _read_metadata(tree: HtmlElement, content: HtmlContent, latest: str | None, dates: DatesSettings) -> None:
-    found = read_metadata(tree, latest, dates)
+def _read_metadata(
+    tree: HtmlElement,
+    content: HtmlContent,
+    latest: str | None,
+    dates: DatesSettings,
+    words: BylineWords | None,
+    scripts: list[JsonLd],
+) -> None:
+    found = read_metadata(tree, latest, dates, words, scripts)
     content.title, content.seo_title = found.title, found.seo_title
     content.published, content.updated = found.published, found.updated
     content.authors, content.agencies = found.authors, found.agencies

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pipeline.clean.bylines import People, authors_or_publication, load_byline_words, split_people
+from pipeline.clean.bylines import BylineWords, People, authors_or_publication, load_byline_words, split_people
 from pipeline.clean.dates import after, days_in_text, to_iso
-from pipeline.clean.html.blocks import FURNITURE_TAGS, text_of
+from pipeline.clean.html.blocks import FURNITURE_TAGS, HIDDEN_TAGS, text_of
 from pipeline.core.settings import SHIPPED, DatesSettings
 from pipeline.core.text import squash_spaces
 
@@ -125,17 +125,25 @@ class PageMetadata:
     url: str | None = None
 
 
-def read_metadata(tree: HtmlElement, latest: str | None = None, dates: DatesSettings = SHIPPED.dates) -> PageMetadata:
-    """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch)."""
-    nodes = json_ld_articles(tree)
+def read_metadata(
+    tree: HtmlElement,
+    latest: str | None = None,
+    dates: DatesSettings = SHIPPED.dates,
+    words: BylineWords | None = None,
+    scripts: list[JsonLd] | None = None,
+) -> PageMetadata:
+    """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch).
+    `words`: the byline words (the cleaner's, loaded once; else the shipped ones as the environment
+    extends them); `scripts`: the page's JSON-LD as json_ld_scripts parsed it (else parsed here)."""
+    nodes = json_ld_articles(tree, scripts)
     meta = meta_map(tree)
     found = PageMetadata(url=page_url_of(tree, nodes, meta))
     found.section = _first(_value(node.get("articleSection")) for node in nodes) or meta.get("article:section")
     sites = _site_names(nodes, meta, found.url)
-    shown = list(_shown(tree))
+    shown, outside_forms = _shown(tree)
     found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
     found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates)
-    people = _people(tree, shown, nodes, meta, sites, _language(tree, meta))
+    people = _people(tree, outside_forms, nodes, meta, sites, _language(tree, meta), words or load_byline_words())
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
 
@@ -443,7 +451,7 @@ def _date(value: str | None) -> str | None:
 
 
 def time_tag_date(tree: HtmlElement) -> str | None:
-    return _time_tag_in(list(_shown(tree)))
+    return _time_tag_in(_shown(tree)[0])
 
 
 def _time_tag_in(shown: list[HtmlElement]) -> str | None:
@@ -504,28 +512,29 @@ def _date_in_url(url: str | None) -> str | None:
 
 def _people(
     tree: HtmlElement,
-    shown: list[HtmlElement],
+    outside_forms: list[HtmlElement],
     nodes: list[dict[str, Any]],
     meta: dict[str, str],
     sites: tuple[str, ...],
     language: str | None,
+    words: BylineWords,
 ) -> People:
     """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
     author vocabularies (every value of a repeated key, then a twitter:data labelled "Written by"),
     then what the page shows: elements marked as the byline, a short line opening with a byline word
     ("By", "Von", "Written by"), links to an author page. The first source that names a person or an
-    agency decides; when none does, a team the page credits ("Podium Staff", "Our Editors") does."""
+    agency decides; when none does, a team the page credits ("Podium Staff", "Our Editors") does.
+    What the page shows is read outside forms (`outside_forms`, _shown's second list)."""
     publications: list[str] = []
     teams: list[str] = []
     json_ld_names, organizations = _json_ld_authors(nodes)
-    words = load_byline_words()
     stages: tuple[Callable[[], list[str]], ...] = (
         lambda: json_ld_names,
         lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
         lambda: list(_written_by_meta(meta)),
-        lambda: list(_marked_bylines(_outside_forms(shown))),
-        lambda: list(_prefixed_bylines(_outside_forms(shown), words.words_for(words.prefixes, language))),
-        lambda: list(_author_links(_outside_forms(shown))),
+        lambda: list(_marked_bylines(outside_forms)),
+        lambda: list(_prefixed_bylines(outside_forms, words.words_for(words.prefixes, language))),
+        lambda: list(_author_links(outside_forms)),
     )
     for stage in stages:
         people = split_people(stage(), language, (*sites, *organizations), words)
@@ -622,14 +631,15 @@ def _inline_only(element: HtmlElement) -> bool:
 def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> Iterator[str]:
     """The first short line that opens with a byline word and a capitalized name ("By Jane Roe",
     "Von Karl Beispiel"), or that is the byline word alone with the name in the next element."""
+    texts = _Texts()  # every line element's text is read, nested ones too: each built once
     for tag in _of(shown, *_LINE_TAGS):
-        text = decoded(text_of(tag))
+        text = decoded(texts(tag))
         if not text or len(text) > _MAX_PREFIXED_CHARS:
             continue
         folded = text.casefold().rstrip(" :")
         if folded in prefixes:
             following = tag.getnext()
-            name = decoded(text_of(following)) if following is not None else None
+            name = decoded(texts(following)) if following is not None else None
             if name and len(name) <= _MAX_PREFIXED_CHARS:
                 yield name
                 return
@@ -656,22 +666,48 @@ def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
                 return
 
 
-def _shown(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements outside page furniture (_NOT_SHOWN), in document order; a
-    furniture subtree is skipped whole, not looked into. Read once per page."""
-    stack = [tree]
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str) or element.tag in _NOT_SHOWN:
-            continue
-        yield element
-        stack.extend(reversed(element))
+def _shown(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """Elements outside page furniture (_NOT_SHOWN), in document order (a furniture subtree is
+    skipped whole); and of those, the ones neither in nor being a <form>: a byline is never in one
+    (a comment form's "Name" field is), though a page may be wrapped whole in one, and then no
+    byline is read from it. The subtrees are gathered by lxml's own iteration, not a Python walk."""
+    furniture = _subtrees(tree, _NOT_SHOWN)
+    shown = [element for element in tree.iter() if isinstance(element.tag, str) and element not in furniture]
+    forms = _subtrees(tree, ("form",))
+    return shown, [element for element in shown if element not in forms]
 
 
-def _outside_forms(shown: list[HtmlElement]) -> list[HtmlElement]:
-    """The shown elements not in a <form>: a byline is never in one (a comment form's "Name" field
-    is), though a page may be wrapped whole in one, and then no byline is read from it."""
-    return [tag for tag in shown if tag.tag != "form" and not any(a.tag == "form" for a in tag.iterancestors())]
+def _subtrees(tree: HtmlElement, tags: Iterable[str]) -> set[HtmlElement]:
+    """The elements with one of these tags and everything below them (the set holds the element
+    proxies, so lxml hands out the same objects again and `in` holds)."""
+    members: set[HtmlElement] = set()
+    for element in tree.iter(*tags):
+        if element not in members:
+            members.update(element.iter())
+    return members
+
+
+class _Texts:
+    """blocks.text_of(element) of one page's elements, each built once from its children's texts
+    (the same strings joined by one space: each child's part is its own text_of, non-empty or left
+    out) instead of walking every subtree again for each element around it."""
+
+    def __init__(self) -> None:
+        self._known: dict[HtmlElement, str] = {}  # also keeps the element proxies, so `in` holds
+
+    def __call__(self, element: HtmlElement) -> str:
+        known = self._known.get(element)
+        if known is None:
+            parts = [element.text] if element.text and isinstance(element.tag, str) else []
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in HIDDEN_TAGS:
+                    inner = self(child)
+                    if inner:
+                        parts.append(inner)
+                if child.tail:
+                    parts.append(child.tail)
+            known = self._known[element] = " ".join(parts)
+        return known
 
 
 def _of(shown: list[HtmlElement], *tags: str) -> Iterator[HtmlElement]:
@@ -717,18 +753,45 @@ def meta_map(tree: HtmlElement) -> dict[str, str]:
     return values
 
 
-def json_ld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
-    """The page's JSON-LD article nodes, articles before web pages; an author given as a reference
-    ({"@id": ...}) replaced by the node it names."""
-    nodes: list[dict[str, Any]] = []
-    by_id: dict[str, dict[str, Any]] = {}
+@dataclass(frozen=True)
+class JsonLd:
+    """One <script> whose type is JSON-LD (in any case), parsed once for every reader of the page:
+    the metadata reads those typed exactly "application/ld+json", the page-type features all."""
+
+    exact_type: bool
+    data: Any = None
+    error: Exception | None = None  # what json.loads raised; each reader skips what it skipped before
+
+
+def json_ld_scripts(tree: HtmlElement) -> list[JsonLd]:
+    scripts = []
     for script in tree.iter("script"):
-        if script.get("type") != "application/ld+json":
+        kind = script.get("type")
+        if (kind or "").lower() != "application/ld+json":
             continue
         try:
             data = json.loads(script.text or "", strict=False)  # strict=False: raw newlines in strings
-        except (json.JSONDecodeError, TypeError):
+        except (ValueError, TypeError, RecursionError) as error:
+            scripts.append(JsonLd(kind == "application/ld+json", error=error))
+        else:
+            scripts.append(JsonLd(kind == "application/ld+json", data))
+    return scripts
+
+
+def json_ld_articles(tree: HtmlElement, scripts: list[JsonLd] | None = None) -> list[dict[str, Any]]:
+    """The page's JSON-LD article nodes, articles before web pages; an author given as a reference
+    ({"@id": ...}) replaced by the node it names (in the parsed data: the page-type features,
+    which read the same data after, never read an author)."""
+    nodes: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
+    for script in json_ld_scripts(tree) if scripts is None else scripts:
+        if not script.exact_type:
             continue
+        if script.error is not None:
+            if isinstance(script.error, json.JSONDecodeError | TypeError):
+                continue
+            raise script.error  # as json.loads raised it here before the parse was shared
+        data = script.data
         nodes.extend(_article_nodes(data))
         by_id.update(_identified(data))
     for node in nodes:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from pipeline.clean.html.metadata import JsonLd, json_ld_scripts
 from pipeline.core.document import Article
 
 ARTICLE = "article"
@@ -50,7 +51,10 @@ _LD_KINDS: dict[str, tuple[str, ...]] = {
     "ld_profile": ("profilepage", "person"),
 }  # fmt: skip
 _WORD = re.compile(r"\w+")
-_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:[$€£¥₹]|EUR|USD|GBP|zł|kr)\b)")
+# "$ 5", "5.99 €", "12 EUR". Written as one character class and then the branch that character
+# opens (told by a look back at it): a pattern that opens with a class lets the regex engine skip
+# to the next currency mark or digit in C instead of trying both branches at every character.
+_PRICE = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:[$€£¥₹]|EUR|USD|GBP|zł|kr)\b)")
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)|/(?:19|20)\d\d(?:0[1-9]|1[0-2])\d\d")
 _ID_IN_PATH = re.compile(r"\d{5,}")
 _LISTING_PATH = re.compile(
@@ -123,14 +127,8 @@ def _log(count: float) -> float:
     return math.log1p(count)
 
 
-def _ld_nodes(tree: HtmlElement) -> Iterator[Any]:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json":
-            continue
-        try:
-            yield json.loads(script.text or "", strict=False)
-        except (ValueError, TypeError, RecursionError):
-            continue
+def _ld_nodes(scripts: list[JsonLd]) -> Iterator[Any]:
+    return (script.data for script in scripts if script.error is None)
 
 
 def _types_of(data: Any, depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -159,10 +157,18 @@ def _meta(tree: HtmlElement) -> dict[str, str]:
     return values
 
 
-def _visible(tree: HtmlElement) -> list[HtmlElement]:
+def _visible(tree: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
+    """The shown elements of the body, and their tags (lxml builds a tag's string at each ask)."""
     body = tree.find("body")
     root = body if body is not None else tree
-    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in _NOT_SHOWN]
+    elements: list[HtmlElement] = []
+    tags: list[str] = []
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and tag not in _NOT_SHOWN:
+            elements.append(element)
+            tags.append(tag)
+    return elements, tags
 
 
 def _words(text: str | None) -> int:
@@ -173,14 +179,21 @@ def _text(element: HtmlElement) -> str:
     return " ".join(element.itertext())
 
 
-def _holding_links(elements: Iterable[HtmlElement]) -> set[HtmlElement]:
+def _texts(element: HtmlElement) -> Iterable[str]:
+    """element.itertext(), without building lxml's iterator for an element with no child (most
+    links and many paragraphs): then its text alone."""
+    if len(element):
+        texts: Iterable[str] = element.itertext()
+        return texts
+    return (element.text,) if element.text else ()
+
+
+def _holding_links(links: Iterable[HtmlElement]) -> set[HtmlElement]:
     """Every element with a link below it, found by walking up from each link once (instead of a
     search below every child). The caller keeps the elements alive, so lxml hands out the same
     proxy objects and identity in a set holds."""
     holding: set[HtmlElement] = set()
-    for element in elements:
-        if element.tag != "a":
-            continue
+    for element in links:
         parent = element.getparent()
         while parent is not None and parent not in holding:
             holding.add(parent)
@@ -195,24 +208,46 @@ def _card_runs(elements: Iterable[HtmlElement], holding_links: set[HtmlElement])
         if element not in holding_links:
             continue  # no child of it holds a link, nor is one
         children = [c for c in element if isinstance(c.tag, str)]
-        if len(children) < 3:
-            continue
+        if len(children) < max(3, best + 1):
+            continue  # too few children for a grid, or to make a longer run than the best one
         shapes = Counter((c.tag, c.get("class") or "") for c in children if c.tag == "a" or c in holding_links)
         if shapes:
             best = max(best, shapes.most_common(1)[0][1])
     return best
 
 
-# Every price _PRICE finds holds one of these: a text without any has none, told by a few
-# substring tests instead of the regex trying at every digit (about 1 page in 5 of wcxb-dev: the
-# page text includes its scripts, whose "$" defeats the test on most pages).
+# Every price _PRICE finds holds one of these, at most _PRICE_REACH characters after its start
+# ("5.99 €": digit, separator, two digits, a space, the mark). So a price can only start in the
+# few characters before a mark: the regex is tried there, found with str.find (the page text holds
+# its scripts, tens of kB of digits, which the regex would otherwise try one by one), unless the
+# page has so many marks that one scan of the whole text is cheaper. Same count either way.
 _CURRENCY_MARKS = ("$", "€", "£", "¥", "₹", "EUR", "USD", "GBP", "zł", "kr")
+_PRICE_REACH = 5
+_CHARACTERS_PER_MARK = 100  # fewer characters of text per mark than this: one scan of it all
 
 
 def _prices(text: str) -> int:
-    if not any(mark in text for mark in _CURRENCY_MARKS):
-        return 0
-    return len(_PRICE.findall(text))
+    marks: list[int] = []
+    most = len(text) // _CHARACTERS_PER_MARK
+    for mark in _CURRENCY_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            marks.append(at)
+            if len(marks) > most:
+                return len(_PRICE.findall(text))
+            at = text.find(mark, at + 1)
+    count = end = 0
+    tried = -1
+    for position in sorted(marks):
+        # as findall goes on: from the end of the last price, each start position once
+        for start in range(max(position - _PRICE_REACH, end, tried + 1), position + 1):
+            tried = start
+            found = _PRICE.match(text, start)
+            if found:
+                count += 1
+                end = found.end()
+                break
+    return count
 
 
 def _url_features(url: str | None) -> list[float]:
@@ -233,8 +268,8 @@ def _url_features(url: str | None) -> list[float]:
     ]
 
 
-def _structured(tree: HtmlElement) -> list[float]:
-    typed = [pair for data in _ld_nodes(tree) for pair in _types_of(data)]
+def _structured(scripts: list[JsonLd]) -> list[float]:
+    typed = [pair for data in _ld_nodes(scripts) for pair in _types_of(data)]
     types = {kind for kind, _ in typed}
     article_body = max(
         (len(str(node.get("articleBody") or "")) for kind, node in typed if kind in _LD_KINDS["ld_article"]), default=0
@@ -243,13 +278,16 @@ def _structured(tree: HtmlElement) -> list[float]:
     return [*row, _log(article_body)]
 
 
-def _shape(tree: HtmlElement, elements: list[HtmlElement]) -> tuple[list[float], int]:
+def _shape(tree: HtmlElement, elements: list[HtmlElement], tags: list[str]) -> tuple[list[float], int]:
     """The page's shape features, and its visible word count."""
     meta = _meta(tree)
-    # One regex pass over the joined texts: a word never spans the line break between two of them.
+    counts = Counter(tags)
+    links = [e for e, tag in zip(elements, tags, strict=True) if tag == "a"]
+    # One regex pass over the joined texts: a word never spans the line break (or the space)
+    # between two of them, so the count is the sum of each text's.
     page_words = _words("\n".join(t for e in elements for t in (e.text, e.tail) if t))
-    link_words = _words("\n".join(_text(e) for e in elements if e.tag == "a"))
-    paragraphs = [(p, _words(_text(p))) for p in elements if p.tag == "p"]
+    link_words = _words("\n".join(t for e in links for t in _texts(e) if t))
+    paragraphs = [(p, _words(" ".join(_texts(p)))) for p, tag in zip(elements, tags, strict=True) if tag == "p"]
     prose = [words for _, words in paragraphs if words >= _PROSE_WORDS]
     run = best_run = 0
     previous_parent = None
@@ -259,13 +297,10 @@ def _shape(tree: HtmlElement, elements: list[HtmlElement]) -> tuple[list[float],
         run = run + 1 if long_enough and (same or run == 0) else (1 if long_enough else 0)
         best_run = max(best_run, run)
         previous_parent = paragraph.getparent()
-    headings = [e for e in elements if e.tag in ("h2", "h3", "h4")]
+    headings = [e for e, tag in zip(elements, tags, strict=True) if tag in ("h2", "h3", "h4")]
     linked = sum(1 for h in headings if h.find(".//a") is not None or getattr(h.getparent(), "tag", "") == "a")
-    cards = _card_runs(elements, _holding_links(elements))
-    published = bool(
-        meta.get("article:published_time") or meta.get("datepublished") or any(e.tag == "time" for e in elements)
-    )
-    counts = Counter(e.tag for e in elements)
+    cards = _card_runs(elements, _holding_links(links))
+    published = bool(meta.get("article:published_time") or meta.get("datepublished") or counts["time"])
     body = tree.find("body")
     page_text = _text(body) if body is not None else ""
 
@@ -312,11 +347,11 @@ def _kept(extracted: Extracted, page_words: int) -> list[float]:
     ]
 
 
-def page_features(tree: HtmlElement, extracted: Extracted) -> list[float]:
-    """The FEATURES of one parsed page, in order."""
-    elements = _visible(tree)
-    shape, page_words = _shape(tree, elements)
-    return [*_structured(tree), *shape, *_url_features(extracted.url), *_kept(extracted, page_words)]
+def page_features(tree: HtmlElement, extracted: Extracted, scripts: list[JsonLd] | None = None) -> list[float]:
+    """The FEATURES of one parsed page, in order (`scripts`: its JSON-LD, when already parsed)."""
+    shape, page_words = _shape(tree, *_visible(tree))
+    structured = _structured(json_ld_scripts(tree) if scripts is None else scripts)
+    return [*structured, *shape, *_url_features(extracted.url), *_kept(extracted, page_words)]
 
 
 def probability(row: Sequence[float], model: dict[str, Any]) -> float:
@@ -360,10 +395,10 @@ def judge_page(row: Sequence[float], model: dict[str, Any] | None = None) -> Pag
     return PageJudgement(max(sorted(others), key=lambda kind: others[kind]), article)
 
 
-def accessible_for_free(tree: HtmlElement) -> bool | None:
+def accessible_for_free(tree: HtmlElement, scripts: list[JsonLd] | None = None) -> bool | None:
     """The page's JSON-LD isAccessibleForFree (false or "False": the publisher marks the page as
     cut by a paywall), None when no node says."""
-    for data in _ld_nodes(tree):
+    for data in _ld_nodes(json_ld_scripts(tree) if scripts is None else scripts):
         for _, node in _types_of(data):
             value = node.get("isAccessibleForFree")
             if isinstance(value, bool):
