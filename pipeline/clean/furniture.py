@@ -73,9 +73,9 @@ FEATURES = (
     "dump",
 )
 _TOKEN = re.compile(r"\w+")
-_LETTER = re.compile(r"[^\W\d_]")
-_DIGIT = re.compile(r"\d")
-_PUNCTUATION = re.compile(r"[^\w\s]")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 _SENTENCE_END = re.compile(r"[.!?…\"”»)]$")
 _SEPARATOR = re.compile(r"[|•›»·]")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\w@\w")
@@ -142,21 +142,22 @@ def paragraph_features(texts: list[str], language: str | None, form: str) -> np.
     rows = np.zeros((count, len(FEATURES)))
     for index, text in enumerate(texts):
         found, size = words[index], sizes[index]
-        letters = _LETTER.findall(text)
-        capitals = sum(letter.isupper() for letter in letters)
+        # counted at C speed (map over a C method, a regex's sub): this runs for every paragraph
+        letters = _NOT_LETTER.sub("", text)
+        capitals = sum(map(str.isupper, letters))
         rows[index] = (
             math.log1p(len(text)),
             math.log1p(size),
-            sum(word.lower() in stops for word in found) / size if size and stops else 0.0,
+            sum(map(stops.__contains__, map(str.lower, found))) / size if size and stops else 0.0,
             1.0 if stops else 0.0,
             _ends_sentence(text),
             1.0 if text[:1].isupper() else 0.0,
-            len(_DIGIT.findall(text)) / max(1, len(text)),
+            (len(text) - len(_DIGITS.sub("", text))) / max(1, len(text)),
             capitals / len(letters) if letters else 0.0,
-            len(_PUNCTUATION.findall(text)) / max(1, len(text)),
+            (len(text) - len(_PUNCTUATION.sub("", text))) / max(1, len(text)),
             1.0 if text.rstrip().endswith(":") else 0.0,
             1.0 if _SEPARATOR.search(text) else 0.0,
-            sum(word[:1].isupper() for word in found) / size if size else 0.0,
+            sum(map(str.isupper, [word[0] for word in found])) / size if size else 0.0,
             1.0 if _ADDRESS.search(text) else 0.0,
             1.0 if size <= 3 else 0.0,
             index / (count - 1) if count > 1 else 0.0,
