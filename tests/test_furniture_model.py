@@ -40,6 +40,9 @@ from .conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_FORMS = {"html": True, "extracted": True, "dump": True}
+# The shipped threshold (1.0: the inner folds found no lower score at which the model's removals are
+# furniture enough) removes nothing; the tests read the model at an even odds threshold instead.
+EVEN_ODDS = 0.5
 
 # Prose a reader came for, written for these tests in several languages: one-sentence paragraphs,
 # quotes, list items of a list article. The model must never take them (issue 23: removing real
@@ -92,7 +95,7 @@ def article_of(texts: list[str], language: str, form: str = "extracted", source:
 @pytest.mark.parametrize("language", sorted(MUST_KEEP))
 def test_prose_is_never_removed(language: str, form: str) -> None:
     article = article_of(list(MUST_KEEP[language]), language, form)
-    DropModelFurniture(settings_with(**ALL_FORMS).furniture_model)(article)
+    DropModelFurniture(settings_with(**ALL_FORMS, threshold=EVEN_ODDS).furniture_model)(article)
     assert [p.text for p in article.paragraphs] == MUST_KEEP[language]
     assert article.removed == []
 
@@ -306,12 +309,12 @@ def test_no_shipped_rule_names_this_furniture(language: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the shipped model scores these lines no higher than short prose (README: Paragraph furniture model); "
+    reason="the shipped model scores these lines about as high as short prose (README: Paragraph furniture model); "
     "strict: a model that learns them makes this pass, and the marker must then go",
 )
 @pytest.mark.parametrize("language", sorted(UNNAMED_FURNITURE))
 def test_the_model_removes_furniture_no_rule_names(language: str) -> None:
-    cleaner = Cleaner.from_files(settings=settings_with(**ALL_FORMS))
+    cleaner = Cleaner.from_files(settings=settings_with(**ALL_FORMS, threshold=EVEN_ODDS))
     article = cleaner.clean(RawArticle(source_file="a.txt", text=furniture_article(language)))
     removed = [r.text for r in article.removed if r.rule == RULE]
     assert removed == UNNAMED_FURNITURE[language]
