@@ -17,11 +17,17 @@ With --dumps DIR --before-model FILE it times instead real full-page dumps (DIR/
 ../shared/eval/scrapinghub) cleaned with two page-dump line models side by side, alternating, in one
 run: FILE (e.g. the line_model.npz of main, from `git show main:pipeline/clean/dump/line_model.npz`)
 and the shipped one; it prints the CPU milliseconds per article of each and their ratio.
+
+With --furniture DIR [--suffix .html] it times real pages (DIR/*<suffix>, e.g. ../shared/eval/
+scrapinghub's .html, .extracted.txt or .dump.txt) cleaned with the paragraph furniture model off and
+on (issue 23: every form switched on), alternating, in one run: CPU milliseconds per article of each,
+their ratio, and the furniture step's own share of the cleaning time (Cleaner.stats).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -36,7 +42,9 @@ from corpus import noisy_articles  # noqa: E402
 
 from pipeline import Cleaner, read_file  # noqa: E402
 from pipeline.clean.dump.line_model import MODEL_ENV  # noqa: E402
+from pipeline.clean.furniture import DropModelFurniture  # noqa: E402
 from pipeline.clean.structure import split_paragraphs  # noqa: E402
+from pipeline.core.settings import SHIPPED  # noqa: E402
 from pipeline.ingest.readers import ReadError  # noqa: E402
 
 
@@ -78,13 +86,42 @@ def dump_models(folder: Path, before: Path, rounds: int) -> None:
     print(f"shipped / before {min(ratios):>6.3f} - {max(ratios):>6.3f}")
 
 
+def furniture_model(folder: Path, suffix: str, rounds: int) -> None:
+    """CPU per article with the furniture model off and on (every form), alternating."""
+    files = sorted(folder.glob(f"*{suffix}"))
+    on = dataclasses.replace(SHIPPED.furniture_model, html=True, extracted=True, dump=True)
+    cleaners = {
+        "off": Cleaner.from_files(settings=dataclasses.replace(SHIPPED, furniture_model=on)),
+        "on": Cleaner.from_files(settings=dataclasses.replace(SHIPPED, furniture_model=on)),
+    }
+    off = cleaners["off"]
+    off.steps = [step for step in off.steps if not isinstance(step, DropModelFurniture)]
+    cpu: dict[str, list[float]] = {"off": [], "on": []}
+    for _ in range(rounds):
+        for name, cleaner in cleaners.items():
+            cpu[name].append(clean(files, cleaner)[1] / len(files) * 1e3)
+    print(f"{len(files)} {suffix} pages from {folder}, {rounds} rounds, one core; CPU ms per article")
+    for name, values in cpu.items():
+        print(f"furniture model {name:<4} {min(values):>8.2f} - {max(values):>8.2f}")
+    ratios = [after / first for first, after in zip(cpu["off"], cpu["on"], strict=True)]
+    print(f"on / off             {min(ratios):>8.3f} - {max(ratios):>8.3f}")
+    stats = cleaners["on"].stats
+    share = stats[DropModelFurniture.name].seconds / (sum(s.seconds for s in stats.values()) or 1.0)
+    print(f"the step's share of the steps' time (model on): {share:.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--dumps", type=Path, help="a folder of *.dump.txt files to time two line models on")
     parser.add_argument("--before-model", type=Path, help="the line model file to compare the shipped one with")
+    parser.add_argument("--furniture", type=Path, help="a folder of real pages to time the furniture model on")
+    parser.add_argument("--suffix", default=".html", help="which of the folder's pages (with --furniture)")
     args = parser.parse_args()
+    if args.furniture:
+        furniture_model(args.furniture, args.suffix, args.rounds)
+        return
     if args.dumps and args.before_model:
         dump_models(args.dumps, args.before_model, args.rounds)
         return

@@ -31,6 +31,8 @@ def owner(removal: Removal) -> str:
         return "keep_article_region"
     if removal.rule.startswith("learned:"):
         return "drop_learned_boilerplate"
+    if removal.rule == "model.furniture":  # issue 23: the paragraph furniture model
+        return "drop_model_furniture"
     if removal.rule == "repeat.span":
         return "collapse_repeated_span"
     if removal.rule == "repeat.title":

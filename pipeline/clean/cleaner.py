@@ -11,6 +11,7 @@ from pipeline.clean.bylines import BylineWords, load_byline_words
 from pipeline.clean.completeness import judge_completeness
 from pipeline.clean.dates import after, latest_date, to_iso
 from pipeline.clean.dump.region import KeepArticleRegion
+from pipeline.clean.furniture import DropModelFurniture
 from pipeline.clean.html.extract import extract_html
 from pipeline.clean.html.page_type import judge_page
 from pipeline.clean.language import DetectLanguage
@@ -77,6 +78,9 @@ class Cleaner:
             # the title as the header step left it, before the title-repeat step compares with it
             header = next(index for index, step in enumerate(steps) if isinstance(step, ExtractHeader))
             steps.insert(header + 1, StripLearnedTitleAffix(learned, settings.learned))
+        # Issue 23: the trained paragraph furniture model reads what the rules and the learned
+        # boilerplate left (per input form and source as settings furniture_model: says).
+        steps.append(DropModelFurniture(settings.furniture_model))
         return cls(rules, steps, settings=settings, byline_words=byline_words)
 
     def clean(self, raw: RawArticle) -> Article:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pipeline.clean.bylines import USER_BYLINES_ENV
 from pipeline.clean.dump.line_model import MODEL_ENV
+from pipeline.clean.furniture import MODEL_ENV as FURNITURE_MODEL_ENV
 from pipeline.core.settings import Settings, load_settings
 from pipeline.core.yaml_files import read_text
 
@@ -46,7 +47,7 @@ _CODE = re.compile(
 )
 # Environment variables naming a data file the cleaner reads instead of or beside a shipped one
 # ($NEWSCLEAN_SETTINGS is covered as the settings themselves; rules files are given to the run).
-ENVIRONMENT_DATA = (USER_BYLINES_ENV, MODEL_ENV)
+ENVIRONMENT_DATA = (USER_BYLINES_ENV, MODEL_ENV, FURNITURE_MODEL_ENV)
 # Settings sections read after cleaning (the publish, the checks, the drift check).
 AFTER_CLEANING = frozenset({"checks", "quarantine", "drift"})
 

@@ -26,15 +26,21 @@ class Removal:
     text: str
     position: int
     scope: str = "paragraph"  # paragraph: the whole paragraph went; span / line: part of it
+    # A trained model's removal (rule model.furniture, pipeline/clean/furniture.py): its score, the
+    # probability it gave the piece of being furniture; None for a rule's removal.
+    score: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "category": self.category,
             "text": self.text,
             "position": self.position,
             "scope": self.scope,
         }
+        if self.score is not None:  # only a model's removal has one: every other article's JSON (and hash) as before
+            out["score"] = self.score
+        return out
 
 
 @dataclass

@@ -202,6 +202,20 @@ class CompletenessSettings:
 
 
 @dataclass(frozen=True)
+class FurnitureModelSettings:
+    """Issue 23: the paragraph furniture model (pipeline/clean/furniture.py), per input form; a
+    paragraph scoring at least threshold is removed unless it has more than max_words words;
+    veto_sources: the sources (articles.source) it never touches."""
+
+    html: bool
+    extracted: bool
+    dump: bool
+    threshold: float
+    max_words: int
+    veto_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -218,6 +232,7 @@ class Settings:
     dates: DatesSettings
     page_types: PageTypeSettings
     completeness: CompletenessSettings
+    furniture_model: FurnitureModelSettings  # issue 23, item 2
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
@@ -225,7 +240,7 @@ _UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold"
                   "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
                   "link_list_share", "lead_max_link_share", "max_removal_ratio",
                   "max_rejected_increase", "body_length_ratio", "max_removal_change", "max_quarantine_increase",
-                  "max_non_article_increase", "max_rule_mix_distance"}  # fmt: skip
+                  "max_non_article_increase", "max_rule_mix_distance", "threshold"}  # fmt: skip
 # Whole numbers for which 0 makes no sense (a record cap of 0 bytes would reject every input).
 _POSITIVE = {"max_record_bytes", "window_batches", "min_baseline_batches"}
 
@@ -310,6 +325,10 @@ def _check(path: Path | str, name: str, kind: Any, value: Any) -> Any:
         if value == 0 and name.split(".")[-1] in _POSITIVE:
             raise SettingsError(f"{path}: {name}: must be at least 1, got 0")
         return value
+    if kind == "tuple[str, ...]":  # a list of names (sources)
+        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+            raise SettingsError(f"{path}: {name}: expected a list of strings, got {value!r}")
+        return tuple(value)
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SettingsError(f"{path}: {name}: expected a number, got {value!r}")

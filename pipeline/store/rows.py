@@ -56,9 +56,8 @@ def article_rows(
     for position, caption in enumerate(article.captions):
         rows.append((CAPTIONS, (copy_id, position, caption.text, caption.credit)))
     for seq, removal in enumerate(article.removed):
-        rows.append(
-            (REMOVALS, (copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text))
-        )
+        audit = (copy_id, seq, removal.position, removal.rule, removal.category, removal.scope, removal.text)
+        rows.append((REMOVALS, (*audit, removal.score)))  # score: a model's removal's (issue 23), else None
         if removal.category == LEARNED_CATEGORY and article.source:
             rows.append((LEARNED_SAMPLES, (article.source, line_hash(removal.text), removal.text)))
     rows.append((SIGNATURES, (copy_id, signature_bytes(minhasher.signature(article.body)))))

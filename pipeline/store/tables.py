@@ -101,7 +101,9 @@ PARAGRAPHS = StagedTable(
 CAPTIONS = StagedTable("captions", _columns("copy_id bigint, position integer, text text, credit text"), (), "captions")
 REMOVALS = StagedTable(
     "removals",
-    _columns("copy_id bigint, seq integer, position integer, rule text, category text, scope text, text text"),
+    _columns(
+        "copy_id bigint, seq integer, position integer, rule text, category text, scope text, text text, score real"
+    ),  # issue 23: a model's score (migration 0027)
     (),
     "removals",
 )
