@@ -100,8 +100,13 @@ class CollapseRepeatedSpan:
         return "collapse_repeated_span"
 
     def __call__(self, article: Article) -> None:
+        shortest, head = 2 * self.min_span_chars + 1, self.min_span_chars
         for paragraph in article.paragraphs:
-            span, copies = repeated_span(paragraph.text, self.min_span_chars)
+            text = paragraph.text
+            # repeated_span's first two screens, without a call per paragraph (nearly all stop here)
+            if len(text) < shortest or (head > 0 and text.find(text[:head], head + 1) < 0):
+                continue
+            span, copies = repeated_span(text, self.min_span_chars)
             if copies > 1:
                 article.remove(paragraph, "repeat.span", "repetition", " ".join([span] * (copies - 1)))
                 paragraph.text = span
@@ -130,14 +135,15 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
     # building its non-space characters.
     if min_chars > 0 and text.find(text[:min_chars], min_chars + 1) < 0:
         return text, 1
-    bare = "".join(text.split())
+    squashed = min_chars > 0 and _squashed(text)
+    bare = text.replace(" ", "") if squashed else "".join(text.split())
     root = _root_length(bare)
     if root == len(bare):  # no repeated root at all: the common case, decided at C speed
         return text, 1
     fitting = _fitting_counts(len(bare), root)
     largest = max(fitting)
     head, last_start = text[:min_chars], n // 2 + 1
-    if min_chars > 0 and _squashed(text):
+    if squashed:
         return _squashed_span(text, head, fitting, largest, last_start)
     spaces = 0  # whitespace characters before the current run
     for run in _SPACE_RUN.finditer(text):
