@@ -2,7 +2,8 @@
 gave. The repeated-span search in squashed paragraphs against the quadratic search it started as;
 the caption duplicate check by a kept set against a comparison with every caption; the byline
 words kept per step and per language against those loaded and built per call; the generated
-corpus's galleries and long repeated spans (bench/corpus.py) as the step collapses them."""
+corpus's galleries and long repeated spans (bench/corpus.py) as the step collapses them; the
+language step's prose sample read in one loop against the generator it was read through."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean.bylines import EVERY_LANGUAGE, _words_for, load_byline_words, split_people
+from pipeline.clean.language import DetectLanguage, _take
 from pipeline.clean.steps import CollapseRepeatedSpan, repeated_span
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
-from pipeline.core.document import Article, Caption, _caption_key
+from pipeline.core.document import Article, Caption, Paragraph, _caption_key
+from pipeline.core.text import word_count
 
 from .conftest import ROOT
 from .test_repetition import quadratic_repeated_span
@@ -117,3 +120,15 @@ def test_generated_galleries_and_long_spans_collapse(seed: int) -> None:
         assert copies in (2, 3)
         assert kept.text == span
     assert [r.rule for r in article.removed] == ["repeat.span"] * len(texts)
+
+
+def prose_sample_as_taken(article: Article, step: DetectLanguage) -> str:
+    """The language step's prose sample as it was read: _take over a generator of the long paragraphs."""
+    return _take(p.text for p in article.paragraphs if word_count(p.text) >= step.prose_words)(step.sample_chars)
+
+
+@given(st.lists(st.lists(WORDS, max_size=12).map(" ".join), max_size=30), st.integers(1, 400), st.integers(0, 6))
+def test_the_language_sample_is_the_one_taken_before(texts: list[str], limit: int, prose_words: int) -> None:
+    article = Article(source_file="a.txt", paragraphs=[Paragraph(t, n, [t]) for n, t in enumerate(texts)])
+    step = DetectLanguage(sample_chars=limit, prose_words=prose_words)
+    assert step._prose(article) == prose_sample_as_taken(article, step)
