@@ -1,9 +1,10 @@
 """Text cleaning against its floor, side by side in one run, on one core.
 
-Usage: python bench/bench_clean.py [--articles 20000] [--rounds 3]
+Usage: python bench/bench_clean.py [--articles 20000] [--rounds 3] [--corpus plain|spans]
 
 The same generated noisy articles (galleries, furniture, repeats, headers), written as .txt files
-(outside the timed region), are timed two ways, alternating, --rounds times:
+(outside the timed region; --corpus spans, the default: with galleries and long repeated spans
+added to some, bench/corpus.py spanned_article; plain: without), are timed two ways, alternating, --rounds times:
 - floor: read each file (plain UTF-8 read_text), split it into paragraphs, write it as JSON (what
   any tool must do);
 - clean: read each file, clean it (`Cleaner.clean`: every rule, header, repetition, language),
@@ -114,6 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--corpus", choices=("spans", "plain"), default="spans", help="with or without the added spans")
     parser.add_argument("--dumps", type=Path, help="a folder of *.dump.txt files to time two line models on")
     parser.add_argument("--before-model", type=Path, help="the line model file to compare the shipped one with")
     parser.add_argument("--furniture", type=Path, help="a folder of real pages to time the furniture model on")
@@ -128,7 +130,7 @@ def main() -> None:
     cleaner = Cleaner.from_files()
     with tempfile.TemporaryDirectory() as tmp:
         files = []
-        for number, text in enumerate(noisy_articles(args.articles)):
+        for number, text in enumerate(noisy_articles(args.articles, spans=args.corpus == "spans")):
             files.append(Path(tmp) / f"{number:06d}.txt")
             files[-1].write_text(text, encoding="utf-8")
         megabytes = sum(f.stat().st_size for f in files) / 1e6
@@ -138,7 +140,10 @@ def main() -> None:
             (floor_s, floor_cpu), (clean_s, clean_cpu) = floor(files), clean(files, cleaner)
             rates.append((len(files) / floor_s, len(files) / clean_s))
             cpu_ratios.append(floor_cpu / clean_cpu)
-    print(f"articles: {len(files):,} ({megabytes / len(files) * 1e3:,.1f} kB each), {args.rounds} rounds, one core")
+    print(
+        f"articles: {len(files):,} ({megabytes / len(files) * 1e3:,.1f} kB each, {args.corpus} corpus), "
+        f"{args.rounds} rounds, one core"
+    )
     for name, values in (("floor (read, split, JSON)", [f for f, _ in rates]), ("clean", [c for _, c in rates])):
         print(f"{name:<26} {min(values):>8,.0f} - {max(values):>8,.0f} articles/s")
     ratios = [c / f for f, c in rates]

@@ -103,10 +103,37 @@ def noisy_article(rng: random.Random, number: int) -> str:
     return "\n".join([title, *body])  # headline then one paragraph per line
 
 
-def noisy_articles(count: int, seed: int = 7) -> Iterator[str]:
-    rng = random.Random(seed)
+def noisy_articles(count: int, seed: int = 7, spans: bool = False) -> Iterator[str]:
+    """`count` noisy articles; with `spans`, the same articles with galleries and long repeated
+    spans added to some of them (spanned_article), drawn from a second generator so that the
+    articles themselves stay those of the plain corpus."""
+    rng, extra = random.Random(seed), random.Random(seed + 1)
     for number in range(count):
-        yield noisy_article(rng, number)
+        text = noisy_article(rng, number)
+        yield spanned_article(extra, text) if spans else text
+
+
+# ---------------------------------------------------------------- galleries and long repeated spans (issue 27)
+
+
+def long_repeat(rng: random.Random) -> str:
+    """A long span said two or three times in one paragraph: a widget that flattens a block of
+    text (a slideshow's long captions, an embedded "key points" box) once per view."""
+    span = " ".join(paragraph(rng) for _ in range(rng.randint(2, 5)))
+    return " ".join([span] * rng.randint(2, 3))
+
+
+def spanned_article(rng: random.Random, text: str) -> str:
+    """The article with, drawn by rng: a long gallery (8 to 20 doubled captions) at its end in one
+    article of four, and one or two long repeated spans among its paragraphs in one of three."""
+    separator = "\n\n" if "\n\n" in text else "\n"  # the article's own paragraph breaks
+    paragraphs = text.split(separator)
+    if rng.random() < 0.25:
+        paragraphs += [gallery_block(rng) for _ in range(rng.randint(8, 20))]
+    if rng.random() < 1 / 3:
+        for _ in range(rng.randint(1, 2)):
+            paragraphs.insert(rng.randint(2, len(paragraphs)), long_repeat(rng))
+    return separator.join(paragraphs)
 
 
 # ---------------------------------------------------------------- syndicated agency copy (issue 26)

@@ -48,16 +48,37 @@ class BylineWords:
     roles: frozenset[str] = frozenset()
     role_endings: frozenset[str] = frozenset()  # a part ending with one of these words is a role
     not_names: frozenset[str] = frozenset()  # page labels beside a byline ("Updated"): no name
+    # words_for's answers and _parts' split patterns by language, made on first use and kept with
+    # the words they are made of (never changed after loading): not rebuilt per byline.
+    _found: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _splitters: dict[str | None, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def agency(self, name: str) -> str | None:
         return self.agencies.get(fold(name))
 
     def words_for(self, table: dict[str, tuple[str, ...]], language: str | None) -> tuple[str, ...]:
-        codes = (
-            set(table) if language == EVERY_LANGUAGE else {ANY_LANGUAGE, "en", (language or "").split("-")[0].lower()}
-        )
-        found = {word for code in codes for word in table.get(code, ())}
-        return tuple(sorted(found, key=lambda word: (-len(word), word)))  # "written by" before "by"
+        name = "prefixes" if table is self.prefixes else "joiners" if table is self.joiners else None
+        if name is None:  # another table: not kept
+            return _words_for(table, language)
+        found = self._found.get((name, language))
+        if found is None:
+            found = self._found[(name, language)] = _words_for(table, language)
+        return found
+
+    def splitter(self, language: str | None) -> re.Pattern[str]:
+        """Where an author list splits: the fixed separators and this language's joiners."""
+        found = self._splitters.get(language)
+        if found is None:
+            joiners = self.words_for(self.joiners, language)
+            pattern = _ALWAYS_SPLIT + "".join(rf"|\s+{re.escape(word)}\s+" for word in joiners)
+            found = self._splitters[language] = re.compile(pattern, re.IGNORECASE)
+        return found
+
+
+def _words_for(table: dict[str, tuple[str, ...]], language: str | None) -> tuple[str, ...]:
+    codes = set(table) if language == EVERY_LANGUAGE else {ANY_LANGUAGE, "en", (language or "").split("-")[0].lower()}
+    found = {word for code in codes for word in table.get(code, ())}
+    return tuple(sorted(found, key=lambda word: (-len(word), word)))  # "written by" before "by"
 
 
 def fold(text: str) -> str:
@@ -180,10 +201,8 @@ def _parts(value: str, language: str | None, words: BylineWords) -> list[str]:
     text = _EMPTY_BRACKETS.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
     agencies_in_brackets = [note for note in _BRACKETED.findall(text) if words.agency(note)]
     text = _BRACKETED.sub(" ", text)
-    joiners = words.words_for(words.joiners, language)
-    pattern = _ALWAYS_SPLIT + "".join(rf"|\s+{re.escape(word)}\s+" for word in joiners)
     prefixes = words.words_for(words.prefixes, language)
-    pieces = re.split(pattern, text, flags=re.IGNORECASE)
+    pieces = words.splitter(language).split(text)
     parts = [_strip_prefix(squash_spaces(piece).strip(" -–—:,."), prefixes) for piece in pieces]
     return [part for part in parts if part] + agencies_in_brackets
 

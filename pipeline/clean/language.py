@@ -60,11 +60,25 @@ class DetectLanguage:
     once: ClassVar[bool] = True  # once, on the body; the rules for that language apply
 
     def __call__(self, article: Article) -> None:
-        texts = [p.text for p in article.paragraphs]
-        sample = _take(t for t in texts if word_count(t) >= self.prose_words)(self.sample_chars)
+        sample = self._prose(article)
         if len(sample) < self.min_prose_chars:
+            texts = [p.text for p in article.paragraphs]
             sample = _take(iter([*texts, article.title or ""]))(self.sample_chars)
         article.language = detect_language(sample)
+
+    def _prose(self, article: Article) -> str:
+        """_take of the paragraphs of at least prose_words words, in one loop (the step runs on every
+        article: a generator and a call per paragraph cost a fifth of what CLD2 does)."""
+        picked: list[str] = []
+        size, limit, prose_words = 0, self.sample_chars, self.prose_words
+        for paragraph in article.paragraphs:
+            text = paragraph.text
+            if word_count(text) >= prose_words:
+                picked.append(text)
+                size += len(text) + 1
+                if size >= limit:
+                    break
+        return "\n".join(picked)[:limit]
 
 
 def _take(texts: Iterator[str]) -> Callable[[int], str]:

@@ -100,8 +100,13 @@ class CollapseRepeatedSpan:
         return "collapse_repeated_span"
 
     def __call__(self, article: Article) -> None:
+        shortest, head = 2 * self.min_span_chars + 1, self.min_span_chars
         for paragraph in article.paragraphs:
-            span, copies = repeated_span(paragraph.text, self.min_span_chars)
+            text = paragraph.text
+            # repeated_span's first two screens, without a call per paragraph (nearly all stop here)
+            if len(text) < shortest or (head > 0 and text.find(text[:head], head + 1) < 0):
+                continue
+            span, copies = repeated_span(text, self.min_span_chars)
             if copies > 1:
                 article.remove(paragraph, "repeat.span", "repetition", " ".join([span] * (copies - 1)))
                 paragraph.text = span
@@ -125,13 +130,21 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
     n = len(text)
     if n < 2 * min_chars + 1:
         return text, 1
-    bare = "".join(text.split())
+    # A second copy starts past the first one's end (at least min_chars in, then whitespace), with
+    # the text's first min_chars characters: one search rules out nearly all prose without
+    # building its non-space characters.
+    if min_chars > 0 and text.find(text[:min_chars], min_chars + 1) < 0:
+        return text, 1
+    squashed = min_chars > 0 and _squashed(text)
+    bare = text.replace(" ", "") if squashed else "".join(text.split())
     root = _root_length(bare)
     if root == len(bare):  # no repeated root at all: the common case, decided at C speed
         return text, 1
     fitting = _fitting_counts(len(bare), root)
     largest = max(fitting)
     head, last_start = text[:min_chars], n // 2 + 1
+    if squashed:
+        return _squashed_span(text, head, fitting, largest, last_start)
     spaces = 0  # whitespace characters before the current run
     for run in _SPACE_RUN.finditer(text):
         end, after = run.start(), run.end()  # the span would be text[:end], its copy start in (end, after]
@@ -145,6 +158,35 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
             copies = _copies(text, text[:end], start) if text.startswith(head, start) else 0
             if copies:
                 return text[:end], copies
+    return text, 1
+
+
+def _squashed(text: str) -> bool:
+    """Whether every whitespace run of text is one space (every other white-space character is
+    unprintable), as in every paragraph the cleaner makes."""
+    return text.isprintable() and "  " not in text
+
+
+def _squashed_span(text: str, head: str, fitting: set[int], largest: int, last_start: int) -> tuple[str, int]:
+    """repeated_span's search in a text whose whitespace runs are single spaces: the runs are
+    visited in the same order, but only those a copy of the head follows (found by str.find, not
+    one Python step per word), and the span ends' non-space counts kept up by str.count. The
+    counts only grow from run to run, so stopping at the first run found past the bounds stops
+    where the general search does."""
+    needle = " " + head
+    spaces = counted = 0  # spaces in text[:counted]
+    end = text.find(needle, len(head))  # the span text[:end] is at least min_chars long
+    while end >= 0 and end < last_start:
+        spaces += text.count(" ", counted, end)
+        counted = end
+        kept = end - spaces  # non-space characters of text[:end]
+        if kept > largest:
+            break
+        if kept in fitting and end + 1 <= last_start:
+            copies = _copies(text, text[:end], end + 1)
+            if copies:
+                return text[:end], copies
+        end = text.find(needle, end + 1)
     return text, 1
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from pipeline.clean.bylines import EVERY_LANGUAGE, People, split_people
+from pipeline.clean.bylines import EVERY_LANGUAGE, BylineWords, People, load_byline_words, split_people
 from pipeline.clean.dates import to_iso
 from pipeline.clean.rules import HeaderPatterns, RuleSet, holds_any
 from pipeline.core.document import Article, Paragraph
@@ -101,7 +101,9 @@ def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatt
             yield _Line(index, number, text, matches)
 
 
-def extract_header(article: Article, rules: RuleSet, settings: TextSettings = SHIPPED.text) -> None:
+def extract_header(
+    article: Article, rules: RuleSet, settings: TextSettings = SHIPPED.text, words: BylineWords | None = None
+) -> None:
     """Move leading header lines into metadata fields; stop at the first line that reads as body.
 
     Lines of a paragraph are looked at one by one, because dumps glue a byline and a repeated
@@ -111,17 +113,19 @@ def extract_header(article: Article, rules: RuleSet, settings: TextSettings = SH
     In plain text without given metadata, a dek longer than one short sentence is only taken
     when a byline or dateline closes the header: without one, an opening paragraph that lacks its
     final full stop would leave the body on a guess. A one-sentence dek of up to 25 words under
-    the headline is taken without (its shape alone says standfirst).
+    the headline is taken without (its shape alone says standfirst). Bylines are split with
+    `words` (default: load_byline_words()).
     """
+    words = words or load_byline_words()
     saved = (article.title, article.subtitle, article.section, list(article.authors), article.published,
              article.updated, article.dateline, len(article.removed))  # fmt: skip
-    consumed, kinds = _scan_header(article, rules, settings, guess_dek=True)
+    consumed, kinds = _scan_header(article, rules, settings, words, guess_dek=True)
     confirmed = bool(kinds & {"byline", "dateline"}) or _short_dek(article, settings)
     if not article.metadata_given and "dek" in kinds and not confirmed:
         (article.title, article.subtitle, article.section, article.authors, article.published, article.updated,
          article.dateline, removed) = saved  # fmt: skip
         del article.removed[removed:]
-        consumed, kinds = _scan_header(article, rules, settings, guess_dek=False)
+        consumed, kinds = _scan_header(article, rules, settings, words, guess_dek=False)
     _drop_consumed_lines(article, consumed)
     _inline_dateline(article, rules.header)
 
@@ -133,11 +137,13 @@ class ExtractHeader:
 
     rules: RuleSet
     settings: TextSettings = SHIPPED.text
+    # The byline words, loaded with the step (once per cleaner, as the wire origin's), not per byline.
+    byline_words: BylineWords = field(default_factory=load_byline_words, compare=False, repr=False)
     name: ClassVar[str] = "extract_header"
     once: ClassVar[bool] = True
 
     def __call__(self, article: Article) -> None:
-        extract_header(article, self.rules, self.settings)
+        extract_header(article, self.rules, self.settings, self.byline_words)
 
 
 _INNER_SENTENCE_END = re.compile(r"[.!?…]\s+[A-ZÀ-Þ]")
@@ -149,7 +155,7 @@ def _short_dek(article: Article, settings: TextSettings) -> bool:
 
 
 def _scan_header(
-    article: Article, rules: RuleSet, settings: TextSettings, guess_dek: bool
+    article: Article, rules: RuleSet, settings: TextSettings, words: BylineWords, guess_dek: bool
 ) -> tuple[dict[int, set[int]], set[str]]:
     """The header lines (paragraph index -> line numbers) and the kinds found; fills the fields."""
     patterns = rules.header
@@ -183,6 +189,7 @@ def _scan_header(
             after_title,
             guess_dek,
             settings,
+            words,
         )
         if kind == "body":
             break
@@ -214,13 +221,14 @@ def _classify(
     after_title: bool,
     guess_dek: bool = True,
     settings: TextSettings = SHIPPED.text,
+    words: BylineWords | None = None,
 ) -> str:
     """The kind of a header line; `following` gives the next one (the section label before a
     headline is the only kind that needs it, so it is read only then)."""
     line = header_line.text
     if article.title and article.key(line) == article.key(article.title):
         return "title_repeat"
-    if _read_byline(article, header_line.bylines):
+    if _read_byline(article, header_line.bylines, words):
         return "byline"
     if (article.title or seen_byline) and article.dateline is None and word_count(line) <= settings.dateline_max_words:
         for pattern in patterns.datelines:
@@ -247,14 +255,14 @@ def _classify(
     return "body"
 
 
-def _read_byline(article: Article, matches: list[re.Match[str]]) -> bool:
+def _read_byline(article: Article, matches: list[re.Match[str]], words: BylineWords | None = None) -> bool:
     """Fills authors and dates from the first byline pattern match (in file order) that reads as one."""
     for match in matches:
         groups = match.groupdict()
         published, updated = to_iso(groups.get("published")), to_iso(groups.get("updated"))
         if (groups.get("published") and not published) or (groups.get("updated") and not updated):
             continue  # "Published reports say ..." is prose, not a date line
-        people = _split_authors(groups.get("authors"))
+        people = _split_authors(groups.get("authors"), words)
         authors = people.authors
         if groups.get("authors") is not None and not authors and not (published or updated):
             continue
@@ -268,12 +276,12 @@ def _read_byline(article: Article, matches: list[re.Match[str]]) -> bool:
     return False
 
 
-def _split_authors(value: str | None) -> People:
+def _split_authors(value: str | None, words: BylineWords | None = None) -> People:
     """The byline's people (split with every shipped language's joiners: the pattern that matched
     allows only capitalized names around them) and its agencies; a broadcaster or "Staff" is neither."""
     if not value:
         return People()
-    people = split_people([value], EVERY_LANGUAGE)
+    people = split_people([value], EVERY_LANGUAGE, words=words)
     people.authors = [name for name in people.authors if name.casefold() not in AGENCY_NAMES]
     return people
 

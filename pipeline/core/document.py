@@ -115,6 +115,9 @@ class Article:
     # normalize_key of texts this article's steps compared (header lines, title, paragraphs): the
     # header, title-repeat and duplicate steps ask for the same keys. Per article, never shared.
     _keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # _caption_key of each caption of the list they were read from (add_caption's duplicate check,
+    # one set lookup instead of a comparison with every caption: galleries hold dozens).
+    _caption_keys: tuple[list[Caption], int, set[str]] | None = field(default=None, compare=False, repr=False)
 
     def key(self, text: str) -> str:
         """normalize_key(text), computed once per article."""
@@ -132,8 +135,22 @@ class Article:
 
     def add_caption(self, text: str, credit: str | None) -> None:
         caption = Caption(text.strip(), credit.strip() if credit else None)
-        if caption.text and all(_caption_key(c) != _caption_key(caption) for c in self.captions):
+        if not caption.text:
+            return
+        keys = self._known_caption_keys()
+        key = _caption_key(caption)
+        if key not in keys:
             self.captions.append(caption)
+            keys.add(key)
+            self._caption_keys = (self.captions, len(self.captions), keys)
+
+    def _known_caption_keys(self) -> set[str]:
+        """The keys of self.captions, kept from the last call while the list is the same one and
+        has only grown by add_caption (else read again: a caller may have set captions)."""
+        kept = self._caption_keys
+        if kept is not None and kept[0] is self.captions and kept[1] == len(self.captions):
+            return kept[2]
+        return {_caption_key(c) for c in self.captions}
 
     @property
     def body(self) -> str:
