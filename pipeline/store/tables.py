@@ -104,8 +104,11 @@ BUCKETS = "ARRAY[" + ", ".join(f"newsclean_band_bucket(minhash, {band})" for ban
 SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"), (("buckets", "bigint[]", BUCKETS),))
 LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
 
+# issue 27: the learn step's read of its shard (store/parsed.py), so the clean step reads no input again
+PARSED = StagedTable("parsed", _columns("seq integer, payload bytea"))
+
 # What the learn step stages, and what the clean step stages.
-LEARN_TABLES = (LINES, SOURCES)
+LEARN_TABLES = (LINES, SOURCES, PARSED)
 CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, LEARNED_SAMPLES)
 ALL_TABLES = (INPUTS, *LEARN_TABLES, *CLEAN_TABLES)
 CHILD_TABLES = tuple(t for t in ALL_TABLES if t.child_of_article)
