@@ -2,10 +2,12 @@
 
 - plan: list the batch's inputs, cut them into shards, open the ledger, create the run's staging
   schema in PostgreSQL (nothing a later step needs stays on the planning host).
-- learn (per shard, in parallel): count each delivered article's raw paragraphs per source.
+- learn (per shard, in parallel): count each delivered article's raw paragraphs per source, and
+  stage what it read (records, read errors, a text's paragraphs: store/parsed.py).
 - merge_learned (once): the batch's counts replace its earlier ones in the corpus statistics.
-- clean (per shard, in parallel): clean every article once, with the boilerplate learned
-  including this batch, and stage its rows (COPY) with their full-text vectors.
+- clean (per shard, in parallel): clean every staged record once, with the boilerplate learned
+  including this batch, and stage its rows (COPY) with their full-text vectors. No input is
+  read, decoded or split twice in a run.
 - publish (once): one transaction merges the staging into the corpus and drops it.
 
 The process pool of `run`/`backfill` (runner.py) and the Airflow tasks (tasks.py) are thin
