@@ -78,9 +78,8 @@ def test_a_staged_split_cleans_to_the_same_article(text: str) -> None:
     assert dataclasses.asdict(cleaner.clean(staged)) == dataclasses.asdict(plain)  # type: ignore[arg-type]
 
 
-def test_every_field_of_a_raw_article_is_staged() -> None:
-    fields = {f.name for f in dataclasses.fields(RawArticle)} - {"paragraphs"}
-    assert set(parsed._RAW_FIELDS) == fields
+def test_every_field_of_a_raw_article_is_staged_in_its_order() -> None:
+    assert [f.name for f in dataclasses.fields(RawArticle)] == [*parsed._RAW_FIELDS, "paragraphs"]
 
 
 texts = st.text(max_size=200)  # any code point, lone surrogates and NULs included
@@ -97,7 +96,9 @@ raw_articles = st.builds(
     encoding=st.none() | st.sampled_from(["utf-8", "cp1252"]),
     repairs=st.lists(texts, max_size=3).map(tuple),
     paragraphs=st.none()
-    | st.lists(st.builds(Paragraph, texts, st.integers(0, 1000), st.lists(texts, max_size=3)), max_size=4),
+    | st.lists(st.tuples(texts, st.lists(texts, max_size=3)), max_size=4).map(
+        lambda split: [Paragraph(text, index, lines) for index, (text, lines) in enumerate(split)]
+    ),
 )
 read_errors = st.builds(ReadError, texts, texts, st.none() | st.integers(0, 2**31 - 1))
 
@@ -106,15 +107,18 @@ read_errors = st.builds(ReadError, texts, texts, st.none() | st.integers(0, 2**3
 @given(st.lists(st.tuples(st.integers(0, 10_000), raw_articles | read_errors), max_size=5))
 def test_a_chunk_comes_back_as_it_was_staged(records: list[tuple[int, RawArticle | ReadError]]) -> None:
     payload = parsed.encode_chunk([parsed.encode_record(position, result) for position, result in records])
-    assert parsed.decode_chunk(payload) == records
+    # a text article with its paragraphs travels without its text: parse reads only the paragraphs
+    staged = [
+        (p, dataclasses.replace(r, text="") if getattr(r, "paragraphs", None) is not None else r) for p, r in records
+    ]
+    assert parsed.decode_chunk(payload) == staged
 
 
 def test_a_chunk_of_another_format_fails_loudly() -> None:
     import marshal
-    import zlib
 
     with pytest.raises(parsed.ParsedFormatError, match="format 99"):
-        parsed.decode_chunk(zlib.compress(marshal.dumps((99, ()))))
+        parsed.decode_chunk(marshal.dumps((99, ())))
     with pytest.raises(parsed.ParsedFormatError, match="cannot be read"):
         parsed.decode_chunk(b"not a chunk")
 

@@ -4,14 +4,15 @@ clean pass takes the staged records from PostgreSQL instead of reading the files
 
 A chunk is one row of stage_parsed: up to CHUNK_RECORDS read results of one shard, in read order,
 each with the position of its input in the shard (the clean pass counts the files it met). The
-payload is zlib-compressed marshal of plain tuples: no code is run to load it (not pickle), and
-a format number makes a staging written by another version of this code fail loudly.
+payload is marshal of plain tuples: no code is run to load it (not pickle), and a format number
+makes a staging written by another version of this code fail loudly. It is not compressed: zlib
+cost the learn and clean steps more CPU than the whole read it spares (measured, issue 27), and
+the column is stored EXTERNAL so that the server does not compress it either.
 """
 
 from __future__ import annotations
 
 import marshal
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,12 +24,12 @@ from pipeline.store.db import raw_connection
 from pipeline.store.staging import ShardWriter
 from pipeline.store.tables import PARSED
 
-FORMAT = 1
+FORMAT = 2
 # Records per chunk: few enough that a chunk of full HTML pages stays a few MB in memory, many
 # enough that the per-row costs (a COPY line, a fetch, a decompress) spread thin.
 CHUNK_RECORDS = 100
+CHUNK_CHARS = 4 << 20  # and at most about this many characters of text and HTML (full pages are large)
 FETCH_CHUNKS = 8  # chunks fetched per round trip by the clean pass's server-side cursor
-ZLIB_LEVEL = 1  # the fastest: the text shrinks ~3x already and the CPU is what a run is short of
 # Every field of RawArticle but `paragraphs`, which travel apart; a new field must be added here
 # (tests/test_shared_read.py checks that a record comes back equal).
 _RAW_FIELDS = (
@@ -55,12 +56,22 @@ class ParsedFormatError(Exception):
 
 
 def encode_record(position: int, result: ReadResult) -> tuple[Any, ...]:
+    """A read result as plain tuples. A text article whose paragraphs (a split's: numbered from 0)
+    are given travels without
+    its text (parse reads only the paragraphs then), and a paragraph of one line without the line
+    when it is the paragraph's text: the text once, not three times."""
     if isinstance(result, ReadError):
         return (position, result.source_file, result.reason, result.line)
-    paragraphs = None
-    if result.paragraphs is not None:
-        paragraphs = tuple((p.text, p.position, tuple(p.lines)) for p in result.paragraphs)
-    return (position, tuple(getattr(result, name) for name in _RAW_FIELDS), paragraphs)
+    if result.paragraphs is None:
+        return (position, tuple(getattr(result, name) for name in _RAW_FIELDS), None)
+    fields = tuple(None if name == "text" else getattr(result, name) for name in _RAW_FIELDS)
+    paragraphs = tuple((p.text, _other_lines(p)) for p in result.paragraphs)
+    return (position, fields, paragraphs)
+
+
+def _other_lines(paragraph: Paragraph) -> tuple[str, ...] | None:
+    lines = paragraph.lines
+    return None if len(lines) == 1 and lines[0] == paragraph.text else tuple(lines)
 
 
 def decode_record(record: tuple[Any, ...]) -> tuple[int, ReadResult]:
@@ -68,20 +79,24 @@ def decode_record(record: tuple[Any, ...]) -> tuple[int, ReadResult]:
         position, source_file, reason, line = record
         return position, ReadError(source_file, reason, line)
     position, fields, paragraphs = record
-    raw = RawArticle(**dict(zip(_RAW_FIELDS, fields, strict=True)))
+    raw = RawArticle(*fields)
     if paragraphs is not None:
-        raw.paragraphs = [Paragraph(text, index, list(lines)) for text, index, lines in paragraphs]
+        raw.text = ""  # not staged: the paragraphs are what parse reads of it
+        raw.paragraphs = [
+            Paragraph(text, index, [text] if lines is None else list(lines))
+            for index, (text, lines) in enumerate(paragraphs)
+        ]
     return position, raw
 
 
 def encode_chunk(records: list[tuple[Any, ...]]) -> bytes:
-    return zlib.compress(marshal.dumps((FORMAT, tuple(records))), ZLIB_LEVEL)
+    return marshal.dumps((FORMAT, tuple(records)))
 
 
 def decode_chunk(payload: bytes) -> list[tuple[int, ReadResult]]:
     try:
-        version, records = marshal.loads(zlib.decompress(payload))
-    except (ValueError, EOFError, TypeError, zlib.error) as exc:
+        version, records = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError) as exc:
         raise ParsedFormatError(f"a staged chunk cannot be read ({type(exc).__name__})") from None
     if version != FORMAT:
         raise ParsedFormatError(f"a staged chunk is in format {version}, this code reads format {FORMAT}")
@@ -95,18 +110,21 @@ class ParsedWriter:
     def __init__(self, writer: ShardWriter) -> None:
         self.writer = writer
         self.records: list[tuple[Any, ...]] = []
+        self.chars = 0
         self.chunks = 0
 
     def add(self, position: int, result: ReadResult) -> None:
         self.records.append(encode_record(position, result))
-        if len(self.records) >= CHUNK_RECORDS:
+        if isinstance(result, RawArticle):
+            self.chars += len(result.text or "") + len(result.html or "")
+        if len(self.records) >= CHUNK_RECORDS or self.chars >= CHUNK_CHARS:
             self.flush()
 
     def flush(self) -> None:
         if self.records:
             self.writer.write(PARSED, (self.chunks, encode_chunk(self.records)))
             self.chunks += 1
-            self.records = []
+            self.records, self.chars = [], 0
 
 
 def staged_results(engine: sa.Engine, stage: str, shard: int) -> Iterator[tuple[int, ReadResult]]:

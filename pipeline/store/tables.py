@@ -35,6 +35,8 @@ class StagedTable:
     computed: tuple[tuple[str, str, str], ...] = ()
     # The corpus table the rows go to, keyed by the written article (children of articles).
     child_of_article: str | None = None
+    # Columns the server stores as they come (STORAGE EXTERNAL): no compression of a large value.
+    uncompressed: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -49,7 +51,10 @@ class StagedTable:
         columns += [
             f"{name} {type_} GENERATED ALWAYS AS ({expression}) STORED" for name, type_, expression in self.computed
         ]
-        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)})"
+        storage = "".join(
+            f"; ALTER TABLE {self.table} ALTER COLUMN {c} SET STORAGE EXTERNAL" for c in self.uncompressed
+        )
+        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)}){storage}"
 
     def copy_sql(self) -> str:
         return f"COPY {self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
@@ -105,7 +110,7 @@ SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea")
 LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
 
 # issue 27: the learn step's read of its shard (store/parsed.py), so the clean step reads no input again
-PARSED = StagedTable("parsed", _columns("seq integer, payload bytea"))
+PARSED = StagedTable("parsed", _columns("seq integer, payload bytea"), uncompressed=("payload",))
 
 # What the learn step stages, and what the clean step stages.
 LEARN_TABLES = (LINES, SOURCES, PARSED)
