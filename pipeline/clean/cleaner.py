@@ -205,6 +205,8 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED, byline_words: BylineWor
         article.url = article.url or page.url
         for text, credit in page.captions:
             article.add_caption(decode_entities(text), decode_entities(credit) if credit else None)
+    elif raw.paragraphs is not None:  # split by the run's learn pass (issue 27): the same split, done once
+        article.paragraphs = raw.paragraphs
     else:
         article.paragraphs = split_paragraphs(decode_entities(raw.text or ""), settings.text.wrap_max_chars)
     article.source = article.source or url_host(article.url) or raw.fallback_source

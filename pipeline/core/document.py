@@ -73,6 +73,9 @@ class RawArticle:
     # What the reader repaired so PostgreSQL can store it ("title: 1 NUL character(s) removed"):
     # the cleaner records each as a removal of the parse step (rule unstorable_character).
     repairs: tuple[str, ...] = ()
+    # issue 27: the text's paragraphs as the cleaner's parse splits them, when a run's learn pass
+    # already split them (corpus/learn.py: read_once); parse() then takes them, not the text.
+    paragraphs: list[Paragraph] | None = None
 
 
 @dataclass

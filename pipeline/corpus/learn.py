@@ -8,7 +8,7 @@ elements are read from one lxml parse, which yields the same paragraph texts the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import lxml.html
@@ -17,21 +17,37 @@ from lxml import etree
 from pipeline.clean.html import extract as html_extract
 from pipeline.clean.learned import countable, line_hash, title_affix_keys
 from pipeline.clean.structure import split_paragraphs
-from pipeline.core.document import RawArticle
-from pipeline.core.settings import LearnedSettings
-from pipeline.core.text import squash_spaces
+from pipeline.core.document import Paragraph, RawArticle
+from pipeline.core.settings import SHIPPED, LearnedSettings, Settings
+from pipeline.core.text import decode_entities, squash_spaces
 from pipeline.ingest.readers import url_host
 
 BLOCK_XPATH = "//p|//li|//h1|//h2|//h3|//h4|//h5|//h6|//blockquote|//td|//dd|//dt|//figcaption"
 
 
-def learnable_lines(raw: RawArticle, settings: LearnedSettings) -> tuple[str | None, list[int]]:
+def read_once(raw: RawArticle, settings: Settings) -> tuple[str | None, list[int]]:
+    """learnable_lines of the article, after setting raw.paragraphs to the split the cleaner's
+    parse makes of its text, so that the clean pass does not split it again (issue 27). One split
+    serves both passes when they split the same text alike (no character reference to decode, the
+    shipped wrap width); otherwise the learn pass splits the raw text itself, as it always has."""
+    if raw.text is None:
+        return learnable_lines(raw, settings.learned)
+    decoded = decode_entities(raw.text)
+    raw.paragraphs = split_paragraphs(decoded, settings.text.wrap_max_chars)
+    alike = decoded == raw.text and settings.text.wrap_max_chars == SHIPPED.text.wrap_max_chars
+    return learnable_lines(raw, settings.learned, raw.paragraphs if alike else None)
+
+
+def learnable_lines(
+    raw: RawArticle, settings: LearnedSettings, split: Sequence[Paragraph] | None = None
+) -> tuple[str | None, list[int]]:
     """(source, sorted distinct hashes of the countable paragraphs) of one delivered article; the
-    source is found as the cleaner finds it (record field, URL host, batch sub-folder)."""
+    source is found as the cleaner finds it (record field, URL host, batch sub-folder). split:
+    split_paragraphs(raw.text) when the caller already has it."""
     page_url = None
     title = raw.title
     if raw.text is not None:
-        texts = [p.text for p in split_paragraphs(raw.text)]
+        texts = [p.text for p in (split if split is not None else split_paragraphs(raw.text))]
     elif raw.html is not None:
         tree = _parse(raw.html)
         texts = list(_blocks(tree)) if tree is not None else []

@@ -2,10 +2,12 @@
 
 - plan: list the batch's inputs, cut them into shards, open the ledger, create the run's staging
   schema in PostgreSQL (nothing a later step needs stays on the planning host).
-- learn (per shard, in parallel): count each delivered article's raw paragraphs per source.
+- learn (per shard, in parallel): count each delivered article's raw paragraphs per source, and
+  stage what it read (records, read errors, a text's paragraphs: store/parsed.py).
 - merge_learned (once): the batch's counts replace its earlier ones in the corpus statistics.
-- clean (per shard, in parallel): clean every article once, with the boilerplate learned
-  including this batch, and stage its rows (COPY) with their full-text vectors.
+- clean (per shard, in parallel): clean every staged record once, with the boilerplate learned
+  including this batch, and stage its rows (COPY) with their full-text vectors. No input is
+  read, decoded or split twice in a run.
 - publish (once): one transaction merges the staging into the corpus and drops it.
 
 The process pool of `run`/`backfill` (runner.py) and the Airflow tasks (tasks.py) are thin
@@ -18,7 +20,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,15 +32,16 @@ from pipeline.clean.html.page_type import NOT_AN_ARTICLE, holds_back
 from pipeline.clean.provenance import Provenance, cleaning_provenance
 from pipeline.core.document import RawArticle
 from pipeline.core.faults import maybe_hang
-from pipeline.core.settings import QuarantineSettings, load_settings
-from pipeline.corpus.learn import learnable_lines
+from pipeline.core.settings import QuarantineSettings, Settings, load_settings
+from pipeline.corpus.learn import read_once
 from pipeline.corpus.minhash import MinHasher
 from pipeline.ingest import storage
-from pipeline.ingest.readers import ReadError, read_input
+from pipeline.ingest.readers import ReadError, ReadResult, read_input
 from pipeline.ingest.storage import InputFile
 from pipeline.run.batch_ids import validate_batch_id
 from pipeline.store.ledger import fail_batch, record_cleaning_config, start_batch
 from pipeline.store.line_stats import load_learned, merge_batch_counts
+from pipeline.store.parsed import ParsedWriter, staged_results
 from pipeline.store.publish import publish_run
 from pipeline.store.rows import article_rows, write_rejected, write_rows
 from pipeline.store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
@@ -145,14 +148,27 @@ def plan(
     return BatchRun(batch_id, stage, where, len(shards), len(inputs), keep_non_articles)
 
 
-def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Any:
-    """(input, result) for every article or read error of the shard's inputs, one at a time."""
-    for item in shard_inputs(engine, run.stage, shard):
+def _articles(run: BatchRun, engine: sa.Engine, shard: int) -> Iterator[tuple[int, ReadResult]]:
+    """(position of the input in the shard, result) for every article or read error of the
+    shard's inputs, one at a time."""
+    for position, item in enumerate(shard_inputs(engine, run.stage, shard)):
         for result in read_input(item):
             if not isinstance(result, ReadError):
                 result.fallback_source = source_from_path(item.name)
                 result.batch_date = batch_date(run.batch_id)
-            yield item, result
+            yield position, result
+
+
+def _learned_read(run: BatchRun, engine: sa.Engine, shard: int) -> Iterator[tuple[int, ReadResult]]:
+    """The shard's records as its learn pass read and split them (issue 27: each input is read
+    once per run); the inputs themselves only when the learn pass staged nothing for the shard
+    (inputs that yield no record, or a clean step run on its own)."""
+    staged = False
+    for position, result in staged_results(engine, run.stage, shard):
+        staged = True
+        yield position, result
+    if not staged:
+        yield from _articles(run, engine, shard)
 
 
 def batch_date(batch_id: str) -> str | None:
@@ -170,24 +186,33 @@ def source_from_path(name: str) -> str | None:
 def learn_shard(engine: sa.Engine, run: BatchRun, shard: int) -> int:
     """Stage the countable raw paragraphs of every article of the shard, per source; the number
     of articles counted."""
-    settings = load_settings().learned  # the shipped values, or NEWSCLEAN_SETTINGS's
+    settings = load_settings()  # the shipped values, or NEWSCLEAN_SETTINGS's
     sources: Counter[str] = Counter()
     with shard_writer(engine, run.stage, shard, LEARN_TABLES) as writer:
-        for _, result in _articles(run, engine, shard):
-            if isinstance(result, ReadError):
-                continue
-            try:
-                source, hashes = learnable_lines(result, settings)
-            except Exception:  # the clean step meets the same article again and rejects it with the reason
-                continue
+        staged = ParsedWriter(writer)  # what the clean step reads instead of the inputs
+        for position, result in _articles(run, engine, shard):
+            source, hashes = _learnable(result, settings)
+            staged.add(position, result)  # with the paragraphs read_once split
             if source is None:
                 continue
             sources[source] += 1
             for value in hashes:
                 writer.write(LINES, (source, value))
+        staged.flush()
         for source, count in sorted(sources.items()):
             writer.write(SOURCES, (source, count))
     return sum(sources.values())
+
+
+def _learnable(result: ReadResult, settings: Settings) -> tuple[str | None, list[int]]:
+    """read_once of an article; nothing to count for a read error or an article it cannot read
+    (the clean step meets the same article again and rejects it with the reason)."""
+    if isinstance(result, ReadError):
+        return None, []
+    try:
+        return read_once(result, settings)
+    except Exception:
+        return None, []
 
 
 def merge_learned(engine: sa.Engine, run: BatchRun) -> None:
@@ -218,10 +243,10 @@ def clean_shard(
     counts = ShardCounts()
     last = None
     with shard_writer(engine, run.stage, shard, CLEAN_TABLES) as writer:
-        for item, result in _articles(run, engine, shard):
-            if item is not last:
+        for position, result in _learned_read(run, engine, shard):
+            if position != last:
                 counts.files += 1
-                last = item
+                last = position
             if isinstance(result, ReadError):
                 counts.rejected += 1
                 write_rejected(writer, result)

@@ -36,6 +36,8 @@ class StagedTable:
     # Columns a trigger function fills as COPY writes each row (name, type, function): what a
     # generated column cannot do, such as skipping the work for a row that is stored already.
     filled: tuple[tuple[str, str, str], ...] = ()
+    # Columns the server stores as they come (STORAGE EXTERNAL): no compression of a large value.
+    uncompressed: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -55,7 +57,10 @@ class StagedTable:
             f"; CREATE TRIGGER fill_{name} BEFORE INSERT ON {self.table} FOR EACH ROW EXECUTE FUNCTION {function}()"
             for name, _, function in self.filled
         )
-        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)}){triggers}"
+        storage = "".join(
+            f"; ALTER TABLE {self.table} ALTER COLUMN {c} SET STORAGE EXTERNAL" for c in self.uncompressed
+        )
+        return f"CREATE UNLOGGED TABLE {self.table} (shard integer NOT NULL, {', '.join(columns)}){triggers}{storage}"
 
     def copy_sql(self) -> str:
         return f"COPY {self.table} (shard, {', '.join(self.copied)}) FROM STDIN"
@@ -114,8 +119,11 @@ BUCKETS = "ARRAY[" + ", ".join(f"newsclean_band_bucket(minhash, {band})" for ban
 SIGNATURES = StagedTable("signatures", _columns("copy_id bigint, minhash bytea"), (("buckets", "bigint[]", BUCKETS),))
 LEARNED_SAMPLES = StagedTable("learned_samples", _columns("source text, line_hash bigint, sample text"))
 
+# issue 27: the learn step's read of its shard (store/parsed.py), so the clean step reads no input again
+PARSED = StagedTable("parsed", _columns("seq integer, payload bytea"), uncompressed=("payload",))
+
 # What the learn step stages, and what the clean step stages.
-LEARN_TABLES = (LINES, SOURCES)
+LEARN_TABLES = (LINES, SOURCES, PARSED)
 CLEAN_TABLES = (ARTICLES, PARAGRAPHS, CAPTIONS, REMOVALS, REJECTED, SIGNATURES, LEARNED_SAMPLES)
 ALL_TABLES = (INPUTS, *LEARN_TABLES, *CLEAN_TABLES)
 CHILD_TABLES = tuple(t for t in ALL_TABLES if t.child_of_article)
