@@ -205,6 +205,27 @@ def test_the_published_corpus_is_what_two_reads_of_every_input_publish(engine, t
     assert snapshot(engine, volatile=False) == read_twice
 
 
+def test_a_run_staged_by_older_code_reads_its_inputs_in_the_clean_step(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A run planned and learned by code older than the staged read (no stage_parsed table), then
+    cleaned by this code, as after an upgrade in the middle of an Airflow run: the clean step reads
+    the inputs itself and publishes what an ordinary run publishes."""
+    folder = tmp_path / "batch"
+    write_batch(folder, 250)
+
+    def older_stage(run: flow.BatchRun) -> None:
+        from sqlalchemy import text
+
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP TABLE {run.stage}.{PARSED.table}"))
+
+    run_in_steps(engine, folder, "b1", after_learn=older_stage)
+    without_table = snapshot(engine, volatile=False)
+    reset_schema(engine)
+    run_in_steps(engine, folder, "b1")
+    assert snapshot(engine, volatile=False) == without_table
+    assert without_table["articles"]
+
+
 def test_a_retried_learn_shard_replaces_its_staged_read(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "batch"
     write_batch(folder, 130)

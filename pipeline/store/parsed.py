@@ -132,6 +132,11 @@ def staged_results(engine: sa.Engine, stage: str, shard: int) -> Iterator[tuple[
     the shard, in read order; nothing when it staged none."""
     with raw_connection(engine) as connection:
         try:
+            with connection.cursor() as probe:  # a run staged by code older than the staged read has no table
+                probe.execute("SELECT to_regclass(%s)", (f"{stage}.{PARSED.table}",))
+                row = probe.fetchone()
+                if row is None or row[0] is None:
+                    return
             # a server-side cursor: the chunks stream, memory stays flat whatever the shard
             with connection.cursor(name=f"parsed_{shard}") as cursor:
                 cursor.itersize = FETCH_CHUNKS
