@@ -32,9 +32,9 @@ from typing import ClassVar
 import numpy as np
 
 from pipeline.clean.dump.line_model import ngram_scores, stop_words
+from pipeline.core.arrays import load_arrays
 from pipeline.core.document import Article, Removal
 from pipeline.core.settings import SHIPPED, FurnitureModelSettings
-from pipeline.core.yaml_files import file_stamp
 
 RULE = "model.furniture"
 CATEGORY = "furniture"
@@ -94,15 +94,7 @@ class FurnitureModel:
 
 def load_model(path: Path) -> FurnitureModel:
     """The model in the file; read again once the file is replaced (a long-lived worker)."""
-    return _load_model(path, file_stamp(path))
-
-
-@lru_cache(maxsize=4)
-def _load_model(path: Path, stamp: tuple[int, int] | None) -> FurnitureModel:
-    with np.load(path) as data:
-        return FurnitureModel(
-            **{name: np.asarray(data[name], dtype=float) for name in FurnitureModel.__dataclass_fields__}
-        )
+    return load_arrays(path, FurnitureModel)
 
 
 def current_model() -> FurnitureModel:

@@ -42,9 +42,9 @@ import numpy as np
 
 from pipeline.clean.dump.shapes import is_navigation_line, is_prose
 from pipeline.clean.language import detect_language
+from pipeline.core.arrays import load_arrays
 from pipeline.core.settings import PageDumpSettings
 from pipeline.core.text import normalize_key, word_count
-from pipeline.core.yaml_files import file_stamp
 
 # CLD2's ISO 639-1 codes -> the names of jusText's stop-word lists (the languages it ships).
 STOPLIST_NAMES = {
@@ -128,13 +128,7 @@ class LineModel:
 
 def load_model(path: Path) -> LineModel:
     """The model in the file; read again once the file is replaced (a long-lived worker)."""
-    return _load_model(path, file_stamp(path))
-
-
-@lru_cache(maxsize=4)
-def _load_model(path: Path, stamp: tuple[int, int] | None) -> LineModel:
-    with np.load(path) as data:
-        return LineModel(**{name: np.asarray(data[name], dtype=float) for name in LineModel.__dataclass_fields__})
+    return load_arrays(path, LineModel)
 
 
 def current_model() -> LineModel:
