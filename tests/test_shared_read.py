@@ -186,44 +186,31 @@ def test_the_clean_step_reads_no_input_and_publishes_what_two_reads_publish(engi
     assert any(file.endswith("zbinary.txt") for file, _, _ in reasons)
 
 
-def test_the_published_corpus_is_what_two_reads_of_every_input_publish(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Against the clean step reading its inputs itself (no staged read: the shard's stage_parsed
-    rows are deleted), run by run: the same corpus."""
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM",  # the staged rows gone: the clean step reads its inputs itself
+        "DROP TABLE",  # a run staged by code older than the staged read, cleaned by this code (an upgrade mid-run)
+    ],
+)
+def test_without_a_staged_read_the_clean_step_reads_its_inputs(engine, tmp_path: Path, statement: str) -> None:  # type: ignore[no-untyped-def]
+    """Against an ordinary run, run by run: the same corpus, whether the shard's stage_parsed rows
+    or the whole table are missing when the clean step runs."""
     folder = tmp_path / "batch"
     write_batch(folder, 250)
 
-    def forget_staged_read(run: flow.BatchRun) -> None:
+    def no_staged_read(run: flow.BatchRun) -> None:
         from sqlalchemy import text
 
         with engine.begin() as connection:
-            connection.execute(text(f"DELETE FROM {run.stage}.{PARSED.table}"))
+            connection.execute(text(f"{statement} {run.stage}.{PARSED.table}"))
 
-    run_in_steps(engine, folder, "b1", after_learn=forget_staged_read)
+    run_in_steps(engine, folder, "b1", after_learn=no_staged_read)
     read_twice = snapshot(engine, volatile=False)
     reset_schema(engine)
     run_in_steps(engine, folder, "b1")
     assert snapshot(engine, volatile=False) == read_twice
-
-
-def test_a_run_staged_by_older_code_reads_its_inputs_in_the_clean_step(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A run planned and learned by code older than the staged read (no stage_parsed table), then
-    cleaned by this code, as after an upgrade in the middle of an Airflow run: the clean step reads
-    the inputs itself and publishes what an ordinary run publishes."""
-    folder = tmp_path / "batch"
-    write_batch(folder, 250)
-
-    def older_stage(run: flow.BatchRun) -> None:
-        from sqlalchemy import text
-
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP TABLE {run.stage}.{PARSED.table}"))
-
-    run_in_steps(engine, folder, "b1", after_learn=older_stage)
-    without_table = snapshot(engine, volatile=False)
-    reset_schema(engine)
-    run_in_steps(engine, folder, "b1")
-    assert snapshot(engine, volatile=False) == without_table
-    assert without_table["articles"]
+    assert read_twice["articles"]
 
 
 def test_a_retried_learn_shard_replaces_its_staged_read(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
