@@ -36,11 +36,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import psycopg2.extensions  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from bench_scale import postgres_cpu, postmaster_pid, process_stats, server_settings, write_batch  # noqa: E402
+from bench_scale import emptied_database, postgres_cpu, postmaster_pid, process_stats, server_settings, write_batch  # noqa: E402
 
 from pipeline.run.runner import run_batch  # noqa: E402
 from pipeline.store.db import create_engine, embedded_url, normalize_url  # noqa: E402
-from pipeline.store.migrate import migrate  # noqa: E402
 
 DATABASE = "newsclean_pgstat"
 # Stage schema names, numbers and literals vary per run; a statement is known by its shape.
@@ -172,17 +171,7 @@ class Background:
 
 def fresh_database() -> sa.URL:
     url = normalize_url(os.environ["DATABASE_URL"]).set(database=DATABASE) if "DATABASE_URL" in os.environ else None
-    url = url or embedded_url(DATABASE)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-        for (schema,) in connection.execute(
-            sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'newsclean_stage_%'")
-        ):
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    migrate(engine)
-    engine.dispose()
-    return url
+    return emptied_database(url or embedded_url(DATABASE))
 
 
 def traced_run(url: sa.URL, folder: Path, batch: str, postmaster: int | None, articles: int, top: int) -> None:

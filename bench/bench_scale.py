@@ -64,7 +64,11 @@ FLOOR_TABLES = {
 
 def bench_url() -> sa.URL:
     url = os.environ.get("DATABASE_URL")
-    url = normalize_url(url) if url else embedded_url("newsclean_bench")
+    return emptied_database(normalize_url(url) if url else embedded_url("newsclean_bench"))
+
+
+def emptied_database(url: sa.URL) -> sa.URL:
+    """The database at url with no table and no staging left, migrated to the current schema."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
