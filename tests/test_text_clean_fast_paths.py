@@ -19,7 +19,7 @@ from pipeline.clean.language import DetectLanguage, _take
 from pipeline.clean.steps import CollapseRepeatedSpan, repeated_span
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
 from pipeline.core.document import Article, Caption, Paragraph, _caption_key
-from pipeline.core.text import word_count
+from pipeline.core.text import squash_spaces, squashed, word_count
 
 from .conftest import ROOT
 from .test_repetition import quadratic_repeated_span
@@ -38,6 +38,14 @@ SQUASHED = st.builds(
 @given(SQUASHED | st.lists(WORDS, max_size=20).map(" ".join), st.integers(min_value=1, max_value=8))
 @settings(max_examples=3000)
 def test_squashed_paragraphs_answer_as_the_quadratic_search(text: str, min_chars: int) -> None:
+    assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
+
+
+@given(SPANS | st.builds(lambda span, k: " ".join([span] * k), SPANS, st.integers(2, 4)), st.integers(1, 8))
+@settings(max_examples=2000)
+def test_a_span_said_twice_answers_as_the_quadratic_search(span: str, min_chars: int) -> None:
+    """The doubled-caption shortcut (_said_twice), spans that are themselves repeats included."""
+    text = f"{span} {span}"
     assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
 
 
@@ -60,9 +68,20 @@ def captions_by_comparison(pairs: list[tuple[str, str | None]]) -> list[Caption]
     kept: list[Caption] = []
     for text, credit in pairs:
         caption = Caption(text.strip(), credit.strip() if credit else None)
-        if caption.text and all(_caption_key(c) != _caption_key(caption) for c in kept):
+        if caption.text and all(_as_compared(c) != _as_compared(caption) for c in kept):
             kept.append(caption)
     return kept
+
+
+def _as_compared(caption: Caption) -> str:
+    """The caption key as it was computed (casefolded, split and joined), not as it is now."""
+    return " ".join(caption.text.casefold().split())
+
+
+@given(st.text(alphabet=st.sampled_from("aB ß\t\n\u00a0\u2028é.")))
+def test_squashed_is_squash_spaces(text: str) -> None:
+    assert squashed(text) == squash_spaces(text)
+    assert _caption_key(Caption(text)) == squash_spaces(text.casefold())
 
 
 CAPTION_TEXTS = st.sampled_from(["Jane Roe", "jane  roe", "JANE ROE ", " ", "", "A harbour", "a harbour", "Ö ö"])

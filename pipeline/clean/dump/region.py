@@ -10,7 +10,7 @@ from typing import ClassVar
 from pipeline.clean.dump.shapes import is_navigation_line, is_prose
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import PageDumpSettings
-from pipeline.core.text import normalize_key, squash_spaces, word_count
+from pipeline.core.text import normalize_key, squashed, word_count
 
 
 def many_short_lines(lines: list[str], settings: PageDumpSettings) -> bool:
@@ -129,7 +129,7 @@ class KeepArticleRegion:
         if sum(len(p.lines) or 1 for p in article.paragraphs) < self.settings.min_lines:
             return  # fewer lines than a page dump has, even before empty ones are left out
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
-        texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
+        texts = [squashed(line) for p in article.paragraphs for line in (p.lines or [p.text])]
         texts = [t for t in texts if t]
         if not many_short_lines(texts, self.settings):
             return
