@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import random
 import sys
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean.bylines import EVERY_LANGUAGE, _words_for, load_byline_words, split_people
+from pipeline.clean.dump.region import _many_short_raw_lines, many_short_lines
 from pipeline.clean.language import DetectLanguage, _take
+from pipeline.clean.rules import load_rules
 from pipeline.clean.steps import CollapseRepeatedSpan, repeated_span
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
 from pipeline.core.document import Article, Caption, Paragraph, _caption_key
+from pipeline.core.settings import SHIPPED
 from pipeline.core.text import squash_spaces, squashed, word_count
 
 from .conftest import ROOT
@@ -151,3 +155,37 @@ def test_the_language_sample_is_the_one_taken_before(texts: list[str], limit: in
     article = Article(source_file="a.txt", paragraphs=[Paragraph(t, n, [t]) for n, t in enumerate(texts)])
     step = DetectLanguage(sample_chars=limit, prose_words=prose_words)
     assert step._prose(article) == prose_sample_as_taken(article, step)
+
+
+LINES = st.lists(
+    st.sampled_from(["", "  ", "Home", "Home  News", "a b c d", "a\tb c d e", " one two three four five ", "é ü"])
+)
+
+
+@given(LINES, st.integers(-1, 6), st.integers(0, 6), st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+def test_the_page_dump_screen_reads_unsquashed_lines_as_squashed(
+    lines: list[str], short_words: int, min_lines: int, share: float
+) -> None:
+    """The region step's first screen on the lines as they are gives many_short_lines of them squashed."""
+    settings = replace(SHIPPED.page_dump, short_words=short_words, min_lines=min_lines, short_share=share)
+    squashed_lines = [t for t in map(squash_spaces, lines) if t]
+    assert _many_short_raw_lines(lines, settings) == many_short_lines(squashed_lines, settings)
+
+
+def test_byline_patterns_by_first_character_match_as_all_of_them() -> None:
+    """bylines_for(first character) leaves out only patterns that cannot match the line: every
+    fixture line and header line of the generated corpus gets the same byline matches."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import noisy_articles
+
+    from .test_first_char import _texts
+
+    header = load_rules().header
+    lines = [*_texts(), *(line for text in noisy_articles(300) for line in text.splitlines()[:8] if line.strip())]
+    matched = 0
+    for line in (squash_spaces(line) for line in lines):
+        every = [p.pattern for p, _ in header.screened_bylines if p.fullmatch(line)]
+        assert [p.pattern for p, _ in header.bylines_for(line[:1]) if p.fullmatch(line)] == every, line
+        matched += bool(every)
+    assert matched > 50
+    assert header.bylines_for("") == header.screened_bylines

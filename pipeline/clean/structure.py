@@ -95,7 +95,7 @@ def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatt
             text = squashed(line)
             matches = [
                 match
-                for pattern, literals in patterns.screened_bylines
+                for pattern, literals in patterns.bylines_for(text[:1])
                 if (literals is None or holds_any(text, literals)) and (match := pattern.fullmatch(text))
             ]
             yield _Line(index, number, text, matches)
