@@ -45,11 +45,15 @@ def test_squashed_paragraphs_answer_as_the_quadratic_search(text: str, min_chars
     assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
 
 
-@given(SPANS | st.builds(lambda span, k: " ".join([span] * k), SPANS, st.integers(2, 4)), st.integers(1, 8))
-@settings(max_examples=2000)
-def test_a_span_said_twice_answers_as_the_quadratic_search(span: str, min_chars: int) -> None:
-    """The doubled-caption shortcut (_said_twice), spans that are themselves repeats included."""
-    text = f"{span} {span}"
+@given(
+    SPANS | st.builds(lambda span, k: " ".join([span] * k), SPANS, st.integers(2, 4)),
+    st.integers(2, 3),
+    st.integers(1, 8),
+)
+@settings(max_examples=3000)
+def test_a_span_said_two_or_three_times_answers_as_the_quadratic_search(span: str, copies: int, min_chars: int) -> None:
+    """The shortcut for a span said again (_said_again), spans that are themselves repeats included."""
+    text = " ".join([span] * copies)
     assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
 
 

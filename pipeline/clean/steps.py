@@ -137,9 +137,9 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
         return text, 1
     squashed = min_chars > 0 and _squashed(text)
     if squashed:
-        span = _said_twice(text, min_chars)
-        if span is not None:
-            return span, 2
+        found = _said_again(text, min_chars)
+        if found is not None:
+            return found
     bare = text.replace(" ", "") if squashed else "".join(text.split())
     root = _root_length(bare)
     if root == len(bare):  # no repeated root at all: the common case, decided at C speed
@@ -165,21 +165,22 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
     return text, 1
 
 
-def _said_twice(text: str, min_chars: int) -> str | None:
-    """The span of a squashed text that is a span, one space and the same span again (a gallery's
-    doubled caption, the usual repeat) when the span's non-space characters have no shorter root;
-    None when it is not that (the general search decides). Then it is the general search's answer:
-    the text's non-space characters are the span's twice and their shortest root is the span's, so
-    the only non-space count a span can have is the span's, which (spaces being single) only the
-    middle space reaches."""
-    half = len(text) // 2
-    if len(text) % 2 == 0 or text[half] != " " or half < min_chars:
-        return None
-    span = text[:half]
-    if span != text[half + 1 :]:
-        return None
-    bare = span.replace(" ", "")
-    return span if _root_length(bare) == len(bare) else None
+def _said_again(text: str, min_chars: int) -> tuple[str, int] | None:
+    """(span, k) for a squashed text that is a span said k = 2 or 3 times, one space apart (a
+    gallery's doubled caption, a long span said again: the usual repeats), when the span's non-space
+    characters have no shorter root; None when it is not that (the general search decides). Then
+    it is the general search's answer: the text's non-space characters are the span's k times and
+    their shortest root is the span's, so for a prime k the only non-space count a span can have is
+    the span's, which (spaces being single) the first copy's end reaches first."""
+    for copies in (2, 3):
+        if (len(text) + 1) % copies:
+            continue
+        size = (len(text) + 1) // copies - 1
+        span = text[:size]
+        if size >= min_chars and text[size] == " " and text == " ".join([span] * copies):
+            bare = span.replace(" ", "")
+            return (span, copies) if _root_length(bare) == len(bare) else None
+    return None
 
 
 def _squashed(text: str) -> bool:
