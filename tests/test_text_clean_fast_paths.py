@@ -3,23 +3,30 @@ gave. The repeated-span search in squashed paragraphs against the quadratic sear
 the caption duplicate check by a kept set against a comparison with every caption; the byline
 words kept per step and per language against those loaded and built per call; the generated
 corpus's galleries and long repeated spans (bench/corpus.py) as the step collapses them; the
-language step's prose sample read in one loop against the generator it was read through."""
+language step's prose sample read in one loop against the generator it was read through. Second
+pass: a span said two or three times against the quadratic search; squashed() against
+squash_spaces; the page-region screen on unsquashed lines against many_short_lines of them
+squashed; the byline patterns by first character against all of them."""
 
 from __future__ import annotations
 
 import random
 import sys
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean.bylines import EVERY_LANGUAGE, _words_for, load_byline_words, split_people
+from pipeline.clean.dump.region import _many_short_raw_lines, many_short_lines
 from pipeline.clean.language import DetectLanguage, _take
+from pipeline.clean.rules import load_rules
 from pipeline.clean.steps import CollapseRepeatedSpan, repeated_span
 from pipeline.clean.structure import ExtractHeader, split_paragraphs
 from pipeline.core.document import Article, Caption, Paragraph, _caption_key
-from pipeline.core.text import word_count
+from pipeline.core.settings import SHIPPED
+from pipeline.core.text import squash_spaces, squashed, word_count
 
 from .conftest import ROOT
 from .test_repetition import quadratic_repeated_span
@@ -38,6 +45,18 @@ SQUASHED = st.builds(
 @given(SQUASHED | st.lists(WORDS, max_size=20).map(" ".join), st.integers(min_value=1, max_value=8))
 @settings(max_examples=3000)
 def test_squashed_paragraphs_answer_as_the_quadratic_search(text: str, min_chars: int) -> None:
+    assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
+
+
+@given(
+    SPANS | st.builds(lambda span, k: " ".join([span] * k), SPANS, st.integers(2, 4)),
+    st.integers(2, 3),
+    st.integers(1, 8),
+)
+@settings(max_examples=3000)
+def test_a_span_said_two_or_three_times_answers_as_the_quadratic_search(span: str, copies: int, min_chars: int) -> None:
+    """The shortcut for a span said again (_said_again), spans that are themselves repeats included."""
+    text = " ".join([span] * copies)
     assert repeated_span(text, min_chars) == quadratic_repeated_span(text, min_chars)
 
 
@@ -60,9 +79,20 @@ def captions_by_comparison(pairs: list[tuple[str, str | None]]) -> list[Caption]
     kept: list[Caption] = []
     for text, credit in pairs:
         caption = Caption(text.strip(), credit.strip() if credit else None)
-        if caption.text and all(_caption_key(c) != _caption_key(caption) for c in kept):
+        if caption.text and all(_as_compared(c) != _as_compared(caption) for c in kept):
             kept.append(caption)
     return kept
+
+
+def _as_compared(caption: Caption) -> str:
+    """The caption key as it was computed (casefolded, split and joined), not as it is now."""
+    return " ".join(caption.text.casefold().split())
+
+
+@given(st.text(alphabet=st.sampled_from("aB ß\t\n\u00a0\u2028é.")))
+def test_squashed_is_squash_spaces(text: str) -> None:
+    assert squashed(text) == squash_spaces(text)
+    assert _caption_key(Caption(text)) == squash_spaces(text.casefold())
 
 
 CAPTION_TEXTS = st.sampled_from(["Jane Roe", "jane  roe", "JANE ROE ", " ", "", "A harbour", "a harbour", "Ö ö"])
@@ -132,3 +162,58 @@ def test_the_language_sample_is_the_one_taken_before(texts: list[str], limit: in
     article = Article(source_file="a.txt", paragraphs=[Paragraph(t, n, [t]) for n, t in enumerate(texts)])
     step = DetectLanguage(sample_chars=limit, prose_words=prose_words)
     assert step._prose(article) == prose_sample_as_taken(article, step)
+
+
+LINES = st.lists(
+    st.sampled_from(["", "  ", "Home", "Home  News", "a b c d", "a\tb c d e", " one two three four five ", "é ü"])
+)
+
+
+@given(LINES, st.integers(-1, 6), st.integers(0, 6), st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+def test_the_page_dump_screen_reads_unsquashed_lines_as_squashed(
+    lines: list[str], short_words: int, min_lines: int, share: float
+) -> None:
+    """The region step's first screen on the lines as they are gives many_short_lines of them squashed."""
+    settings = replace(SHIPPED.page_dump, short_words=short_words, min_lines=min_lines, short_share=share)
+    squashed_lines = [t for t in map(squash_spaces, lines) if t]
+    assert _many_short_raw_lines(lines, settings) == many_short_lines(squashed_lines, settings)
+
+
+def test_byline_patterns_by_first_character_match_as_all_of_them() -> None:
+    """bylines_for(first character) leaves out only patterns that cannot match the line: every
+    fixture line and header line of the generated corpus gets the same byline matches."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import noisy_articles
+
+    from .test_first_char import _texts
+
+    header = load_rules().header
+    lines = [*_texts(), *(line for text in noisy_articles(300) for line in text.splitlines()[:8] if line.strip())]
+    matched: set[str] = set()
+    for line in (squash_spaces(line) for line in [*lines, *BYLINE_LINES]):
+        every = [p.pattern for p, _ in header.screened_bylines if p.fullmatch(line)]
+        assert [p.pattern for p, _ in header.bylines_for(line[:1]) if p.fullmatch(line)] == every, line
+        matched.update(every)
+    assert matched == {p.pattern for p in header.bylines}  # every pattern met a line it matches
+    assert header.bylines_for("") == header.screened_bylines
+
+
+# One line for each shipped byline pattern (rules.yaml and the language files).
+BYLINE_LINES = [
+    "Erik Lund | 10.02.2024",
+    "By Jane Roe and Erik Lund",
+    "Published: March 3, 2024",
+    "Posted on 3 March 2024",
+    "Updated: March 4, 2024",
+    "Last Updated on March 4, 2024",
+    "Von Anna Muster",
+    "Par Marie Dupont",
+    "Veröffentlicht am 03.03.2024",
+    "Publié le 3 mars 2024",
+    "Aktualisiert am 04.03.2024",
+    "Mis à jour le 4 mars 2024",
+    "Datum: 03.03.2024",
+    "Fecha: 03/03/2024",
+    "3 March 2024",
+    "03. März 2024",
+]

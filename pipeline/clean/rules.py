@@ -81,12 +81,31 @@ class HeaderPatterns:
     datelines: tuple[re.Pattern[str], ...]
     inline_datelines: tuple[re.Pattern[str], ...]
 
+    # bylines_for, per first character of a line: filled on first use, kept with the rule set.
+    _for_start: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
     @cached_property
     def screened_bylines(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
         """Each byline pattern with the literals one of which its match holds (span_literals):
         a line holding none is not tried (a pattern that scans up to a "|" costs more per line
         than all the others together)."""
         return tuple((pattern, span_literals(pattern)) for pattern in self.bylines)
+
+    def bylines_for(self, first: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        """screened_bylines (in order) less the patterns whose whole-line matches cannot start with
+        this character (first_char_probe, as the paragraph rules are screened; issue 27): most
+        header lines skip most patterns and their literal screens. Every pattern for ""."""
+        found = self._for_start.get(first)
+        if found is None:
+            probes = [first_char_probe(pattern) for pattern in self.bylines]
+            found = self._for_start[first] = tuple(
+                screened
+                for screened, probe in zip(self.screened_bylines, probes, strict=True)
+                if not first or probe is None or probe.fullmatch(first)
+            )
+        return found
 
 
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Protocol
 from pipeline.clean.rules import CommentThreadPatterns, Rule, RuleSet, Selection, holds_any
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import SHIPPED, RuleContextSettings
-from pipeline.core.text import key_words, squash_spaces, word_count
+from pipeline.core.text import key_words, squash_spaces, squashed, word_count
 
 _HAS_WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
@@ -136,6 +136,10 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
     if min_chars > 0 and text.find(text[:min_chars], min_chars + 1) < 0:
         return text, 1
     squashed = min_chars > 0 and _squashed(text)
+    if squashed:
+        found = _said_again(text, min_chars)
+        if found is not None:
+            return found
     bare = text.replace(" ", "") if squashed else "".join(text.split())
     root = _root_length(bare)
     if root == len(bare):  # no repeated root at all: the common case, decided at C speed
@@ -159,6 +163,24 @@ def repeated_span(text: str, min_chars: int) -> tuple[str, int]:
             if copies:
                 return text[:end], copies
     return text, 1
+
+
+def _said_again(text: str, min_chars: int) -> tuple[str, int] | None:
+    """(span, k) for a squashed text that is a span said k = 2 or 3 times, one space apart (a
+    gallery's doubled caption, a long span said again: the usual repeats), when the span's non-space
+    characters have no shorter root; None when it is not that (the general search decides). Then
+    it is the general search's answer: the text's non-space characters are the span's k times and
+    their shortest root is the span's, so for a prime k the only non-space count a span can have is
+    the span's, which (spaces being single) the first copy's end reaches first."""
+    for copies in (2, 3):
+        if (len(text) + 1) % copies:
+            continue
+        size = (len(text) + 1) // copies - 1
+        span = text[:size]
+        if size >= min_chars and text[size] == " " and text == " ".join([span] * copies):
+            bare = span.replace(" ", "")
+            return (span, copies) if _root_length(bare) == len(bare) else None
+    return None
 
 
 def _squashed(text: str) -> bool:
@@ -403,7 +425,7 @@ def _keep_caption(article: Article, match: re.Match[str]) -> None:
     groups = match.re.groupindex
     if "caption" in groups and match.group("caption"):
         credit = match.group("credit") if "credit" in groups else None
-        article.add_caption(squash_spaces(match.group("caption")), squash_spaces(credit) if credit else None)
+        article.add_caption(squashed(match.group("caption")), squashed(credit) if credit else None)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pipeline.clean.dates import to_iso
 from pipeline.clean.rules import HeaderPatterns, RuleSet, holds_any
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import SHIPPED, TextSettings
-from pipeline.core.text import squash_spaces, word_count
+from pipeline.core.text import squash_spaces, squashed, word_count
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # Words that end a byline's author list but are the agency, not a person.
@@ -92,10 +92,10 @@ class _Line:
 def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatterns) -> Iterator[_Line]:
     for index, paragraph in enumerate(article.paragraphs[: settings.header_scan_paragraphs]):
         for number, line in enumerate(paragraph.lines or [paragraph.text]):
-            text = squash_spaces(line)
+            text = squashed(line)
             matches = [
                 match
-                for pattern, literals in patterns.screened_bylines
+                for pattern, literals in patterns.bylines_for(text[:1])
                 if (literals is None or holds_any(text, literals)) and (match := pattern.fullmatch(text))
             ]
             yield _Line(index, number, text, matches)

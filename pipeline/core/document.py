@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.core.text import normalize_key
+from pipeline.core.text import normalize_key, squashed
 
 
 @dataclass(frozen=True)
@@ -137,13 +137,13 @@ class Article:
         )
 
     def add_caption(self, text: str, credit: str | None) -> None:
-        caption = Caption(text.strip(), credit.strip() if credit else None)
-        if not caption.text:
+        text = text.strip()
+        if not text:
             return
         keys = self._known_caption_keys()
-        key = _caption_key(caption)
+        key = _text_caption_key(text)  # a gallery repeats its captions: the Caption only when new
         if key not in keys:
-            self.captions.append(caption)
+            self.captions.append(Caption(text, credit.strip() if credit else None))
             keys.add(key)
             self._caption_keys = (self.captions, len(self.captions), keys)
 
@@ -189,4 +189,8 @@ class Article:
 
 
 def _caption_key(caption: Caption) -> str:
-    return " ".join(caption.text.casefold().split())
+    return _text_caption_key(caption.text)
+
+
+def _text_caption_key(text: str) -> str:
+    return squashed(text.casefold())

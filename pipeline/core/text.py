@@ -36,6 +36,12 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+def squashed(text: str) -> str:
+    """squash_spaces(text), without splitting and joining a text that is squashed already (as
+    nearly every line and match the text steps read: they come from squashed paragraphs)."""
+    return text if _squashed(text) else " ".join(text.split())
+
+
 def normalize_key(text: str) -> str:
     """The key under which two paragraphs count as the same: case, spacing and quote style ignored."""
     if text.isascii():

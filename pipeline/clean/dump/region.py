@@ -10,7 +10,7 @@ from typing import ClassVar
 from pipeline.clean.dump.shapes import is_navigation_line, is_prose
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import PageDumpSettings
-from pipeline.core.text import normalize_key, squash_spaces, word_count
+from pipeline.core.text import normalize_key, squashed, word_count
 
 
 def many_short_lines(lines: list[str], settings: PageDumpSettings) -> bool:
@@ -20,6 +20,20 @@ def many_short_lines(lines: list[str], settings: PageDumpSettings) -> bool:
         return False
     short = sum(word_count(line) <= settings.short_words for line in lines)
     return short >= settings.short_share * len(lines)
+
+
+def _many_short_raw_lines(lines: list[str], settings: PageDumpSettings) -> bool:
+    """many_short_lines of the lines squashed, empty ones left out, without squashing them (issue 27:
+    the step screens every text article): a squashed line's words are the line's whitespace-separated
+    words, and at most one past short_words of them are split off to tell whether it is short."""
+    limit = settings.short_words
+    counted = short = 0
+    for line in lines:
+        words = len(line.split(None, limit)) if limit >= 0 else len(line.split())
+        if words:
+            counted += 1
+            short += words <= limit
+    return counted >= settings.min_lines and short >= settings.short_share * counted
 
 
 def _longest_run(flags: list[bool]) -> int:
@@ -129,8 +143,10 @@ class KeepArticleRegion:
         if sum(len(p.lines) or 1 for p in article.paragraphs) < self.settings.min_lines:
             return  # fewer lines than a page dump has, even before empty ones are left out
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
-        texts = [squash_spaces(line) for p in article.paragraphs for line in (p.lines or [p.text])]
-        texts = [t for t in texts if t]
+        lines = [line for p in article.paragraphs for line in (p.lines or [p.text])]
+        if not _many_short_raw_lines(lines, self.settings):
+            return  # nearly every article: its lines are not squashed for nothing
+        texts = [t for t in map(squashed, lines) if t]
         if not many_short_lines(texts, self.settings):
             return
         region = article_region(texts, self.settings)
