@@ -38,11 +38,13 @@ class MinHasher:
         # the \w+ words of the case-folded text (key_words finds them without a regex in ASCII text)
         tokens = key_words(text.casefold())
         if len(tokens) >= SHINGLE_WORDS:
-            grams = set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+            # every shingle, repeats kept: a minimum over the list is the minimum over its set, and
+            # building the set cost more than hashing the ~0.1 repeat per article (issue 27)
+            grams = list(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
         else:
-            grams = {" ".join(tokens)}
+            grams = [" ".join(tokens)]
         minhash = self._minhash(NUM_PERM, SEED)
-        minhash.update(list(grams))  # the minimum over a set: order does not matter
+        minhash.update(grams)  # the minimum over the shingles: order does not matter
         import numpy as np
 
         return np.asarray(minhash.digest(), dtype=np.uint32)

@@ -43,9 +43,16 @@ from pipeline.store.ledger import fail_batch, record_cleaning_config, start_batc
 from pipeline.store.line_stats import load_learned, merge_batch_counts
 from pipeline.store.parsed import ParsedWriter, staged_results
 from pipeline.store.publish import publish_run
-from pipeline.store.rows import article_rows, write_rejected, write_rows
-from pipeline.store.staging import create_stage, drop_abandoned, shard_inputs, shard_writer, stage_schema
-from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES, StagedTable
+from pipeline.store.rows import StagedLines, article_rows, write_rejected, write_rows
+from pipeline.store.staging import (
+    copy_value,
+    create_stage,
+    drop_abandoned,
+    shard_inputs,
+    shard_writer,
+    stage_schema,
+)
+from pipeline.store.tables import CLEAN_TABLES, LEARN_TABLES, LINES, SOURCES
 
 FILES_PER_SHARD = 200
 BYTES_PER_SHARD = 32 << 20
@@ -196,8 +203,8 @@ def learn_shard(engine: sa.Engine, run: BatchRun, shard: int) -> int:
             if source is None:
                 continue
             sources[source] += 1
-            for value in hashes:
-                writer.write(LINES, (source, value))
+            counted = copy_value(source)  # formatted once per article, not once per line (issue 27)
+            writer.write_lines(LINES, [f"{counted}\t{value}" for value in hashes])
         staged.flush()
         for source, count in sorted(sources.items()):
             writer.write(SOURCES, (source, count))
@@ -271,7 +278,7 @@ def _cleaned_rows(
     minhasher: MinHasher,
     provenance: Provenance,
     keep_non_articles: bool = False,
-) -> list[tuple[StagedTable, Sequence[Any]]] | ReadError:
+) -> StagedLines | ReadError:
     """The staged rows of one article, or why it is rejected: the record-level fault boundary,
     so that whatever one article holds, the rest of the batch goes on. A page judged not an
     article is rejected as one ("not an article: listing") unless the run keeps them."""

@@ -13,6 +13,7 @@ the column is stored EXTERNAL so that the server does not compress it either.
 from __future__ import annotations
 
 import marshal
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,6 +52,10 @@ _RAW_FIELDS = (
 )
 
 
+_raw_fields = operator.attrgetter(*_RAW_FIELDS)
+_TEXT = _RAW_FIELDS.index("text")
+
+
 class ParsedFormatError(Exception):
     """A staged chunk this code cannot read (written by another version of it)."""
 
@@ -62,9 +67,10 @@ def encode_record(position: int, result: ReadResult) -> tuple[Any, ...]:
     when it is the paragraph's text: the text once, not three times."""
     if isinstance(result, ReadError):
         return (position, result.source_file, result.reason, result.line)
+    fields = _raw_fields(result)  # one C call for the 15 fields (issue 27)
     if result.paragraphs is None:
-        return (position, tuple(getattr(result, name) for name in _RAW_FIELDS), None)
-    fields = tuple(None if name == "text" else getattr(result, name) for name in _RAW_FIELDS)
+        return (position, fields, None)
+    fields = (*fields[:_TEXT], None, *fields[_TEXT + 1 :])
     paragraphs = tuple((p.text, _other_lines(p)) for p in result.paragraphs)
     return (position, fields, paragraphs)
 
