@@ -167,3 +167,23 @@ def test_a_credit_or_a_sentence_is_no_printed_date(after: str) -> None:
 )
 def test_a_byline_beside_such_words_is_read(after: str) -> None:
     assert (extract_html(page("", after)).published or "")[:10] == "2024-03-02"
+
+
+MASTHEAD = "<div class='top'><span>Friday, March 8, 2024</span></div>"  # today's date in the page's header bar
+
+
+@pytest.mark.parametrize("head", [MARKUP, ""])
+@pytest.mark.parametrize(
+    ("after", "published"),
+    [
+        # a byline's date under the headline wins over a date printed above it (a masthead's today)
+        ("<p>By Jane Roe 02.03.2024</p>", "2024-03-02"),
+        ("<p>Jane Roe · March 2, 2024 · 4 min read</p>", "2024-03-02"),
+        # must not: under the headline only the update is printed, so the date above it is read
+        ("<p>By Jane Roe · Updated March 9, 2024</p>", "2024-03-08"),
+        # must not: nothing printed under it, the date above it is read
+        ("<p>By Jane Roe</p>", "2024-03-08"),
+    ],
+)
+def test_a_date_under_the_headline_before_one_above_it(head: str, after: str, published: str) -> None:
+    assert (extract_html(page(MASTHEAD, after, head=head)).published or "")[:10] == published

@@ -344,18 +344,22 @@ def _printed_days(shown: list[HtmlElement], settings: DatesSettings, latest: str
 def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list[tuple[str, bool]]:
     """(day, labelled as the update) of the dates printed in the text around the displayed
     headline (the first <h1> of two words or more): settings.printed_before_chars before it,
-    printed_after_chars after it (a byline's date, a dateline), in page order."""
+    printed_after_chars after it (a byline's date, a dateline): the days under it first, each side
+    in page order (a date over the headline may be a masthead's "today", one under it is the
+    byline's)."""
     heading = next((tag for tag in _of(shown, "h1") if len((text_of(tag) or "").split()) >= 2), None)
     if heading is None:
         return []
     before = _joined(_texts_before(heading), settings.printed_before_chars)[::-1]
     after_ = _joined(_texts_after(heading), settings.printed_after_chars)
     window = f"{before} {text_of(heading)} {after_}"
-    return [
-        (day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
+    under = len(window) - len(after_)  # where the text after the headline starts
+    found = [
+        (start < under, day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
         for start, day in days_in_text(window)
         if not _CREDIT_BEFORE.search(window[max(0, start - _CREDIT_BEFORE_CHARS) : start])
     ]
+    return [(day, update) for _, day, update in sorted(found, key=lambda item: item[0])]  # stable: page order kept
 
 
 def _joined(pieces: Iterator[str], limit: int) -> str:
