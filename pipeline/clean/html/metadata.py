@@ -79,11 +79,16 @@ _UPDATE_WORDS = re.compile(
     r"|zaktualizowano)\b",
     re.I,
 )
+# A weekday between the update word and its date ("Last updated on: Saturday, March 9, 2024").
+_WEEKDAY = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+)
 # The words that say a date next to them is the update ("Last updated on", "Mis à jour le"): a
 # printed date after them is no publication date.
 _UPDATE_BEFORE = re.compile(
     r"(?:updated|modified|revised|reviewed|aktualisiert|geändert|mis à jour|modifié|actualizado|atualizado"
-    r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*$",
+    r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*(?:(?:" + _WEEKDAY + r")\W*)?$",
     re.I,
 )
 _UPDATE_BEFORE_CHARS = 30  # "Last updated on:" and a weekday ("Friday, ") before the date
@@ -312,7 +317,15 @@ def _dates(
     if not published:  # htmldate last: it reads the whole page, and only pages without a date need it
         published = _htmldate(tree, url, latest)
     published = _local_day_of_url(published, _date_in_url(url))
-    return published, updated
+    return published, updated or _printed_update(printed, published)
+
+
+def _printed_update(printed: list[tuple[str, bool]], published: str | None) -> str | None:
+    """For a page whose markup states no update: the day printed by the headline as the update
+    ("Updated March 9, 2024", "Mis à jour le 9 mars 2024"), not one before the publication (an
+    update precedes nothing). It goes to `updated` only: the published date was chosen above."""
+    day = next((day for day, update in printed if update), None)
+    return None if not day or (published and day < published[:10]) else day
 
 
 def _printed_over_markup(published: str, printed: list[tuple[str, bool]], min_gap_days: int) -> str:
