@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.clean.dates import days_in_text
+from pipeline.clean.dates import days_in_text, slash_order
 from pipeline.clean.html.extract import extract_html
 from pipeline.core.settings import SHIPPED
 
@@ -187,3 +187,62 @@ MASTHEAD = "<div class='top'><span>Friday, March 8, 2024</span></div>"  # today'
 )
 def test_a_date_under_the_headline_before_one_above_it(head: str, after: str, published: str) -> None:
     assert (extract_html(page(MASTHEAD, after, head=head)).published or "")[:10] == published
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "order"),
+    [
+        ("Posted 12/17/2025", None, "md"),  # 17 can only be the day: month first
+        ("Posted 17/12/2025", "en-us", "dm"),  # what the text shows beats the language
+        ("Posted 03/01/2017", "en-US", "md"),
+        ("Posted 03/01/2017", "en_GB", "dm"),
+        ("Posted 03/01/2017", "de", "dm"),
+        ("Posted 03/01/2017", "fr-FR", "dm"),
+    ],
+)
+def test_slash_order_known(text: str, language: str | None, order: str) -> None:
+    assert slash_order(text, language) == order
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Posted 03/01/2017", None),  # reads both ways, nothing tells
+        ("Posted 03/01/2017", "en"),  # English without its region writes either
+        ("From 12/17/2025 to 17/12/2025", "en-US"),  # the text shows both orders
+    ],
+)
+def test_slash_order_unknown(text: str, language: str | None) -> None:
+    assert slash_order(text, language) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slashes", "days"),
+    [
+        ("By Jane Roe 03/01/2017", "md", ["2017-03-01"]),
+        ("By Jane Roe 03/01/2017", "dm", ["2017-01-03"]),
+        ("Stand: 09.10.2024 · 3/1/2017", "dm", ["2024-10-09", "2017-01-03"]),  # in page order
+        ("By Jane Roe 03/01/2017", None, []),  # the order unknown: not read
+        ("Filed 13/13/2017", "md", []),  # no such month either way
+        ("see /2017/03/01/ and 1/2/2017/a", "md", []),  # a path, not a printed date
+        ("version 03/01/20175", "md", []),
+    ],
+)
+def test_slashed_days(text: str, slashes: str | None, days: list[str]) -> None:
+    assert [day for _, day in days_in_text(text, slashes)] == days
+
+
+@pytest.mark.parametrize(
+    ("lang", "after", "published"),
+    [
+        ("en-US", "<p>By Jane Roe 03/01/2024</p>", "2024-03-01"),
+        ("de-DE", "<p>Von Karl Beispiel 03/01/2024</p>", "2024-01-03"),
+        ("en", "<p>By Jane Roe 03/01/2024</p><p>Related: 12/17/2023</p>", "2024-03-01"),  # 17 tells
+        # must not: English without its region, nothing on the page tells: the markup's day stays
+        ("en", "<p>By Jane Roe 03/01/2024</p>", MARKUP_DAY),
+        ("en-US", "<p>By Jane Roe 03/01/2024</p><p>Related: 25/12/2023, 12/17/2023</p>", MARKUP_DAY),  # both orders
+    ],
+)
+def test_a_slashed_day_by_the_headline(lang: str, after: str, published: str) -> None:
+    html = page("", after).replace("lang='en'", f"lang='{lang}'")
+    assert (extract_html(html).published or "")[:10] == published

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from pipeline.clean.bylines import BylineWords, People, authors_or_publication, load_byline_words, split_people
-from pipeline.clean.dates import after, days_in_text, to_iso
+from pipeline.clean.dates import after, days_in_text, slash_order, to_iso
 from pipeline.clean.html.blocks import FURNITURE_TAGS, HIDDEN_TAGS, text_of
 from pipeline.core.settings import SHIPPED, DatesSettings
 from pipeline.core.text import squash_spaces
@@ -308,7 +308,7 @@ def _dates(
         )
         if not after(value, latest)
     )
-    printed = _printed_days(shown, settings, latest)
+    printed = _printed_days(shown, settings, latest, _language(tree, meta))
     if unseen:
         published: str | None = _printed_over_markup(unseen, printed, settings.printed_min_gap_days)
     else:
@@ -347,14 +347,18 @@ def _first_printed(printed: list[tuple[str, bool]], updated: str | None) -> str 
     return first or (None if updated else next((day for day, _ in printed), None))
 
 
-def _printed_days(shown: list[HtmlElement], settings: DatesSettings, latest: str | None) -> list[tuple[str, bool]]:
+def _printed_days(
+    shown: list[HtmlElement], settings: DatesSettings, latest: str | None, language: str | None
+) -> list[tuple[str, bool]]:
     """The days printed by the headline, none after `latest`; none when there are more than
     _MAX_PRINTED_DAYS of them (a list of posts or events by the headline, not its byline)."""
-    printed = [(day, update) for day, update in _days_by_headline(shown, settings) if not after(day, latest)]
+    printed = [(day, update) for day, update in _days_by_headline(shown, settings, language) if not after(day, latest)]
     return printed if len({day for day, _ in printed}) <= _MAX_PRINTED_DAYS else []
 
 
-def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list[tuple[str, bool]]:
+def _days_by_headline(
+    shown: list[HtmlElement], settings: DatesSettings, language: str | None
+) -> list[tuple[str, bool]]:
     """(day, labelled as the update) of the dates printed in the text around the displayed
     headline (the first <h1> of two words or more): settings.printed_before_chars before it,
     printed_after_chars after it (a byline's date, a dateline): the days under it first, each side
@@ -369,7 +373,7 @@ def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list
     under = len(window) - len(after_)  # where the text after the headline starts
     found = [
         (start < under, day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
-        for start, day in days_in_text(window)
+        for start, day in days_in_text(window, slash_order(window, language))
         if not _CREDIT_BEFORE.search(window[max(0, start - _CREDIT_BEFORE_CHARS) : start])
     ]
     return [(day, update) for _, day, update in sorted(found, key=lambda item: item[0])]  # stable: page order kept
