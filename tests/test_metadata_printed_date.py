@@ -11,9 +11,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml.html import document_fromstring
 
 from pipeline.clean.dates import days_in_text, slash_order
 from pipeline.clean.html.extract import extract_html
+from pipeline.clean.html.metadata import _posted_lines, _shown
 from pipeline.core.settings import SHIPPED
 
 BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
@@ -246,3 +248,46 @@ def test_slashed_days(text: str, slashes: str | None, days: list[str]) -> None:
 def test_a_slashed_day_by_the_headline(lang: str, after: str, published: str) -> None:
     html = page("", after).replace("lang='en'", f"lang='{lang}'")
     assert (extract_html(html).published or "")[:10] == published
+
+
+LONG_LEAD = "<p>" + "Words of the lead paragraph go on here. " * 20 + "</p>"
+
+
+def posted_days(after: str) -> list[str]:
+    """What the byline-after-the-body reader finds (htmldate, which runs after it, reads dates
+    of its own: a page-level test could not tell the two apart)."""
+    return list(_posted_lines(_shown(document_fromstring(page("", after, head="")))[0]))
+
+
+@pytest.mark.parametrize(
+    ("after", "days"),
+    [
+        # a byline box after the body, far from the headline: its day, not its update's
+        (LONG_LEAD + "<p>Interview by Sylvia Roe March 2, 2024. Updated: March 9, 2024</p>", ["2024-03-02"]),
+        (LONG_LEAD + "<div class='post-meta'>Posted on March 2, 2024</div>", ["2024-03-02"]),
+        (LONG_LEAD + "<p>Veröffentlicht am 2. März 2024</p>", ["2024-03-02"]),
+    ],
+)
+def test_a_byline_after_the_body(after: str, days: list[str]) -> None:
+    assert posted_days(after) == days
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # a comment thread's dates are the comments'
+        LONG_LEAD + "<ol class='comment-list'><li><p>Posted by Jim Doe on March 5, 2024</p></li></ol>",
+        LONG_LEAD + "<div id='respond'><p>By Jim Doe, March 5, 2024</p></div>",
+        LONG_LEAD + "<p>Last updated on March 5, 2024</p>",  # only the update is printed
+        LONG_LEAD + "<p>The council met on March 5, 2024 to vote on the plan.</p>",  # prose, no byline
+        LONG_LEAD + "<p>by the river, March 5, 2024</p>",  # "by" and no name
+    ],
+)
+def test_no_byline_after_the_body(after: str) -> None:
+    assert posted_days(after) == []
+
+
+def test_a_byline_after_the_body_is_read_only_without_any_other_date() -> None:
+    after = LONG_LEAD + "<p>Interview by Sylvia Roe March 2, 2024. Updated: March 9, 2024</p>"
+    assert (extract_html(page("", after)).published or "")[:10] == MARKUP_DAY
+    assert extract_html(page("", after, head="")).published == "2024-03-02"

@@ -95,6 +95,14 @@ _UPDATE_BEFORE_CHARS = 30  # "Last updated on:" and a weekday ("Friday, ") befor
 # A date in a photo credit ("© Kurt Muster, 31.05.2013", "Foto: dpa / 2. Mai 2023") is the photo's.
 _CREDIT_BEFORE = re.compile(r"(?:©|\(c\)|copyright|foto:|photo:|bild:|image:|credit:)[^|•·©]{0,40}$", re.I)
 _CREDIT_BEFORE_CHARS = 50
+# A line that says when or by whom the page was posted: a publication word, or a byline word before
+# a capitalized name ("Interview by Jane Roe", not "by the river").
+_POSTED_LINE = re.compile(
+    r"(?i:(?:^|\W)(?:posted|published|publié|veröffentlicht|publicado|pubblicato|gepubliceerd|opublikowano)\b)"
+    r"|(?:^|\s)(?i:by|von|par|por|di|door)\s+[A-ZÀ-Þ]"
+)
+# A comment thread (class or id): its "Posted by … on …" lines date the comments.
+_COMMENT_MARK = re.compile(r"comment|respond|reply|discuss", re.I)
 # Read before the text of an element whose class marks it as the update, so its date is labelled so.
 _UPDATE_LABEL = "updated:"
 # A byline prints the publication and perhaps the update: more days by the headline are a list.
@@ -314,10 +322,40 @@ def _dates(
     else:
         seen = (_time_tag_in(shown), _date_in_url(url), _time_text_in(shown))
         published = _first(value for value in seen if not after(value, latest)) or _first_printed(printed, updated)
+    if not published:
+        published = _first(day for day in _posted_lines(shown) if not after(day, latest))
     if not published:  # htmldate last: it reads the whole page, and only pages without a date need it
         published = _htmldate(tree, url, latest)
     published = _local_day_of_url(published, _date_in_url(url))
     return published, updated or _printed_update(printed, published)
+
+
+def _posted_lines(shown: list[HtmlElement]) -> Iterator[str]:
+    """A byline anywhere on the page, for one whose markup and headline state no date: the first
+    short line that says who or when it was posted ("Interview by Jane Roe December 3, 2025",
+    "Posted on March 2, 2024" after the body), its first day not marked as the update; not in a
+    comment thread (each comment is posted too)."""
+    comments = _subtrees_marked(shown, _COMMENT_MARK)
+    texts = _Texts()
+    for tag in _of(shown, "p", "div", "span", "li", "address", "small", "time"):
+        if tag in comments:
+            continue
+        text = decoded(texts(tag))
+        if not text or len(text) > _MAX_BYLINE_CHARS or not _POSTED_LINE.search(text):
+            continue
+        for start, day in days_in_text(text):
+            if not _UPDATE_BEFORE.search(text[max(0, start - _UPDATE_BEFORE_CHARS) : start]):
+                yield day
+                return
+
+
+def _subtrees_marked(shown: list[HtmlElement], mark: re.Pattern[str]) -> set[HtmlElement]:
+    """The elements whose class or id matches `mark`, and everything below them."""
+    members: set[HtmlElement] = set()
+    for element in shown:
+        if element not in members and mark.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            members.update(element.iter())
+    return members
 
 
 def _printed_update(printed: list[tuple[str, bool]], published: str | None) -> str | None:
