@@ -11,9 +11,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml.html import document_fromstring
 
-from pipeline.clean.dates import days_in_text
+from pipeline.clean.dates import days_in_text, slash_order
 from pipeline.clean.html.extract import extract_html
+from pipeline.clean.html.metadata import _posted_lines, _shown
 from pipeline.core.settings import SHIPPED
 
 BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
@@ -167,3 +169,125 @@ def test_a_credit_or_a_sentence_is_no_printed_date(after: str) -> None:
 )
 def test_a_byline_beside_such_words_is_read(after: str) -> None:
     assert (extract_html(page("", after)).published or "")[:10] == "2024-03-02"
+
+
+MASTHEAD = "<div class='top'><span>Friday, March 8, 2024</span></div>"  # today's date in the page's header bar
+
+
+@pytest.mark.parametrize("head", [MARKUP, ""])
+@pytest.mark.parametrize(
+    ("after", "published"),
+    [
+        # a byline's date under the headline wins over a date printed above it (a masthead's today)
+        ("<p>By Jane Roe 02.03.2024</p>", "2024-03-02"),
+        ("<p>Jane Roe · March 2, 2024 · 4 min read</p>", "2024-03-02"),
+        # must not: under the headline only the update is printed, so the date above it is read
+        ("<p>By Jane Roe · Updated March 9, 2024</p>", "2024-03-08"),
+        # must not: nothing printed under it, the date above it is read
+        ("<p>By Jane Roe</p>", "2024-03-08"),
+    ],
+)
+def test_a_date_under_the_headline_before_one_above_it(head: str, after: str, published: str) -> None:
+    assert (extract_html(page(MASTHEAD, after, head=head)).published or "")[:10] == published
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "order"),
+    [
+        ("Posted 12/17/2025", None, "md"),  # 17 can only be the day: month first
+        ("Posted 17/12/2025", "en-us", "dm"),  # what the text shows beats the language
+        ("Posted 03/01/2017", "en-US", "md"),
+        ("Posted 03/01/2017", "en_GB", "dm"),
+        ("Posted 03/01/2017", "de", "dm"),
+        ("Posted 03/01/2017", "fr-FR", "dm"),
+    ],
+)
+def test_slash_order_known(text: str, language: str | None, order: str) -> None:
+    assert slash_order(text, language) == order
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Posted 03/01/2017", None),  # reads both ways, nothing tells
+        ("Posted 03/01/2017", "en"),  # English without its region writes either
+        ("From 12/17/2025 to 17/12/2025", "en-US"),  # the text shows both orders
+    ],
+)
+def test_slash_order_unknown(text: str, language: str | None) -> None:
+    assert slash_order(text, language) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slashes", "days"),
+    [
+        ("By Jane Roe 03/01/2017", "md", ["2017-03-01"]),
+        ("By Jane Roe 03/01/2017", "dm", ["2017-01-03"]),
+        ("Stand: 09.10.2024 · 3/1/2017", "dm", ["2024-10-09", "2017-01-03"]),  # in page order
+        ("By Jane Roe 03/01/2017", None, []),  # the order unknown: not read
+        ("Filed 13/13/2017", "md", []),  # no such month either way
+        ("see /2017/03/01/ and 1/2/2017/a", "md", []),  # a path, not a printed date
+        ("version 03/01/20175", "md", []),
+    ],
+)
+def test_slashed_days(text: str, slashes: str | None, days: list[str]) -> None:
+    assert [day for _, day in days_in_text(text, slashes)] == days
+
+
+@pytest.mark.parametrize(
+    ("lang", "after", "published"),
+    [
+        ("en-US", "<p>By Jane Roe 03/01/2024</p>", "2024-03-01"),
+        ("de-DE", "<p>Von Karl Beispiel 03/01/2024</p>", "2024-01-03"),
+        ("en", "<p>By Jane Roe 03/01/2024</p><p>Related: 12/17/2023</p>", "2024-03-01"),  # 17 tells
+        # must not: English without its region, nothing on the page tells: the markup's day stays
+        ("en", "<p>By Jane Roe 03/01/2024</p>", MARKUP_DAY),
+        ("en-US", "<p>By Jane Roe 03/01/2024</p><p>Related: 25/12/2023, 12/17/2023</p>", MARKUP_DAY),  # both orders
+    ],
+)
+def test_a_slashed_day_by_the_headline(lang: str, after: str, published: str) -> None:
+    html = page("", after).replace("lang='en'", f"lang='{lang}'")
+    assert (extract_html(html).published or "")[:10] == published
+
+
+LONG_LEAD = "<p>" + "Words of the lead paragraph go on here. " * 20 + "</p>"
+
+
+def posted_days(after: str) -> list[str]:
+    """What the byline-after-the-body reader finds (htmldate, which runs after it, reads dates
+    of its own: a page-level test could not tell the two apart)."""
+    return list(_posted_lines(_shown(document_fromstring(page("", after, head="")))[0]))
+
+
+@pytest.mark.parametrize(
+    ("after", "days"),
+    [
+        # a byline box after the body, far from the headline: its day, not its update's
+        (LONG_LEAD + "<p>Interview by Sylvia Roe March 2, 2024. Updated: March 9, 2024</p>", ["2024-03-02"]),
+        (LONG_LEAD + "<div class='post-meta'>Posted on March 2, 2024</div>", ["2024-03-02"]),
+        (LONG_LEAD + "<p>Veröffentlicht am 2. März 2024</p>", ["2024-03-02"]),
+    ],
+)
+def test_a_byline_after_the_body(after: str, days: list[str]) -> None:
+    assert posted_days(after) == days
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # a comment thread's dates are the comments'
+        LONG_LEAD + "<ol class='comment-list'><li><p>Posted by Jim Doe on March 5, 2024</p></li></ol>",
+        LONG_LEAD + "<div id='respond'><p>By Jim Doe, March 5, 2024</p></div>",
+        LONG_LEAD + "<p>Last updated on March 5, 2024</p>",  # only the update is printed
+        LONG_LEAD + "<p>The council met on March 5, 2024 to vote on the plan.</p>",  # prose, no byline
+        LONG_LEAD + "<p>by the river, March 5, 2024</p>",  # "by" and no name
+    ],
+)
+def test_no_byline_after_the_body(after: str) -> None:
+    assert posted_days(after) == []
+
+
+def test_a_byline_after_the_body_is_read_only_without_any_other_date() -> None:
+    after = LONG_LEAD + "<p>Interview by Sylvia Roe March 2, 2024. Updated: March 9, 2024</p>"
+    assert (extract_html(page("", after)).published or "")[:10] == MARKUP_DAY
+    assert extract_html(page("", after, head="")).published == "2024-03-02"

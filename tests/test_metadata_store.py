@@ -71,8 +71,11 @@ def test_every_new_column_has_a_comment(loaded: sa.Engine) -> None:
 
 def test_report_counts_the_metadata_fields(loaded: sa.Engine) -> None:
     report = load_report(loaded, "2023-04-28")
-    assert report.metadata == {"title": 1, "published": 1, "authors": 1, "agencies": 1, "seo_title": 1}
-    assert "metadata:    articles with title 1, published 1, authors 1, agencies 1, seo_title 1" in report.render()
+    assert report.metadata == {"title": 1, "published": 1, "authors": 1, "agencies": 1, "seo_title": 1, "updated": 0}
+    assert (
+        "metadata:    articles with title 1, published 1, authors 1, agencies 1, seo_title 1, updated 0"
+        in report.render()
+    )
 
 
 def test_articles_by_author_query(loaded: sa.Engine, db_url: sa.URL) -> None:

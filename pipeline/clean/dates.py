@@ -79,6 +79,11 @@ _TEXT_DATE = re.compile(
     r")(?!\w|\.\d)",
     re.IGNORECASE,
 )
+# Day and month joined by slashes ("03/01/2017"): read only when their order is known (slash_order).
+_SLASH_DATE = re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})/(\d{4})(?![\w/]|\.\d)")
+# Languages whose pages write the month first ("03/01/2017" is March 1): US English only; a region
+# of English other than the US, and every other shipped language, write the day first.
+_MONTH_FIRST_LANGUAGES = ("en-us",)
 # Missing fields are filled from this, never from today: same input, same output.
 _DEFAULT = datetime(2000, 1, 1)
 
@@ -107,10 +112,49 @@ def to_iso(value: str | None) -> str | None:
     return _parsed(value)
 
 
-def days_in_text(text: str) -> Iterator[tuple[int, str]]:
+def days_in_text(text: str, slashes: str | None = None) -> Iterator[tuple[int, str]]:
     """(offset, YYYY-MM-DD) of each full date written out in the text, in order; a bare year, a
     month without its day or a day that does not exist is none. Read from the match's own parts,
-    not through dateutil: this runs on every HTML page."""
+    not through dateutil: this runs on every HTML page. `slashes`: "md" or "dm", the order of
+    slashed dates ("03/01/2017"; slash_order), which are left out without it."""
+    found = sorted([*_written_days(text), *(_slashed_days(text, slashes) if slashes else ())])
+    yield from found
+
+
+def slash_order(text: str, language: str | None) -> str | None:
+    """How the page orders day and month in slashed dates: "md" or "dm" as a slashed date in the
+    text shows it ("12/17/2025" can only be month first), else as its language writes them (US
+    English month first; another region of English, or another language, day first); None when
+    the text shows both orders or neither text nor language tells."""
+    shown = {_unambiguous_order(int(first), int(second)) for first, second, _ in _SLASH_DATE.findall(text)} - {None}
+    if len(shown) == 1:
+        return shown.pop()
+    if shown or not language:
+        return None
+    language = language.strip().replace("_", "-").casefold()
+    if language in _MONTH_FIRST_LANGUAGES:
+        return "md"
+    return "dm" if "-" in language or not language.startswith("en") else None
+
+
+def _unambiguous_order(first: int, second: int) -> str | None:
+    if first > 12 >= second >= 1:
+        return "dm"
+    if second > 12 >= first >= 1:
+        return "md"
+    return None
+
+
+def _slashed_days(text: str, order: str) -> Iterator[tuple[int, str]]:
+    for match in _SLASH_DATE.finditer(text):
+        first, second, year = (int(part) for part in match.groups())
+        month, day_of_month = (first, second) if order == "md" else (second, first)
+        day = _day(year, month, day_of_month)
+        if day:
+            yield match.start(), day
+
+
+def _written_days(text: str) -> Iterator[tuple[int, str]]:
     for match in _TEXT_DATE.finditer(text):
         # the shape that matched names its groups day/month/year with its number ("day2"): drop it
         parts = {key.rstrip("234"): value for key, value in match.groupdict().items() if value}

@@ -28,7 +28,7 @@ class BatchReport:
     captions: int = 0
     quarantined: int = 0
     removed_by_category: dict[str, int] = field(default_factory=dict)
-    # articles having each metadata field: title, published, authors, agencies, seo_title
+    # articles having each metadata field: title, published, authors, agencies, seo_title, updated
     metadata: dict[str, int] = field(default_factory=dict)
     rejected_count: int = 0
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # the first SHOWN_REJECTED

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from pipeline.clean.bylines import BylineWords, People, authors_or_publication, load_byline_words, split_people
-from pipeline.clean.dates import after, days_in_text, to_iso
+from pipeline.clean.dates import after, days_in_text, slash_order, to_iso
 from pipeline.clean.html.blocks import FURNITURE_TAGS, HIDDEN_TAGS, text_of
 from pipeline.core.settings import SHIPPED, DatesSettings
 from pipeline.core.text import squash_spaces
@@ -79,17 +79,30 @@ _UPDATE_WORDS = re.compile(
     r"|zaktualizowano)\b",
     re.I,
 )
+# A weekday between the update word and its date ("Last updated on: Saturday, March 9, 2024").
+_WEEKDAY = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+)
 # The words that say a date next to them is the update ("Last updated on", "Mis à jour le"): a
 # printed date after them is no publication date.
 _UPDATE_BEFORE = re.compile(
     r"(?:updated|modified|revised|reviewed|aktualisiert|geändert|mis à jour|modifié|actualizado|atualizado"
-    r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*$",
+    r"|aggiornato|bijgewerkt|zaktualizowano)\W*(?:on|at|am|le|el|em|il|op|:)?\W*(?:(?:" + _WEEKDAY + r")\W*)?$",
     re.I,
 )
 _UPDATE_BEFORE_CHARS = 30  # "Last updated on:" and a weekday ("Friday, ") before the date
 # A date in a photo credit ("© Kurt Muster, 31.05.2013", "Foto: dpa / 2. Mai 2023") is the photo's.
 _CREDIT_BEFORE = re.compile(r"(?:©|\(c\)|copyright|foto:|photo:|bild:|image:|credit:)[^|•·©]{0,40}$", re.I)
 _CREDIT_BEFORE_CHARS = 50
+# A line that says when or by whom the page was posted: a publication word, or a byline word before
+# a capitalized name ("Interview by Jane Roe", not "by the river").
+_POSTED_LINE = re.compile(
+    r"(?i:(?:^|\W)(?:posted|published|publié|veröffentlicht|publicado|pubblicato|gepubliceerd|opublikowano)\b)"
+    r"|(?:^|\s)(?i:by|von|par|por|di|door)\s+[A-ZÀ-Þ]"
+)
+# A comment thread (class or id): its "Posted by … on …" lines date the comments.
+_COMMENT_MARK = re.compile(r"comment|respond|reply|discuss", re.I)
 # Read before the text of an element whose class marks it as the update, so its date is labelled so.
 _UPDATE_LABEL = "updated:"
 # A byline prints the publication and perhaps the update: more days by the headline are a list.
@@ -303,16 +316,54 @@ def _dates(
         )
         if not after(value, latest)
     )
-    printed = _printed_days(shown, settings, latest)
+    printed = _printed_days(shown, settings, latest, _language(tree, meta))
     if unseen:
         published: str | None = _printed_over_markup(unseen, printed, settings.printed_min_gap_days)
     else:
         seen = (_time_tag_in(shown), _date_in_url(url), _time_text_in(shown))
         published = _first(value for value in seen if not after(value, latest)) or _first_printed(printed, updated)
+    if not published:
+        published = _first(day for day in _posted_lines(shown) if not after(day, latest))
     if not published:  # htmldate last: it reads the whole page, and only pages without a date need it
         published = _htmldate(tree, url, latest)
     published = _local_day_of_url(published, _date_in_url(url))
-    return published, updated
+    return published, updated or _printed_update(printed, published)
+
+
+def _posted_lines(shown: list[HtmlElement]) -> Iterator[str]:
+    """A byline anywhere on the page, for one whose markup and headline state no date: the first
+    short line that says who or when it was posted ("Interview by Jane Roe December 3, 2025",
+    "Posted on March 2, 2024" after the body), its first day not marked as the update; not in a
+    comment thread (each comment is posted too)."""
+    comments = _subtrees_marked(shown, _COMMENT_MARK)
+    texts = _Texts()
+    for tag in _of(shown, "p", "div", "span", "li", "address", "small", "time"):
+        if tag in comments:
+            continue
+        text = decoded(texts(tag))
+        if not text or len(text) > _MAX_BYLINE_CHARS or not _POSTED_LINE.search(text):
+            continue
+        for start, day in days_in_text(text):
+            if not _UPDATE_BEFORE.search(text[max(0, start - _UPDATE_BEFORE_CHARS) : start]):
+                yield day
+                return
+
+
+def _subtrees_marked(shown: list[HtmlElement], mark: re.Pattern[str]) -> set[HtmlElement]:
+    """The elements whose class or id matches `mark`, and everything below them."""
+    members: set[HtmlElement] = set()
+    for element in shown:
+        if element not in members and mark.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            members.update(element.iter())
+    return members
+
+
+def _printed_update(printed: list[tuple[str, bool]], published: str | None) -> str | None:
+    """For a page whose markup states no update: the day printed by the headline as the update
+    ("Updated March 9, 2024", "Mis à jour le 9 mars 2024"), not one before the publication (an
+    update precedes nothing). It goes to `updated` only: the published date was chosen above."""
+    day = next((day for day, update in printed if update), None)
+    return None if not day or (published and day < published[:10]) else day
 
 
 def _printed_over_markup(published: str, printed: list[tuple[str, bool]], min_gap_days: int) -> str:
@@ -334,28 +385,36 @@ def _first_printed(printed: list[tuple[str, bool]], updated: str | None) -> str 
     return first or (None if updated else next((day for day, _ in printed), None))
 
 
-def _printed_days(shown: list[HtmlElement], settings: DatesSettings, latest: str | None) -> list[tuple[str, bool]]:
+def _printed_days(
+    shown: list[HtmlElement], settings: DatesSettings, latest: str | None, language: str | None
+) -> list[tuple[str, bool]]:
     """The days printed by the headline, none after `latest`; none when there are more than
     _MAX_PRINTED_DAYS of them (a list of posts or events by the headline, not its byline)."""
-    printed = [(day, update) for day, update in _days_by_headline(shown, settings) if not after(day, latest)]
+    printed = [(day, update) for day, update in _days_by_headline(shown, settings, language) if not after(day, latest)]
     return printed if len({day for day, _ in printed}) <= _MAX_PRINTED_DAYS else []
 
 
-def _days_by_headline(shown: list[HtmlElement], settings: DatesSettings) -> list[tuple[str, bool]]:
+def _days_by_headline(
+    shown: list[HtmlElement], settings: DatesSettings, language: str | None
+) -> list[tuple[str, bool]]:
     """(day, labelled as the update) of the dates printed in the text around the displayed
     headline (the first <h1> of two words or more): settings.printed_before_chars before it,
-    printed_after_chars after it (a byline's date, a dateline), in page order."""
+    printed_after_chars after it (a byline's date, a dateline): the days under it first, each side
+    in page order (a date over the headline may be a masthead's "today", one under it is the
+    byline's)."""
     heading = next((tag for tag in _of(shown, "h1") if len((text_of(tag) or "").split()) >= 2), None)
     if heading is None:
         return []
     before = _joined(_texts_before(heading), settings.printed_before_chars)[::-1]
     after_ = _joined(_texts_after(heading), settings.printed_after_chars)
     window = f"{before} {text_of(heading)} {after_}"
-    return [
-        (day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
-        for start, day in days_in_text(window)
+    under = len(window) - len(after_)  # where the text after the headline starts
+    found = [
+        (start < under, day, bool(_UPDATE_BEFORE.search(window[max(0, start - _UPDATE_BEFORE_CHARS) : start])))
+        for start, day in days_in_text(window, slash_order(window, language))
         if not _CREDIT_BEFORE.search(window[max(0, start - _CREDIT_BEFORE_CHARS) : start])
     ]
+    return [(day, update) for _, day, update in sorted(found, key=lambda item: item[0])]  # stable: page order kept
 
 
 def _joined(pieces: Iterator[str], limit: int) -> str:
