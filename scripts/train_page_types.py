@@ -15,8 +15,10 @@ type, fitted on the non-articles, to name the reason. Reported:
 - leave-one-set-out: the model fitted on all of wcxb-dev scores the pages of the other sets
   (scrapinghub, multilingual: all articles), which it never saw; the share of them held back.
 
---write fits on every wcxb-dev page with the threshold chosen by cross-validation over all of it
-(the same rule as inside the folds) and writes the model file.
+--write fits on every wcxb-dev page and writes the model file, with the threshold the median of
+the nested outer folds' thresholds at --max-article-loss (the same rule, applied inside each
+training part). Deterministic: nothing random (quantile cuts, Newton leaves, folds by a CRC of
+the site), so two runs write the same bytes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from pipeline.clean.html.page_type import ARTICLE, FEATURES, PAGE_TYPES  # noqa:
 MODEL_PATH = ROOT / "pipeline" / "data" / "page_type_model.json"
 L2 = 1.0
 MAX_ARTICLE_LOSS = 0.01  # the share of held-out articles a threshold may hold back (--max-article-loss)
+REPORTED_LOSSES = (0.01, 0.02)  # each also reported nested (the issue allows 2 %; the shipped one is above)
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.5, 0.0, -0.005), 3))
 MODEL = "trees"  # the article model: gradient-boosted trees, or "logistic" (--model)
 ROUNDS = 150  # boosting rounds
@@ -261,22 +264,31 @@ def main() -> None:
         if args.cache:
             np.savez(args.cache, rows=rows, labels=labels, sites=sites, **other_sets)
     print(f"{len(rows)} pages, {len(set(sites))} sites, {args.folds} folds grouped by site")
-    held, chosen = nested(rows, labels, sites, args.folds, args.model, args.max_article_loss)
-    report(held, labels, chosen)
-    threshold = choose_threshold(
-        held_out_article_probability(rows, labels, sites, args.folds, "all", args.model),
-        labels == ARTICLE,
-        args.max_article_loss,
-    )
-    model = fit(rows, labels, threshold, args.model)
+    shipped_choices: list[float] = []
+    for max_loss in sorted({args.max_article_loss, *REPORTED_LOSSES}):
+        shipped = " (shipped)" if max_loss == args.max_article_loss else ""
+        print(f"-- threshold at <= {max_loss:.3f} inner article loss{shipped}")
+        held, chosen = nested(rows, labels, sites, args.folds, args.model, max_loss)
+        report(held, labels, chosen)
+        if shipped:
+            shipped_choices = chosen
+    # The shipped threshold: the median of the outer folds' choices (each by the same rule inside
+    # its own training part). One cross-validation over every page is one noisy draw (the folds
+    # chose 0.02 to 0.085 on wcxb-dev); their median is the steadier estimate of the same rule.
+    threshold = float(np.median(shipped_choices))
+    all_pages = held_out_article_probability(rows, labels, sites, args.folds, "all", args.model)
+    is_article = labels == ARTICLE
+    lost, caught = (all_pages[is_article] < threshold).mean(), (all_pages[~is_article] < threshold).mean()
+    print(f"shipped threshold {threshold}: one CV over all pages holds back articles {lost:.4f}, others {caught:.3f}")
+    model: dict[str, Any] = _rounded(fit(rows, labels, threshold, args.model))  # type: ignore[assignment]
     for name, other in other_sets.items():
-        lost = probability(model["article"], other) < threshold  # type: ignore[arg-type]
+        lost = probability(model["article"], other) < threshold
         print(
             f"leave-one-set-out: {name}: {lost.sum()} of {len(other)} articles held back ({lost.mean():.3f})"
             f"{': rows ' + str(np.flatnonzero(lost).tolist()) if lost.any() else ''}"
         )
     if args.write:
-        MODEL_PATH.write_text(json.dumps(_rounded(model), separators=(",", ":")) + "\n", encoding="utf-8")
+        MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)} (threshold {threshold})")
 
 

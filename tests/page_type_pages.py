@@ -1,6 +1,7 @@
 """Hand-made pages of the shapes a news site serves besides its articles (a section front, a tag
-page, a live-ticker index, an author page) and articles that look like lists (a list article, a
-recipe, a Q&A interview, a bare story without metadata). Built in code so each shape is explicit;
+page, a live-ticker index, an author page, a shop's product page, a documentation page) and articles
+that look like lists or link a lot (a list article, a recipe, a Q&A interview, a bare story without
+metadata, a long read with many inline links). Built in code so each shape is explicit;
 all text is invented."""
 
 from __future__ import annotations
@@ -142,15 +143,81 @@ def bare_story() -> str:
     return page(headline, f"<h1>{headline}</h1>{inner}")
 
 
+def product_page() -> str:
+    name = "Harbour Rain Jacket"
+    offer = {"@type": "Offer", "price": "89.00", "priceCurrency": "EUR", "availability": "https://schema.org/InStock"}
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "sku": "HRJ-204",
+        "offers": offer,
+    }
+    sizes = "".join(f'<option value="{size}">{size}</option>' for size in ("S", "M", "L", "XL"))
+    specs = "".join(f"<tr><th>{w.title()}</th><td>{n * 3} cm</td></tr>" for n, w in enumerate(WORDS[:6], 1))
+    related = "".join(
+        f'<li class="product-card"><a href="/shop/item-{i}"><img src="/p/{i}.jpg" alt="">{w.title()} bag</a>'
+        f'<span class="price">{19 + i}.99 €</span></li>'
+        for i, w in enumerate(WORDS[6:14])
+    )
+    body = (
+        f'<nav class="breadcrumb"><a href="/shop">Shop</a> › <a href="/shop/jackets">Jackets</a></nav>'
+        f'<div class="product"><h1 itemprop="name">{name}</h1><span class="price" itemprop="price">89.00 €</span>'
+        f'<form class="add-to-cart" action="/cart"><select name="size">{sizes}</select>'
+        f'<input type="number" name="qty" value="1"><button type="submit">Add to cart</button></form>'
+        f'<p>{sentence(3, 16)}</p><table class="specs">{specs}</table></div>'
+        f'<h2>You may also like</h2><ul class="related-products">{related}</ul>'
+    )
+    return page(name, body, ld(data) + '<meta property="og:type" content="product">',
+                url="https://courier.example/shop/jackets/harbour-rain-jacket")  # fmt: skip
+
+
+def documentation_page() -> str:
+    toc = "".join(f'<li class="toctree-l1"><a href="/docs/api/{w}.html">{w}</a></li>' for w in WORDS[:12])
+    sections = "".join(
+        f'<h2 id="{w}">{w}()</h2><p>Returns the {w} of the given record. Raises an error when it is missing:</p>'
+        f'<pre class="highlight"><code>record.{w}(strict=True)\n# returns a {w}</code></pre>'
+        f"<dl><dt>strict</dt><dd>Whether to raise.</dd></dl>"
+        for w in WORDS[:8]
+    )
+    body = (
+        f'<div class="sphinxsidebar"><ul>{toc}</ul></div><div class="document"><h1>Record API reference</h1>'
+        f"<p>This page lists the methods of a record.</p>{sections}</div>"
+    )
+    return page("Record API reference", body, '<meta name="generator" content="Sphinx 7.2.6">',
+                url="https://courier.example/docs/api/record.html")  # fmt: skip
+
+
+def long_read() -> str:
+    """A long-form story that links a lot: to earlier reports, documents and people, inline."""
+    headline = "How the harbour ferry lost its money, and who knew"
+    inner = "".join(
+        f"<p>{paragraph(i * 2)} As <a href='/city/2023/0{1 + i % 9}/{i:02d}/earlier-report-{i}'>we reported "
+        f"earlier</a>, the <a href='/documents/ferry-audit-{i}.pdf'>audit</a> names the "
+        f"<a href='/tag/ferry'>ferry</a> board and <a href='/people/board-member-{i}'>its chair</a>.</p>"
+        + (f"<h2>{sentence(i, 5)[:-1]}</h2>" if i % 4 == 3 else "")
+        for i in range(14)
+    )
+    related = "".join(
+        f'<li><a href="/city/2024/04/{i:02d}/ferry-{i}">{sentence(i + 30, 8)[:-1]}</a></li>' for i in range(1, 7)
+    )
+    url = "https://courier.example/city/2024/05/02/how-the-harbour-ferry-lost-its-money"
+    body = article_body(headline, inner) + f'<aside class="related"><ul>{related}</ul></aside>'
+    return page(headline, body, story_meta(headline), url=url)
+
+
 NON_ARTICLES = {
     "section front": section_front,
     "tag page": tag_page,
     "live-ticker index": live_ticker_index,
     "author page": author_page,
+    "product page": product_page,
+    "documentation page": documentation_page,
 }
 ARTICLES = {
     "list article": list_article,
     "recipe": recipe,
     "Q&A interview": interview,
     "bare story": bare_story,
+    "long read with many links": long_read,
 }

@@ -199,7 +199,7 @@ def test_json_ld_parsed_once_gives_the_same_features_and_paywall_flag(kind: str)
         fresh, _ = parse_html(html)
         assert fresh is not None
         extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
-                              bool(content.authors or content.agencies))  # fmt: skip
+                              bool(content.authors or content.agencies), content.title or "")  # fmt: skip
         assert content.page_features == page_features(fresh, extracted), name
         assert content.free == accessible_for_free(fresh), name
 

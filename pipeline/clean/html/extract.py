@@ -88,7 +88,7 @@ def extract_html(
         content.in_order = [(block, None) for block in content.blocks]
     if whole_page:
         extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
-                              bool(content.authors or content.agencies))  # fmt: skip
+                              bool(content.authors or content.agencies), content.title or "")  # fmt: skip
         content.page_features = page_features(tree, extracted, scripts)
     content.free = accessible_for_free(tree, scripts)
     del alive  # (kept until here)

@@ -1,16 +1,20 @@
 """What kind of page an HTML page is: an article, or a listing / collection / product / forum /
 documentation / service page, judged from evidence that carries across sites and languages — the
-page's structured data (JSON-LD types, og:type, a publication date), its shape (prose paragraphs,
-link density, runs of link cards, headings that are links, forms, code, prices), its URL's shape,
-and what our own extractor kept of it (body words, paragraphs, their length, the share of the
-page's text kept, a headline, a date, an author).
+page's structured data (JSON-LD types, og:type, itemprops, a publication date), its shape (prose
+paragraphs, link density, runs of link cards, headings that are links, links to story-like URLs,
+forms, code, prices, dates written out), the words its markup names its parts with (class and id:
+comment, cart, toc, byline, card, pagination...; the meta generator's software), its URL's shape
+and words, and what our own extractor kept of it (body words, paragraphs, their length, the share
+of the page's text kept, kept blocks that are a link's text, a headline and its length, a date, an
+author).
 
 The model (pipeline/data/page_type_model.json, fitted by scripts/train_page_types.py on WCXB's
-development pages, cross-validated with folds grouped by site) is a logistic regression for
-"article or not" and one per other page type to name the reason. A page is held back only when
-its article probability is under the model's threshold, chosen inside the training folds so that
-held-out articles are almost never held back (a list article, a recipe, a Q&A stay articles).
-Inference is plain Python over the shipped numbers: deterministic and cheap.
+development pages, cross-validated with folds grouped by site) is gradient-boosted trees for
+"article or not" and a logistic regression per other page type to name the reason. A page is held
+back only when its article probability is under the model's threshold, chosen inside the training
+folds so that held-out articles are almost never held back (a list article, a recipe, a Q&A, a
+long read that links a lot stay articles). Inference is plain Python over the shipped numbers:
+deterministic and cheap.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.clean.html.metadata import JsonLd, json_ld_scripts
@@ -62,6 +67,45 @@ _LISTING_PATH = re.compile(
     r"|auteurs?|search|suche|recherche|page|seite|live)(?:/|$)",
     re.I,
 )
+# Words of class and id attributes (and of itemprop, the meta generator, the URL path) that name
+# what a part of the page is. CSS and URL words are mostly English whatever the page's language.
+_CLASS_FAMILIES: dict[str, tuple[str, ...]] = {  # whole words of class and id values, split at non-letters
+    "comment": ("comment", "comments", "reply", "replies", "disqus", "respond"),
+    "forum": ("forum", "forums", "thread", "threads", "topic", "topics", "postbody", "message", "messages", "bbcode",
+              "vote", "votes", "voting", "answer", "answers", "question", "questions", "discussion", "signature",
+              "avatar", "username", "member", "members"),
+    "product": ("product", "products", "price", "prices", "cart", "basket", "checkout", "sku", "quantity", "qty",
+                "variant", "variants", "stock", "shop", "wishlist", "swatch", "rating", "buy", "woocommerce"),
+    "docs": ("doc", "docs", "documentation", "toc", "admonition", "highlight", "highlighted", "sphinx", "docusaurus",
+             "mkdocs", "md", "rst", "api", "reference", "endpoint", "param", "params", "version", "versions"),
+    "article": ("article", "story", "entry", "byline", "author", "dateline", "headline", "lede", "kicker",
+                "published", "timestamp", "share", "social"),
+    "listing": ("card", "cards", "teaser", "teasers", "tile", "tiles", "grid", "listing", "list", "item", "items",
+                "result", "results", "feed", "archive", "more", "filter", "filters", "sort", "facet", "facets"),
+    "pagination": ("pagination", "pager", "paginate", "paging", "next", "prev", "previous"),
+    "breadcrumb": ("breadcrumb", "breadcrumbs", "crumbs"),
+    "service": ("contact", "service", "services", "team", "pricing", "plan", "plans", "testimonial", "testimonials",
+                "hero", "cta", "feature", "features", "faq", "accordion", "about", "location", "locations", "booking",
+                "appointment", "quote"),
+}  # fmt: skip
+_ITEMPROP_FAMILIES: dict[str, tuple[str, ...]] = {
+    "article": ("articlebody", "headline", "datepublished", "author", "articlesection"),
+    "product": ("price", "pricecurrency", "offers", "sku", "availability", "gtin13", "brand", "aggregaterating"),
+    "forum": ("text", "upvotecount", "answercount", "commentcount", "dateCreated".lower(), "suggestedanswer"),
+}
+_GENERATORS: tuple[tuple[str, float], ...] = (  # the meta generator's software: what a page of it serves
+    ("sphinx", 1.0), ("docusaurus", 1.0), ("mkdocs", 1.0), ("gitbook", 1.0), ("hugo", 0.5), ("jekyll", 0.5),
+    ("discourse", 2.0), ("phpbb", 2.0), ("vbulletin", 2.0), ("xenforo", 2.0), ("invision", 2.0), ("mybb", 2.0),
+    ("shopify", 3.0), ("woocommerce", 3.0), ("magento", 3.0), ("prestashop", 3.0), ("wix", 4.0),
+    ("squarespace", 4.0), ("wordpress", 5.0), ("drupal", 5.0), ("joomla", 5.0),
+)  # fmt: skip
+_URL_FAMILIES: dict[str, str] = {
+    "docs": r"docs?|documentation|api|reference|guide|manual|help|support|kb|wiki|learn|tutorials?",
+    "shop": r"shop|store|products?|p|item|buy|cart|collections?|catalog",
+    "forum": r"forums?|threads?|topics?|t|community|questions?|discussions?|board|viewtopic",
+    "service": r"about|contact|services?|pricing|team|careers?|jobs|locations?|company|faq|solutions?",
+}
+_DATE_LINK = re.compile(r"/(?:19|20)\d\d[/-]\d\d?[/-]")
 _PROSE_WORDS = 20  # a paragraph this long is prose, not a teaser or a label
 _NOT_SHOWN = ("script", "style", "noscript", "template")
 
@@ -103,6 +147,23 @@ FEATURES = (
     "headline_found",
     "date_found",
     "author_found",
+    # issue 23, item 3 (second pass): the markup's own words and what the extractor kept
+    *(f"class_{family}" for family in _CLASS_FAMILIES),
+    *(f"itemprop_{family}" for family in _ITEMPROP_FAMILIES),
+    "generator_kind",
+    "rel_next",
+    "log_h1",
+    "log_nav_aside",
+    "log_images",
+    "log_article_links",
+    "article_link_share",
+    "title_question",
+    *(f"url_{family}" for family in _URL_FAMILIES),
+    "log_headline_words",
+    "headline_in_h1",
+    "body_link_block_share",
+    "log_linked_blocks",
+    "log_page_dates",
 )
 
 
@@ -115,6 +176,7 @@ class Extracted:
     headline: bool
     dated: bool
     authored: bool
+    headline_text: str = ""  # the headline the metadata pass found ("" when none)
 
 
 @dataclass(frozen=True)
@@ -278,15 +340,37 @@ def _structured(scripts: list[JsonLd]) -> list[float]:
     return [*row, _log(article_body)]
 
 
-def _shape(tree: HtmlElement, elements: list[HtmlElement], tags: list[str]) -> tuple[list[float], int]:
-    """The page's shape features, and its visible word count."""
-    meta = _meta(tree)
-    counts = Counter(tags)
+@dataclass(frozen=True)
+class _Page:
+    """What several feature groups read of the page, gathered once."""
+
+    tree: HtmlElement
+    elements: list[HtmlElement]
+    tags: list[str]
+    counts: Counter[str]  # elements per tag
+    links: list[HtmlElement]
+    link_texts: list[str]  # each link's text, its pieces joined by spaces
+    page_text: str  # the body's text, its scripts' with it (as the price count always read it)
+    shown_text: str  # the shown elements' texts, one a line
+
+
+def _page(tree: HtmlElement) -> _Page:
+    elements, tags = _visible(tree)
     links = [e for e, tag in zip(elements, tags, strict=True) if tag == "a"]
+    body = tree.find("body")
+    shown = "\n".join(t for e in elements for t in (e.text, e.tail) if t)
+    page_text = _text(body) if body is not None else ""
+    return _Page(tree, elements, tags, Counter(tags), links, [" ".join(_texts(e)) for e in links], page_text, shown)
+
+
+def _shape(page: _Page) -> tuple[list[float], int]:
+    """The page's shape features, and its visible word count."""
+    tree, elements, tags, counts, links = page.tree, page.elements, page.tags, page.counts, page.links
+    meta = _meta(tree)
     # One regex pass over the joined texts: a word never spans the line break (or the space)
     # between two of them, so the count is the sum of each text's.
-    page_words = _words("\n".join(t for e in elements for t in (e.text, e.tail) if t))
-    link_words = _words("\n".join(t for e in links for t in _texts(e) if t))
+    page_words = _words(page.shown_text)
+    link_words = _words("\n".join(page.link_texts))
     paragraphs = [(p, _words(" ".join(_texts(p)))) for p, tag in zip(elements, tags, strict=True) if tag == "p"]
     prose = [words for _, words in paragraphs if words >= _PROSE_WORDS]
     run = best_run = 0
@@ -301,8 +385,6 @@ def _shape(tree: HtmlElement, elements: list[HtmlElement], tags: list[str]) -> t
     linked = sum(1 for h in headings if h.find(".//a") is not None or getattr(h.getparent(), "tag", "") == "a")
     cards = _card_runs(elements, _holding_links(links))
     published = bool(meta.get("article:published_time") or meta.get("datepublished") or counts["time"])
-    body = tree.find("body")
-    page_text = _text(body) if body is not None else ""
 
     def share(count: float) -> float:
         return min(count / page_words, 1.0) if page_words else 0.0
@@ -325,15 +407,14 @@ def _shape(tree: HtmlElement, elements: list[HtmlElement], tags: list[str]) -> t
         _log(counts["pre"] + counts["code"]),
         _log(counts["time"]),
         _log(counts["article"]),
-        _log(_prices(page_text)),
+        _log(_prices(page.page_text)),
         _log(counts["table"]),
         _log(counts["li"]),
     ]
     return row, page_words
 
 
-def _kept(extracted: Extracted, page_words: int) -> list[float]:
-    counts = [_words(block) for block in extracted.blocks]
+def _kept(extracted: Extracted, page_words: int, counts: list[int]) -> list[float]:
     body_words = sum(counts)
     return [
         _log(body_words),
@@ -347,11 +428,108 @@ def _kept(extracted: Extracted, page_words: int) -> list[float]:
     ]
 
 
+_CLASS_TOKEN = re.compile(r"[a-z]+")
+# Read in one call each (lxml's XPath in C: no Python proxy per element)
+_CLASS_OR_ID = etree.XPath("//body//@class | //body//@id", smart_strings=False)
+_ITEMPROPS = etree.XPath("//@itemprop", smart_strings=False)
+_GENERATOR = etree.XPath(
+    "//meta[translate(@name, 'GENERATOR', 'generator') = 'generator']/@content", smart_strings=False
+)
+_REL_NEXT = etree.XPath(
+    "boolean(//link[contains(translate(@rel, 'NEXT', 'next'), 'next')]"
+    " | //a[contains(translate(@rel, 'NEXT', 'next'), 'next')])"
+)
+_URL_PATTERNS = {family: re.compile(rf"(?:^|[/_.-])(?:{words})(?:$|[/_.-])") for family, words in _URL_FAMILIES.items()}
+
+
+def _family_counts(names: list[str]) -> list[int]:
+    """The words of the page's class and id values that fall in each family (one regex pass over
+    them all, then a count per word)."""
+    words = Counter(_CLASS_TOKEN.findall(" ".join(names).lower()))
+    return [sum(words[word] for word in family) for family in _CLASS_FAMILIES.values()]
+
+
+def _article_like(href: str) -> bool:
+    """A link to a story: a date in its path, or a slug of five words or more as its last part."""
+    path = href.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1].count("-") >= 4 or bool(_DATE_LINK.search(path))
+
+
+def _markup(page: _Page) -> list[float]:
+    """What the page's markup calls its parts: elements per class/id word family, itemprops per
+    family, the generator's software, a rel=next link, h1s, nav/aside, images, links to article-like
+    URLs (a date or a long slug in the path), a question as the title."""
+    tree, counts = page.tree, page.counts
+    families = _family_counts(_CLASS_OR_ID(tree))
+    props = Counter(str(value).lower() for value in _ITEMPROPS(tree))
+    itemprops = [sum(props[p] for p in kinds) for kinds in _ITEMPROP_FAMILIES.values()]
+    generator = " ".join(str(value).lower() for value in _GENERATOR(tree))
+    kind = next((value for name, value in _GENERATORS if name in generator), 0.0)
+    hrefs = {e.get("href") or "" for e in page.links}
+    # the test in front is what _article_like needs at the least (4 hyphens, or "/19" or "/20" of a
+    # year): most links fail it without a call
+    article_links = sum(1 for h in hrefs if (h.count("-") >= 4 or "/19" in h or "/20" in h) and _article_like(h))
+    rel_next = bool(_REL_NEXT(tree))
+    title = tree.find(".//title")
+    title_text = (title.text or "") if title is not None else ""
+    return [
+        *(_log(n) for n in families),
+        *(_log(n) for n in itemprops),
+        kind,
+        1.0 if rel_next else 0.0,
+        _log(counts["h1"]),
+        _log(counts["nav"] + counts["aside"]),
+        _log(counts["img"]),
+        _log(article_links),
+        article_links / len(hrefs) if hrefs else 0.0,
+        1.0 if "?" in title_text else 0.0,
+    ]
+
+
+# "2024-05-02", "02.05.2024", "2/5/2024": opening with a digit lets the engine skip to the next one in C
+_NUMERIC_DATE = re.compile(r"\d(?<!\d\d)(?:\d\d\d[-/.]\d\d?[-/.]\d\d?|\d?[./]\d\d?[./]\d{4})(?!\d)")
+
+
+def _headline_and_links(page: _Page, extracted: Extracted) -> list[float]:
+    """The headline's length and whether an <h1> says it; the kept blocks that are a link's text
+    (teasers kept as body); the dates written in the page's text (a listing shows many)."""
+    headline = " ".join(extracted.headline_text.split()).lower()
+    h1s = [" ".join(_text(e).split()).lower() for e in page.tree.iter("h1")] if page.counts["h1"] else []
+    blocks = [" ".join(block.split()).lower() for block in extracted.blocks if block.strip()]
+    # squashing spaces only shortens a text: a link shorter than the shortest block cannot be one
+    shortest = min((len(block) for block in blocks), default=0)
+    link_texts = {" ".join(text.split()).lower() for text in page.link_texts if len(text) >= shortest}
+    link_texts.discard("")
+    linked = sum(1 for block in blocks if block in link_texts)
+    return [
+        _log(_words(headline)),
+        1.0 if headline and any(headline in h1 or h1 in headline for h1 in h1s if h1) else 0.0,
+        linked / len(blocks) if blocks else 0.0,
+        _log(linked),
+        _log(len(_NUMERIC_DATE.findall(page.shown_text))),
+    ]
+
+
+def _url_words(url: str | None) -> list[float]:
+    path = urlsplit(url).path.lower() if url else ""
+    return [1.0 if rx.search(path) else 0.0 for rx in _URL_PATTERNS.values()]
+
+
 def page_features(tree: HtmlElement, extracted: Extracted, scripts: list[JsonLd] | None = None) -> list[float]:
     """The FEATURES of one parsed page, in order (`scripts`: its JSON-LD, when already parsed)."""
-    shape, page_words = _shape(tree, *_visible(tree))
+    page = _page(tree)
+    shape, page_words = _shape(page)
+    block_words = [_words(block) for block in extracted.blocks]
     structured = _structured(json_ld_scripts(tree) if scripts is None else scripts)
-    return [*structured, *shape, *_url_features(extracted.url), *_kept(extracted, page_words)]
+    return [
+        *structured,
+        *shape,
+        *_url_features(extracted.url),
+        *_kept(extracted, page_words, block_words),
+        *_markup(page),
+        *_url_words(extracted.url),
+        *_headline_and_links(page, extracted),
+    ]
 
 
 def probability(row: Sequence[float], model: dict[str, Any]) -> float:
