@@ -122,6 +122,7 @@ PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     ("write_articles", _write_articles),
     _sql("list_written"),
     ("write_children", _write_children),
+    _sql("analyze_batch"),
     _sql("inherit_wire_origin"),
     _sql("index_signatures"),
     _sql("learned_samples"),
