@@ -31,7 +31,6 @@ database of the embedded server, emptied before each run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import signal
@@ -50,11 +49,12 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests.local_stack
 
 import sqlalchemy as sa  # noqa: E402
 from bench_scale import bench_url, postgres_cpu, postmaster_pid, write_batch  # noqa: E402
 
-from pipeline.store.db import create_engine, embedded_url  # noqa: E402
+from tests.local_stack import AirflowApi, drop_embedded_database, embedded_rows, free_port, poll  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA_DB = "airflow_bench_celery"
@@ -70,14 +70,6 @@ class Stack:
     port: int
     home: Path
     log: Path
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def stack_env(workers: int, concurrency: int, home: Path, raw: Path, port: int, articles_url: sa.URL) -> dict[str, str]:
@@ -117,49 +109,22 @@ def running_stack(env: dict[str, str], home: Path) -> Iterator[Stack]:
 
 
 def wait_for(what: str, check: Any, timeout: float, stack: Stack) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if stack.process.poll() is not None:
-            raise SystemExit(f"the stack exited ({stack.process.returncode}): {stack.log.read_text()[-3000:]}")
-        try:
-            found = check()
-        except OSError:
-            found = None
-        if found:
-            return found
-        time.sleep(2)
-    raise SystemExit(f"{what}: not within {timeout:.0f} s; log {stack.log}")
+    def exited() -> str | None:
+        if stack.process.poll() is None:
+            return None
+        return f"the stack exited ({stack.process.returncode}): {stack.log.read_text()[-3000:]}"
 
-
-def call(stack: Stack, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{stack.port}{path}", data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
-def api_token(stack: Stack) -> str:
-    passwords = json.loads((stack.home / "simple_auth_manager_passwords.json.generated").read_text())
-    answer = call(stack, "POST", "/auth/token", {"username": "admin", "password": passwords["admin"]})
-    return str(answer["access_token"])
-
-
-def fresh_metadata_database() -> None:
-    """No run of an earlier benchmark left in the metadata database to hold the DAG's run slots."""
-    admin = create_engine(embedded_url("postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {METADATA_DB} WITH (FORCE)"))
-    admin.dispose()
+    try:
+        found = poll(check, timeout, gave_up=exited)
+    except RuntimeError as stopped:
+        raise SystemExit(str(stopped)) from None
+    if not found:
+        raise SystemExit(f"{what}: not within {timeout:.0f} s; log {stack.log}")
+    return found
 
 
 def metadata(sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    engine = create_engine(embedded_url(METADATA_DB))
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(sa.text(sql), params)]
-    finally:
-        engine.dispose()
+    return embedded_rows(METADATA_DB, sql, **params)
 
 
 def stack_cpu(stack: Stack) -> float:
@@ -195,16 +160,14 @@ def work_ended(run_id: str) -> bool:
 
 
 def trigger_and_wait(stack: Stack, folder: Path, batch: str, files_per_shard: int) -> str:
-    token = api_token(stack)
+    api = AirflowApi(stack.port, stack.home).login()
     conf = {"batch": batch, "input_dir": str(folder), "files_per_shard": files_per_shard}
-    run_id = call(stack, "POST", "/api/v2/dags/clean_articles/dagRuns", {"logical_date": None, "conf": conf}, token)[
-        "dag_run_id"
-    ]
+    run_id = api.call("POST", "/api/v2/dags/clean_articles/dagRuns", {"logical_date": None, "conf": conf})["dag_run_id"]
     wait_for("the run's work", lambda: work_ended(run_id), RUN_TIMEOUT, stack)
     # Ended as a person would end it: a run left waiting for its review holds one of the DAG's
     # max_active_runs, and the next round's run would queue behind it.
     path = f"/api/v2/dags/clean_articles/dagRuns/{urllib.parse.quote(run_id)}"
-    call(stack, "PATCH", path, {"state": "success"}, token)
+    api.call("PATCH", path, {"state": "success"})
     failed = metadata("SELECT task_id, map_index, state FROM task_instance WHERE run_id = :r AND state <> 'success'"
                       " AND task_id NOT IN :people", r=run_id, people=WAITS_FOR_A_PERSON)  # fmt: skip
     if failed:
@@ -239,7 +202,8 @@ def one_run(args: argparse.Namespace, workers: int, folder: Path, work: Path, la
     port = free_port()
     env = stack_env(workers, args.concurrency, home, work / "raw", port, articles_url)
     with running_stack(env, home) as stack:
-        wait_for("the api-server", lambda: call(stack, "GET", "/api/v2/monitor/health"), START_TIMEOUT, stack)
+        api = AirflowApi(stack.port, stack.home)
+        wait_for("the api-server", lambda: api.call("GET", "/api/v2/monitor/health", auth=False), START_TIMEOUT, stack)
         wait_for("the DAG parsed", lambda: metadata("SELECT 1 FROM dag WHERE dag_id = 'clean_articles'"),
                  START_TIMEOUT, stack)  # fmt: skip
         expected = {f"worker{n}" for n in range(1, workers + 1)}
@@ -297,7 +261,7 @@ def main() -> None:
         files = len(list(folder.glob("*.jsonl")))
         print(f"{articles} articles in {files} files, {args.files_per_shard} files a shard; "
               f"{args.concurrency} task slot(s) per worker")  # fmt: skip
-        fresh_metadata_database()
+        drop_embedded_database(METADATA_DB)
         results: dict[int, list[dict[str, Any]]] = {count: [] for count in args.workers}
         for round_number in range(args.rounds):
             order = args.workers if round_number % 2 == 0 else list(reversed(args.workers))

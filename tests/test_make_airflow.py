@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -24,16 +23,11 @@ import psutil
 import pytest
 
 from .conftest import ROOT
+from .local_stack import free_port
 
 START_TIMEOUT = 420  # seconds for the API to answer (first migration of the metadata database included)
 STOP_TIMEOUT = 90  # seconds for make to return after the Ctrl-C
 METADATA_DB = "airflow_make_test"  # on the embedded server, kept between runs (migrating it anew is slow)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str, timeout: float = 5) -> tuple[int, bytes]:

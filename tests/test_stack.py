@@ -36,7 +36,8 @@ import sqlalchemy as sa
 from pipeline.run.runner import run_batch
 
 from .conftest import ROOT, reset_schema, snapshot
-from .test_make_airflow import STOP_TIMEOUT, Run, alive, free_port, get, plain_shell_env, supervised_make, wait_for_api
+from .local_stack import AirflowApi, drop_embedded_database, embedded_rows, free_port, poll
+from .test_make_airflow import STOP_TIMEOUT, Run, alive, get, plain_shell_env, supervised_make, wait_for_api
 
 pytestmark = pytest.mark.slow
 METADATA_DB = "airflow_stack_test"  # dropped and created anew at each start: a fresh stack
@@ -69,27 +70,12 @@ def write_day(folder: Path, files: int = 16, per_file: int = 20) -> int:
     return files * per_file
 
 
-def metadata_engine() -> sa.Engine:
-    from pipeline.store.db import embedded_url
-
-    return sa.create_engine(embedded_url(METADATA_DB))
-
-
-def fresh_metadata_database() -> None:
-    from pipeline.store.db import embedded_url
-
-    admin = sa.create_engine(embedded_url("postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {METADATA_DB} WITH (FORCE)"))
-    admin.dispose()
-
-
 @pytest.fixture
 def stack(tmp_path: Path, db_url: sa.URL) -> Iterator[Run]:
     pytest.importorskip("pgserver", reason="make stack keeps Airflow's metadata in the embedded PostgreSQL")
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (make redis)")
-    fresh_metadata_database()
+    drop_embedded_database(METADATA_DB)
     port, home, log = free_port(), tmp_path / "airflow_home", tmp_path / "make-stack.log"
     env = plain_shell_env(drop=("AIRFLOW", "ARTICLES_"))
     env.update(
@@ -107,42 +93,15 @@ def stack(tmp_path: Path, db_url: sa.URL) -> Iterator[Run]:
         yield run
 
 
-class Api:
-    """The REST API as the admin user of the simple auth manager (password from the generated file)."""
-
-    def __init__(self, port: int, home: Path) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-        passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text())
-        token = self.call("POST", "/auth/token", {"username": "admin", "password": passwords["admin"]}, auth=False)
-        self.token = token["access_token"]
-
-    def call(self, method: str, path: str, body: Any = None, auth: bool = True) -> Any:
-        headers = {"Content-Type": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
-
-
 def wait_for(what: str, check: Any, timeout: float, log: Path) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(3)
-    pytest.fail(f"{what}: not within {timeout:.0f} s\n{log.read_text(errors='replace')[-3000:]}")
+    found = poll(check, timeout, interval=3)
+    if not found:
+        pytest.fail(f"{what}: not within {timeout:.0f} s\n{log.read_text(errors='replace')[-3000:]}")
+    return found
 
 
 def query(sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    engine = metadata_engine()
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(sa.text(sql), params)]
-    finally:
-        engine.dispose()
+    return embedded_rows(METADATA_DB, sql, **params)
 
 
 def test_celery_stack_spreads_a_run_over_two_workers_and_equals_one_process(
@@ -151,7 +110,7 @@ def test_celery_stack_spreads_a_run_over_two_workers_and_equals_one_process(
     started = time.monotonic()
     health = wait_for_api(stack.proc, stack.port, stack.log)
     assert health["metadatabase"] == {"status": "healthy"}, health
-    api = Api(stack.port, stack.home)
+    api = AirflowApi(stack.port, stack.home).login()
     folder = tmp_path / "day" / DAY
     articles = write_day(folder)
     wait_for("the DAG parsed", lambda: get(f"{api.base}/api/v2/monitor/health")[0] == 200
