@@ -21,6 +21,7 @@ from lxml.html import (
     TextareaElement,
 )
 from trafilatura import load_html
+from trafilatura.utils import repair_faulty_html
 
 from pipeline.clean.html import extract
 
@@ -139,3 +140,32 @@ def test_the_lookup_runs_in_c() -> None:
         assert len(calls) > 5
     finally:
         HtmlElementClassLookup.lookup = original
+
+
+REPAIR_PIECES = ["<!DOCTYPE html/>", "<!doctype html>", "< ! DOCTYPE x/y>", "<html", "<html lang='en'/>", "/>", ">",
+                 "\n", "\r\n", "\x00", "\x08", "\x0b", "\x0c", "\x1f", "\t", "\r", "\ufffe", "\uffff", "\ud800", "é",
+                 "x" * 50, "<body>", "html", "€"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(REPAIR_PIECES), max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_the_repair_is_trafilaturas(pieces: list[str]) -> None:
+    html = "".join(pieces)
+    beginning = html[:50].lower()
+    assert extract._repaired(html, beginning) == repair_faulty_html(html, beginning)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML//EN' 'x/y'>\n<html>",  # the doctype's slash
+        "<!doctype html>\n<html lang='en'/>\n<p>a</p>",  # a self-closing html in the first lines
+        "\n\n\n\n<html/>",  # ... not after the fourth line
+        "<p>a\x00b</p><!doctype x/y>",  # a control character: trafilatura's own repair
+        "<p>\ufffe</p>",
+        "<html>\x7f\x80 é \ud800</html>",  # not control characters it deletes
+    ],
+)
+def test_the_repair_of_each_shape_is_trafilaturas(html: str) -> None:
+    beginning = html[:50].lower()
+    assert extract._repaired(html, beginning) == repair_faulty_html(html, beginning)
