@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
 from pipeline.clean.bylines import load_byline_words
@@ -241,3 +242,48 @@ def test_page_features_are_those_of_the_code_before(name: str) -> None:
 def test_the_cleaners_byline_words_read_the_same_authors(name: str) -> None:
     html = PAGES[name]
     assert extract_html(html, byline_words=load_byline_words()) == extract_html(html)
+
+
+# Issue 27 (HTML CPU against trafilatura alone): the XPaths the generator and rel=next features
+# were read with, kept as the reference of their replacements.
+REFERENCE_GENERATOR = etree.XPath(
+    "//meta[translate(@name, 'GENERATOR', 'generator') = 'generator']/@content", smart_strings=False
+)
+REFERENCE_REL_NEXT = etree.XPath(
+    "boolean(//link[contains(translate(@rel, 'NEXT', 'next'), 'next')]"
+    " | //a[contains(translate(@rel, 'NEXT', 'next'), 'next')])"
+)
+GENERATOR_AND_NEXT = page(
+    "Odd markup",
+    '<a rel="NoFollow NEXT">on</a><div><a rel="nofollow">x</a><a>y</a></div><link rel="Nexty">',
+    '<meta name="GENERATOR" content="WordPress 6.4"><meta name="Generator"><meta name="generatorx" content="no">'
+    '<meta name="gEnErAtOr" content="Hugo 0.1"><meta content="Sphinx" name="generator">'
+    '<meta name=generator content="">',
+)
+
+
+@pytest.mark.parametrize("kind", ["hand", "real"])
+def test_generator_and_rel_next_are_the_xpaths(kind: str) -> None:
+    found = dict(trees(kind))
+    odd, _ = parse_html(GENERATOR_AND_NEXT)
+    assert odd is not None
+    found["odd"] = odd
+    for name, tree in found.items():
+        assert page_type._generators(tree) == REFERENCE_GENERATOR(tree), name
+        assert page_type._rel_next(tree) == REFERENCE_REL_NEXT(tree), name
+    assert page_type._generators(odd) == ["WordPress 6.4", "Hugo 0.1", "Sphinx", ""]
+    assert page_type._rel_next(odd)
+
+
+@given(
+    st.lists(st.sampled_from(["", "next", "NEXT", "Next", "nExT", "nofollow", " ", "prev", "ne", "xt"]), max_size=4),
+    st.lists(st.sampled_from(["generator", "GENERATOR", "Generator", "generators", "gen", "", "author"]), max_size=4),
+)
+@settings(max_examples=200, deadline=None)
+def test_generator_and_rel_next_on_any_values(rels: list[str], names: list[str]) -> None:
+    links = "".join(f'<a rel="{rel}">x</a>' for rel in rels)
+    metas = "".join(f'<meta name="{name}" content="c{number}">' for number, name in enumerate(names))
+    tree, _ = parse_html(page("Any", f"<p>{links}</p>", metas))
+    assert tree is not None
+    assert page_type._generators(tree) == REFERENCE_GENERATOR(tree)
+    assert page_type._rel_next(tree) == REFERENCE_REL_NEXT(tree)

@@ -432,13 +432,33 @@ _CLASS_TOKEN = re.compile(r"[a-z]+")
 # Read in one call each (lxml's XPath in C: no Python proxy per element)
 _CLASS_OR_ID = etree.XPath("//body//@class | //body//@id", smart_strings=False)
 _ITEMPROPS = etree.XPath("//@itemprop", smart_strings=False)
-_GENERATOR = etree.XPath(
-    "//meta[translate(@name, 'GENERATOR', 'generator') = 'generator']/@content", smart_strings=False
-)
-_REL_NEXT = etree.XPath(
-    "boolean(//link[contains(translate(@rel, 'NEXT', 'next'), 'next')]"
-    " | //a[contains(translate(@rel, 'NEXT', 'next'), 'next')])"
-)
+# XPath's translate(@name, 'GENERATOR', 'generator') and translate(@rel, 'NEXT', 'next'): those
+# capitals only lowered (the meta and link elements are read by lxml's iteration in C, which here
+# is cheaper than an XPath's walk of the whole document; the same values in the same order)
+_GENERATOR_CAPITALS = str.maketrans("GENERATOR", "generator")
+_NEXT_CAPITALS = str.maketrans("NEXT", "next")
+
+
+def _generators(tree: HtmlElement) -> list[str]:
+    """The content of every <meta name="generator"> (the name in any case), in page order:
+    //meta[translate(@name, 'GENERATOR', 'generator') = 'generator']/@content."""
+    return [
+        content
+        for meta in tree.getroottree().iter("meta")
+        if (content := meta.get("content")) is not None
+        and (meta.get("name") or "").translate(_GENERATOR_CAPITALS) == "generator"
+    ]
+
+
+def _rel_next(tree: HtmlElement) -> bool:
+    """A <link> or <a> whose rel says next: boolean(//link[contains(translate(@rel, 'NEXT',
+    'next'), 'next')] | //a[...])."""
+    return any(
+        "next" in (element.get("rel") or "").translate(_NEXT_CAPITALS)
+        for element in tree.getroottree().iter("link", "a")
+    )
+
+
 _URL_PATTERNS = {family: re.compile(rf"(?:^|[/_.-])(?:{words})(?:$|[/_.-])") for family, words in _URL_FAMILIES.items()}
 
 
@@ -463,13 +483,13 @@ def _markup(page: _Page) -> list[float]:
     families = _family_counts(_CLASS_OR_ID(tree))
     props = Counter(str(value).lower() for value in _ITEMPROPS(tree))
     itemprops = [sum(props[p] for p in kinds) for kinds in _ITEMPROP_FAMILIES.values()]
-    generator = " ".join(str(value).lower() for value in _GENERATOR(tree))
+    generator = " ".join(value.lower() for value in _generators(tree))
     kind = next((value for name, value in _GENERATORS if name in generator), 0.0)
     hrefs = {e.get("href") or "" for e in page.links}
     # the test in front is what _article_like needs at the least (4 hyphens, or "/19" or "/20" of a
     # year): most links fail it without a call
     article_links = sum(1 for h in hrefs if (h.count("-") >= 4 or "/19" in h or "/20" in h) and _article_like(h))
-    rel_next = bool(_REL_NEXT(tree))
+    rel_next = _rel_next(tree)
     title = tree.find(".//title")
     title_text = (title.text or "") if title is not None else ""
     return [
