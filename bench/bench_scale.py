@@ -13,6 +13,7 @@ benchmark prints per batch:
   --clean-sample articles of the batch, 0 = all of them), and end to end as a ratio of it;
 - the COPY floor: the batch's rows (articles, paragraphs, captions, removals, signatures, LSH
   bands) COPYed into unindexed tables of the same columns, and the publish as a ratio of it;
+- the publish per article: its wall time, and the server CPU of its backend (PublishCpu);
 - where the CPU goes, per article: the run's own processes (CLI and workers, from getrusage of
   reaped children), the PostgreSQL server's processes (from /proc, when the server runs on this
   machine), the single-process clean; and the ceiling those put on end to end vs single-process
@@ -168,6 +169,54 @@ class PeakMemory:
         return sorted(self.peaks.values(), key=lambda item: (item[0], -item[1]))
 
 
+class PublishCpu:
+    """The server CPU of the publish, which is serial and one backend's work: the backend holding the
+    publish lock (pg_locks, polled), its on-CPU time (/proc/<pid>/schedstat) from when it is first
+    seen holding the lock to when it is last seen holding it (each end within one poll). Unlike the
+    publish's wall time, it hardly moves with the machine's load. None for a server on another
+    machine or a publish shorter than a poll."""
+
+    INTERVAL = 0.05
+    HOLDER = (
+        "SELECT l.pid FROM pg_locks l, (SELECT hashtextextended('newsclean:publish', 0) AS k) h"
+        " WHERE l.locktype = 'advisory' AND l.granted"
+        " AND l.classid::bigint = ((h.k >> 32) & 4294967295) AND l.objid::bigint = (h.k & 4294967295)"
+    )
+
+    def __init__(self, url: sa.URL) -> None:
+        self.engine = create_engine(url)
+        self.pid: int | None = None
+        self.first = self.last = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        with self.engine.connect() as connection:
+            while not self._stop.is_set():
+                holder = connection.execute(sa.text(self.HOLDER)).scalar()
+                connection.rollback()  # a fresh snapshot of pg_locks each time
+                if holder is not None and (self.pid is None or holder == self.pid):
+                    on_cpu = backend_cpu_ns(holder)
+                    if self.pid is None:
+                        self.pid, self.first = holder, on_cpu
+                    self.last = max(self.last, on_cpu)
+                time.sleep(self.INTERVAL)
+
+    def stop(self) -> float | None:
+        self._stop.set()
+        self._thread.join()
+        self.engine.dispose()
+        return (self.last - self.first) / 1e9 if self.pid is not None and self.last > self.first else None
+
+
+def backend_cpu_ns(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def children_cpu() -> float:
     """CPU seconds (user + system) of this process's reaped children and their reaped children."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -209,7 +258,9 @@ def server_settings(connection: sa.Connection) -> str:
     return f"PostgreSQL {version}, " + ", ".join(shown)
 
 
-def run_batch(folder: Path, batch: str, workers: int, url: sa.URL) -> tuple[dict[str, Any], float, list[Any]]:
+def run_batch(
+    folder: Path, batch: str, workers: int, url: sa.URL
+) -> tuple[dict[str, Any], float, list[Any], float | None]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -217,13 +268,13 @@ def run_batch(folder: Path, batch: str, workers: int, url: sa.URL) -> tuple[dict
          "--workers", str(workers), "--json"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    memory = PeakMemory(process.pid)
+    memory, publish_cpu = PeakMemory(process.pid), PublishCpu(url)
     out, err = process.communicate()
     wall = time.perf_counter() - started
-    peaks = memory.stop()
+    peaks, publish_seconds = memory.stop(), publish_cpu.stop()
     if process.returncode != 0:
         raise SystemExit(f"run failed ({process.returncode}): {err[-2000:]}")
-    return json.loads(out), wall, peaks
+    return json.loads(out), wall, peaks, publish_seconds
 
 
 def clean_rate(folder: Path, sample: int) -> tuple[int, float, float]:
@@ -289,7 +340,7 @@ def main() -> None:
             folder = Path(tmp) / f"b{number:03d}"
             write_batch(folder, number, args.batch_size, args.per_file, rng)
             own_cpu, server_cpu = children_cpu(), postgres_cpu(postmaster)
-            report, wall, peaks = run_batch(folder, f"b{number:03d}", args.workers, url)
+            report, wall, peaks, publish_cpu = run_batch(folder, f"b{number:03d}", args.workers, url)
             own_cpu, server_after = children_cpu() - own_cpu, postgres_cpu(postmaster)
             _, single, single_cpu = clean_rate(folder, args.clean_sample)
         floor = copy_floor(url, f"b{number:03d}")
@@ -318,6 +369,10 @@ def main() -> None:
             f"({1000 / single:.2f} wall); e2e/1p ceiling on {os.cpu_count()} cores: {ceiling:.2f}",
             flush=True,
         )
+        publish_ms = timings["publish"] * 1000 / articles
+        print(f"      publish: {publish_ms:.3f} ms/article wall, server CPU "
+              + (f"{publish_cpu * 1000 / articles:.3f} ms/article ({publish_cpu:.1f} s)" if publish_cpu else "n/a")
+              + f"; machine load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
         if args.phases:  # where the publish goes: its slowest phases, in seconds
             phases = sorted(timings["publish_phases"].items(), key=lambda item: -item[1])[:6]
             print("      publish phases: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases), flush=True)

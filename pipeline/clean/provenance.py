@@ -48,8 +48,9 @@ _CODE = re.compile(
 # Environment variables naming a data file the cleaner reads instead of or beside a shipped one
 # ($NEWSCLEAN_SETTINGS is covered as the settings themselves; rules files are given to the run).
 ENVIRONMENT_DATA = (USER_BYLINES_ENV, MODEL_ENV, FURNITURE_MODEL_ENV)
-# Settings sections read after cleaning (the publish, the checks, the drift check).
-AFTER_CLEANING = frozenset({"checks", "quarantine", "drift"})
+# Settings sections read after cleaning (the publish, the checks, the drift check), or never by
+# it (the embedded server's settings, issue 27).
+AFTER_CLEANING = frozenset({"checks", "quarantine", "drift", "embedded_server"})
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,19 @@ class FurnitureModelSettings:
 
 
 @dataclass(frozen=True)
+class EmbeddedServerSettings:
+    """Issue 27: what the embedded PostgreSQL (no DATABASE_URL) starts with, for a load
+    (pipeline/store/db.py writes it to the data folder's newsclean.conf; a user's server is never
+    changed). shared_buffers: share_of_memory of the machine's memory, within [min_mb, max_mb]."""
+
+    shared_buffers_share_of_memory: float
+    shared_buffers_min_mb: int
+    shared_buffers_max_mb: int
+    max_wal_size_mb: int
+    checkpoint_timeout_min: int
+
+
+@dataclass(frozen=True)
 class Settings:
     input: InputSettings
     repetition: RepetitionSettings
@@ -233,6 +246,7 @@ class Settings:
     page_types: PageTypeSettings
     completeness: CompletenessSettings
     furniture_model: FurnitureModelSettings  # issue 23, item 2
+    embedded_server: EmbeddedServerSettings  # issue 27, the publish from 10k to 200k
 
 
 # Values that are shares (of lines, characters, words) or ratios: between 0 and 1.
@@ -240,9 +254,11 @@ _UNIT_INTERVAL = {"short_share", "anchor_share", "first_share", "line_threshold"
                   "max_ratio", "cascade_kept_share", "main_share", "min_excess", "link_block_share",
                   "link_list_share", "lead_max_link_share", "max_removal_ratio",
                   "max_rejected_increase", "body_length_ratio", "max_removal_change", "max_quarantine_increase",
-                  "max_non_article_increase", "max_rule_mix_distance", "threshold"}  # fmt: skip
+                  "max_non_article_increase", "max_rule_mix_distance", "threshold",
+                  "shared_buffers_share_of_memory"}  # fmt: skip
 # Whole numbers for which 0 makes no sense (a record cap of 0 bytes would reject every input).
-_POSITIVE = {"max_record_bytes", "window_batches", "min_baseline_batches"}
+_POSITIVE = {"max_record_bytes", "window_batches", "min_baseline_batches", "shared_buffers_min_mb",
+             "shared_buffers_max_mb", "max_wal_size_mb", "checkpoint_timeout_min"}  # fmt: skip
 
 T = TypeVar("T")
 

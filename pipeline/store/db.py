@@ -1,11 +1,16 @@
 """Which PostgreSQL: DATABASE_URL when set, else an embedded server (pgserver) in the project folder.
 
+The embedded server starts with the settings of settings.yaml's embedded_server section (issue 27:
+shared buffers and checkpoints for a load), written to its data folder; a server of DATABASE_URL is
+never changed.
+
 URLs are SQLAlchemy URLs with the psycopg2 driver. A bare postgresql:// (or postgres://) URL is
 normalized to postgresql+psycopg2:// because SQLAlchemy 2.1 maps the bare scheme to psycopg 3.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -19,6 +24,8 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+
+from pipeline.core.settings import EmbeddedServerSettings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ENV_URL = "DATABASE_URL"
@@ -116,12 +123,89 @@ def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
             ) from exc
         data_dir = embedded_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(str(data_dir), cleanup_mode=None)  # type: ignore[attr-defined]
+        with _locked(data_dir):  # one process at a time starts the server and restarts a new one
+            server = _started_with_load_settings(pgserver, data_dir)
     url = normalize_url(server.get_uri())
     if database != "postgres":
         url = url.set(database=database)
         ensure_database(url)
     return url
+
+
+# Issue 27: the embedded server's settings for a load, in a file of their own in its data folder
+# that postgresql.conf includes, so that every start of the server reads them.
+SERVER_SETTINGS_FILE = "newsclean.conf"
+_INCLUDE = f"include_if_exists = '{SERVER_SETTINGS_FILE}'"
+
+
+def machine_memory() -> int:
+    """Bytes of memory of this machine, or of its container's limit when that is lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()  # "max" when unlimited
+    except OSError:
+        return total
+    return min(total, int(limit)) if limit.isdigit() else total
+
+
+def load_server_settings(settings: EmbeddedServerSettings, memory: int) -> dict[str, str]:
+    """The embedded server's settings for a load on a machine with `memory` bytes."""
+    share_mb = int(memory * settings.shared_buffers_share_of_memory) // 2**20
+    buffers_mb = max(settings.shared_buffers_min_mb, min(settings.shared_buffers_max_mb, share_mb))
+    return {
+        "shared_buffers": f"{buffers_mb}MB",
+        "max_wal_size": f"{settings.max_wal_size_mb}MB",
+        "checkpoint_timeout": f"{settings.checkpoint_timeout_min}min",
+    }
+
+
+def write_server_settings(data_dir: Path, values: dict[str, str]) -> bool:
+    """Write the settings file of the data folder and include it from postgresql.conf; False when
+    both already say so (nothing written)."""
+    text = "# Written by newsclean from settings.yaml (embedded_server); rewritten when those change.\n"
+    text += "".join(f"{name} = '{value}'\n" for name, value in values.items())
+    target, main = data_dir / SERVER_SETTINGS_FILE, data_dir / "postgresql.conf"
+    included = _INCLUDE in main.read_text(encoding="utf-8").splitlines()
+    if included and target.exists() and target.read_text(encoding="utf-8") == text:
+        return False
+    owner = data_dir.stat()  # the server's user (pgserver runs it as its own user under root)
+    staged = target.with_suffix(".tmp")
+    staged.write_text(text, encoding="utf-8")
+    os.chown(staged, owner.st_uid, owner.st_gid)
+    staged.replace(target)  # a server starting meanwhile reads the old file or the new, never half
+    if not included:
+        with main.open("a", encoding="utf-8") as conf:
+            conf.write(f"\n# newsclean (issue 27): settings for a load\n{_INCLUDE}\n")
+    return True
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder for this process (released when it exits, whatever happens)."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _started_with_load_settings(pgserver: Any, data_dir: Path) -> Any:
+    """The embedded server, running with the load settings. A server started before they were
+    written (or changed) takes those it can at once on a reload (checkpoints) and shared_buffers at
+    its next start: it is not restarted under the commands, tests or DAG tasks that use it."""
+    values = load_server_settings(load_settings().embedded_server, machine_memory())
+    fresh = not (data_dir / "PG_VERSION").exists()
+    changed = not fresh and write_server_settings(data_dir, values)  # before a start, so it reads them
+    server = pgserver.get_server(str(data_dir), cleanup_mode=None)
+    if fresh:  # initdb made the folder and its first start had PostgreSQL's defaults; nobody uses it yet
+        write_server_settings(data_dir, values)
+        pgserver.pg_ctl(["-w", "-m", "fast", "-l", str(server.log), "restart"], pgdata=data_dir,
+                        user=server.system_user, timeout=60)  # fmt: skip
+        server.ensure_postgres_running()  # reads the new postmaster's pid and socket
+    elif changed:
+        pgserver.pg_ctl(["reload"], pgdata=data_dir, user=server.system_user, timeout=60)
+    return server
 
 
 def database_url(explicit: str | URL | None = None) -> URL:
