@@ -161,10 +161,16 @@ def make_page(set_name: str, page_id: str, site: str, lines: list[str], buckets:
     settings = dump_settings()
     if not lines or not is_page_dump(lines, settings):
         return None
-    region = article_region(lines, settings)
-    stops = line_model.stop_words(line_model.page_language(lines))
-    rows = line_model.line_features(lines, settings, region, stops)
-    return Page(set_name, page_id, site, lines, rows, ngram_matrix(lines, buckets))
+    page = Page(set_name, page_id, site, lines, np.zeros((0, 0)), ngram_matrix(lines, buckets))
+    featurize(page)
+    return page
+
+
+def featurize(page: Page) -> None:
+    """The page's FEATURES rows, as the cleaner computes them (again after a change)."""
+    settings = dump_settings()
+    stops = line_model.stop_words(line_model.page_language(page.lines))
+    page.rows = line_model.line_features(page.lines, settings, article_region(page.lines, settings), stops)
 
 
 def label_by_gold(page: Page, gold: str) -> None:
@@ -344,9 +350,10 @@ def fit(pages: list[Page], alpha: float) -> Model:
     pages = [page for page in pages if page.labels]
     model, first = fit_first(pages, alpha)
     labels, weights, order = stack_labels(pages)
+    width = len(line_model.NEIGHBOUR_FEATURES) + len(line_model.FEATURES) + len(line_model.AFTER_NEIGHBOUR_FEATURES)
     rows = np.vstack(
         [
-            np.hstack([line_model.neighbour_features(scores_), page.rows])[index]
+            line_model.context_rows(scores_, page.rows, width)[index]
             for page, scores_, index in zip(pages, first, order, strict=True)
         ]
     )
@@ -356,6 +363,43 @@ def fit(pages: list[Page], alpha: float) -> Model:
         "context_scales": context_scales,
         "context_weights": context_weights,
     }
+
+
+def predict(model: Model, page: Page) -> np.ndarray:
+    """P(article) per line of the page, as line_model.article_scores computes it."""
+    ngrams = np.asarray(page.ngrams @ model["ngram_weights"]) if len(model["ngram_weights"]) else 0.0
+    first = line_model.logistic(page.rows, model["line_means"], model["line_scales"], model["line_weights"], ngrams)
+    rows = line_model.context_rows(first, page.rows, len(model["context_means"]))
+    return line_model.logistic(rows, model["context_means"], model["context_scales"], model["context_weights"])
+
+
+THRESHOLDS = np.round(np.arange(0.30, 0.81, 0.05), 2)
+
+
+def inner_threshold(pages: list[Page], alpha: float) -> float:
+    """The line threshold with the best weighted accuracy on these pages' lines, each scored by a
+    model fitted on the other inner folds' sites (never on the outer fold's test pages)."""
+    pages = [page for page in pages if page.labels]
+    labels, weights, order = stack_labels(pages)
+    found: dict[int, np.ndarray] = {}
+    for held in inner_folds(pages):
+        model = fit([pages[k] for k in range(len(pages)) if k not in set(held)], alpha)
+        for k in held:
+            found[k] = predict(model, pages[k])
+    scores_ = np.concatenate([found[k][index] for k, index in enumerate(order)])
+    accuracy = [float(weights @ ((scores_ >= t) == (labels > 0.5))) for t in THRESHOLDS]
+    return float(THRESHOLDS[int(np.argmax(accuracy))])
+
+
+def fit_with_threshold(pages: list[Page], alpha: float, threshold: float | None) -> Model:
+    """fit(), its context bias moved so that the cleaner's line_threshold (0.5) keeps the lines
+    scoring `threshold` or more (None: chosen in inner folds by site, inner_threshold)."""
+    chosen = inner_threshold(pages, alpha) if threshold is None else threshold
+    model = fit(pages, alpha)
+    shift = float(np.log(chosen / (1 - chosen)) - np.log(0.5 / 0.5))
+    model["context_weights"] = np.append(model["context_weights"][:-1], model["context_weights"][-1] - shift)
+    print(f"  line threshold {chosen:.2f} ({len(pages)} pages)", flush=True)
+    return model
 
 
 def write_model(model: Model, path: Path) -> None:
@@ -440,7 +484,7 @@ def cross_validate(args: argparse.Namespace, pages: list[Page], workdir: Path) -
         started = time.perf_counter()
         training = [p for p in pages if p.set_name in train_sets and site_fold(p.site, args.folds) != fold]
         path = workdir / f"fold{fold}.npz"
-        write_model(fit(training, args.alpha), path)
+        write_model(fit_with_threshold(training, args.alpha, args.threshold), path)
         for name in args.score_sets:
             scorer.score(name, path, lambda site, fold=fold: site_fold(site, args.folds) == fold)  # type: ignore[misc]
         print(f"fold {fold}: {len(training)} training pages, {time.perf_counter() - started:.0f} s", flush=True)
@@ -452,7 +496,7 @@ def leave_out(args: argparse.Namespace, pages: list[Page], workdir: Path) -> Non
     scorer = Scorer(args.eval_dir)
     training = [p for p in pages if p.set_name != args.leave_out and p.set_name in set(args.train_sets)]
     path = workdir / f"without-{args.leave_out}.npz"
-    write_model(fit(training, args.alpha), path)
+    write_model(fit_with_threshold(training, args.alpha, args.threshold), path)
     scorer.score(args.leave_out, path, lambda site: True)
     print(f"{args.leave_out} dump, fitted without it: {scorer.report(args.leave_out)}", flush=True)
 
@@ -470,11 +514,19 @@ def main() -> None:
     parser.add_argument("--score-sets", type=lambda s: s.split(","), default=list(SETS))
     parser.add_argument("--wcxb-types", type=lambda s: s.split(","), default=[], help="WCXB page types to train on")
     parser.add_argument("--cache", type=Path, help="pickle of the loaded pages (written when absent)")
+    parser.add_argument(
+        "--threshold", type=float, help="line threshold folded into the model (default: chosen in inner folds by site)"
+    )
     args = parser.parse_args()
     pages = load_pages(args.eval_dir, args.buckets, args.cache)
     if args.wcxb_types:  # WCXB's forums label their comment threads main content, its shops their offers
         wanted = {p.page_id for p in wcxb.pages(args.eval_dir / "wcxb-dev") if p.page_type in args.wcxb_types}
         pages = [page for page in pages if page.set_name != "wcxb-dev" or page.page_id in wanted]
+    stale = [page for page in pages if page.rows.shape[1] != len(line_model.FEATURES)]
+    for page in stale:  # a cache written before the features changed
+        featurize(page)
+    if stale and args.cache is not None:
+        args.cache.write_bytes(pickle.dumps(pages))
     for page in pages:  # recomputed: a cache may hold another bucket count or hashing
         page.ngrams = ngram_matrix(page.lines, args.buckets)
     counts = {name: sum(p.set_name == name for p in pages) for name in SETS}
@@ -485,7 +537,8 @@ def main() -> None:
         if args.leave_out:
             leave_out(args, pages, Path(tmp))
     if args.write:
-        write_model(fit([p for p in pages if p.set_name in set(args.train_sets)], args.alpha), MODEL_PATH)
+        training = [p for p in pages if p.set_name in set(args.train_sets)]
+        write_model(fit_with_threshold(training, args.alpha, args.threshold), MODEL_PATH)
         print(f"wrote {MODEL_PATH}")
 
 

@@ -45,7 +45,10 @@ def training_script() -> ModuleType:
 def test_the_shipped_model_is_small_and_complete() -> None:
     assert SHIPPED_MODEL.stat().st_size < 2_000_000
     model = load_model(SHIPPED_MODEL)
-    features, context = len(line_model.FEATURES), len(line_model.FEATURES) + len(line_model.NEIGHBOUR_FEATURES)
+    features = len(model.line_means)  # every FEATURES column, or a model's before the page columns
+    assert features in (len(line_model.FEATURES), line_model.PAGE_COLUMNS)
+    after = len(line_model.AFTER_NEIGHBOUR_FEATURES) if features == len(line_model.FEATURES) else 0
+    context = len(line_model.NEIGHBOUR_FEATURES) + features + after
     assert model.line_means.shape == model.line_scales.shape == (features,)
     assert model.line_weights.shape == (features + 1,)
     assert model.context_weights.shape == (context + 1,)
@@ -125,3 +128,60 @@ def test_a_replaced_model_file_is_read_again(tmp_path: Path) -> None:
     np.savez(path, **arrays)
     os.utime(path, ns=(1, 1))  # a different stamp even on a coarse clock
     assert np.array_equal(line_model.load_model(path).line_weights, first.line_weights * 2)
+
+
+# Page-type evidence and the article's end (issue 23, item 5, second round).
+LINE_TEXTS = st.sampled_from(
+    [*MENU[:4], *BODY, "12 Comments", "2 hours ago", "Reply", "Anna Smith", "Typical council.", "Budget - Post"]
+)
+
+
+@given(st.lists(LINE_TEXTS, min_size=1, max_size=60))
+def test_a_model_fitted_before_the_page_columns_reads_the_same_first_columns(lines: list[str]) -> None:
+    settings = SHIPPED.page_dump
+    region, stops = article_region(lines, settings), line_model.stop_words("en")
+    every = line_model.line_features(lines, settings, region, stops)
+    assert every.shape == (len(lines), len(line_model.FEATURES))
+    before = line_model.line_features(lines, settings, region, stops, line_model.PAGE_COLUMNS)
+    assert np.array_equal(before, every[:, : line_model.PAGE_COLUMNS])
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=80))
+def test_the_valley_never_rises_away_from_the_best_stretch(values: list[float]) -> None:
+    scores = np.array(values)
+    above, below, valley = line_model.after_neighbour_features(scores).T
+    assert ((0 <= above) & (above <= 1) & (0 <= below) & (below <= 1)).all()
+    best = int(np.argmax(valley))  # the best stretch's own smoothed score is never below a valley past it
+    assert (np.diff(valley[best:]) <= 1e-12).all() and (np.diff(valley[: best + 1]) >= -1e-12).all()
+
+
+def test_a_thread_past_a_navigation_run_reads_as_past_the_article() -> None:
+    settings = SHIPPED.page_dump
+    comments = [(f"Reader{n} Smith", f"{n + 2} hours ago", f"{BODY[n % 3]} ({n})", "Reply") for n in range(4)]
+    thread = [line for comment in comments for line in comment]
+    lines = ["Council approves budget | Riverside Post", *MENU, "Council approves budget", *BODY, *FOOTER, *thread]
+    rows = line_model.line_features(lines, settings, article_region(lines, settings), line_model.stop_words("en"))
+    column = {name: rows[:, k] for k, name in enumerate(line_model.FEATURES)}
+    barrier = column["log longest navigation run between it and the headline (else the densest run's start)"]
+    first_comment = lines.index(thread[2])
+    assert barrier[lines.index(BODY[0])] == 0 and barrier[first_comment] == np.log1p(len(FOOTER))
+    dated = column["a short line with a digit within 2 lines above (a comment's date)"]
+    assert dated[first_comment] == 1 and dated[lines.index(BODY[1])] == 0
+    alone = column["share of prose lines within 10 lines standing alone (no prose line above)"]
+    assert alone[lines.index(thread[-2])] == 1 and alone[lines.index(BODY[1])] < 1
+
+
+@pytest.mark.parametrize("threshold", [0.35, 0.5, 0.65])
+def test_the_chosen_threshold_is_folded_into_the_bias(threshold: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = training_script()
+    pages = []
+    for number, site in enumerate(["a.example", "b.example", "c.example", "d.example"]):
+        lines = [f"Budget news {number} | {site}", *MENU * 2, *BODY, *FOOTER]
+        page = script.make_page("test", str(number), site, lines, 0)
+        assert page is not None
+        for index, line in enumerate(lines):
+            page.labels[index], page.weights[index] = (1.0 if line in BODY else float(index % 2)), 1.0
+        pages.append(page)
+    plain, folded = script.fit(pages, 1.0), script.fit_with_threshold(pages, 1.0, threshold)
+    for page in pages:
+        assert ((script.predict(plain, page) >= threshold) == (script.predict(folded, page) >= 0.5)).all()

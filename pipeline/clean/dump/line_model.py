@@ -92,6 +92,15 @@ FEATURES = (
     "log lines from that run",
     "no headline found",
     "log lines of its paragraph",
+    # Page-type evidence and the article's end (issue 23, item 5, second round): appended, so that
+    # a model file fitted before them reads the first len(its means) columns.
+    "share of short lines on the page",
+    "share of navigation labels on the page",
+    "below the densest run of prose",
+    "log longest navigation run between it and the headline (else the densest run's start)",
+    "share of prose lines within 10 lines standing alone (no prose line above)",
+    "a short line with a digit within 2 lines above (a comment's date)",
+    "log times the page repeats its shape within 2 lines (prose among other shapes)",
 )
 NEIGHBOUR_FEATURES = (
     "score",
@@ -101,6 +110,13 @@ NEIGHBOUR_FEATURES = (
     "mean score within 5 lines",
     "mean score within 15 lines",
     "higher score of the lines above and below",
+)
+PAGE_COLUMNS = FEATURES.index("share of short lines on the page")  # where page_features' columns start
+# Read after NEIGHBOUR_FEATURES + FEATURES by the second model (appended for the same reason).
+AFTER_NEIGHBOUR_FEATURES = (
+    "mean score of the 10 lines above",
+    "mean score of the 10 lines below",
+    "lowest 5-line mean score between it and the page's best-scoring 11 lines (a valley: the article ended)",
 )
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
@@ -248,8 +264,10 @@ def line_features(
     settings: PageDumpSettings,
     region: tuple[int, int] | None,
     stops: frozenset[str],
+    columns: int = len(FEATURES),
 ) -> np.ndarray:
-    """One row of FEATURES per line."""
+    """One row of FEATURES per line, its first `columns` (a model fitted before the page-type
+    columns were appended reads fewer, and they are then not computed)."""
 
     count = len(lines)
     seen = Counter(lines)
@@ -290,13 +308,16 @@ def line_features(
     navigation_near, near = window(navigation_sums, 5)
     share_near, _ = window(share_sums, 5)
     chars_near, _ = window(char_sums, 5)
-    rows = np.zeros((count, len(FEATURES)))
+    anchor = headline if headline is not None else region[0] if region is not None else None
+    rows = np.zeros((count, max(columns, PAGE_COLUMNS)))
+    if columns > PAGE_COLUMNS:
+        rows[:, PAGE_COLUMNS:] = page_features(lines, settings, navigation, prose, region, anchor)
     for index, line in enumerate(lines):
         words = word_count(line)
         paragraph = joined[paragraph_of[index]]
         below = headline is not None and index > headline
         inside = region is not None and region[0] <= index <= region[1]
-        rows[index] = (
+        rows[index, :PAGE_COLUMNS] = (
             math.log1p(len(line)),
             math.log1p(words),
             shares[index],
@@ -323,7 +344,82 @@ def line_features(
             1.0 if headline is None else 0.0,
             math.log(spans[paragraph_of[index]][1] - spans[paragraph_of[index]][0] + 1),
         )
-    return rows
+    return rows[:, :columns]
+
+
+def line_shapes(
+    lines: Sequence[str], settings: PageDumpSettings, navigation: np.ndarray, prose: np.ndarray
+) -> list[int]:
+    """Per line: 0 prose, 1 navigation label, 2 a short line with a digit (a date, a time, a
+    count), 3 anything else (a heading, a short sentence)."""
+    return [_shape(line, settings, bool(prose[k]), bool(navigation[k])) for k, line in enumerate(lines)]
+
+
+def _shape(line: str, settings: PageDumpSettings, prose: bool, navigation: bool) -> int:
+    if prose:
+        return 0
+    if navigation:
+        return 1
+    return 2 if word_count(line) <= settings.short_words and _DIGIT.search(line) else 3
+
+
+def page_features(
+    lines: Sequence[str],
+    settings: PageDumpSettings,
+    navigation: np.ndarray,
+    prose: np.ndarray,
+    region: tuple[int, int] | None,
+    anchor: int | None,
+) -> np.ndarray:
+    """The page-type and article's-end columns of FEATURES (its last seven), one row per line: a
+    page of many short lines is furniture more than a page of prose; a comment thread under the
+    article repeats a shape (a name, a date, a comment, a reply label) whose prose lines stand
+    alone, and lies past a run of navigation lines (tags, share bar, related links) from the
+    article."""
+    count = len(lines)
+    shapes = line_shapes(lines, settings, navigation, prose)
+    short = sum(word_count(line) <= settings.short_words for line in lines) / count
+    padded = [-1, -1, *shapes, -1, -1]
+    windows = [tuple(padded[index : index + 5]) for index in range(count)]
+    repeats = Counter(windows)
+    alone = np.array([prose[k] and (k == 0 or not prose[k - 1]) for k in range(count)], dtype=float)
+    alone_sums, prose_counts = np.concatenate([[0.0], np.cumsum(alone)]), np.concatenate([[0], np.cumsum(prose)])
+    positions = np.arange(count)
+    low, high = np.maximum(0, positions - 10), np.minimum(count, positions + 11)
+    prose_near = prose_counts[high] - prose_counts[low]
+    alone_near = np.divide(alone_sums[high] - alone_sums[low], prose_near, out=np.zeros(count), where=prose_near > 0)
+    dated = [any(shapes[k] == 2 for k in range(max(0, index - 2), index)) for index in range(count)]
+    mixed = [0 in window and any(shape > 0 for shape in window) for window in windows]
+    below = np.zeros(count)
+    if region is not None:
+        below[region[1] + 1 :] = 1.0
+    return np.column_stack(
+        [
+            np.full(count, short),
+            np.full(count, float(navigation.mean())),
+            below,
+            np.log1p(_navigation_barrier(navigation, anchor)),
+            alone_near,
+            np.array(dated, dtype=float),
+            [math.log(repeats[window]) if mix else 0.0 for window, mix in zip(windows, mixed, strict=True)],
+        ]
+    )
+
+
+def _navigation_barrier(navigation: np.ndarray, anchor: int | None) -> np.ndarray:
+    """Per line: the longest run of navigation labels strictly between the line and the anchor
+    line (the headline: a thread under the article lies past its tags, share bar and links)."""
+    count = len(navigation)
+    barrier = np.zeros(count)
+    if anchor is None:
+        return barrier
+    for span in (range(anchor + 1, count), range(anchor - 1, -1, -1)):
+        run = best = 0
+        for index in span:
+            barrier[index] = best
+            run = run + 1 if navigation[index] else 0
+            best = max(best, run)
+    return barrier
 
 
 def neighbour_features(scores: np.ndarray) -> np.ndarray:
@@ -339,6 +435,36 @@ def neighbour_features(scores: np.ndarray) -> np.ndarray:
         return np.asarray((total[high] - total[low]) / (high - low))
 
     return np.column_stack([scores, above, below, mean(2), mean(5), mean(15), np.maximum(above, below)])
+
+
+def after_neighbour_features(scores: np.ndarray) -> np.ndarray:
+    """One row of AFTER_NEIGHBOUR_FEATURES per line: the scores above and below it apart (at the
+    article's end the lines below fall, the lines above do not), and the valley between it and the
+    page's best-scoring stretch: a line past a stretch of low scores is past the article's end."""
+    count = len(scores)
+    total = np.concatenate([[0.0], np.cumsum(scores)])
+    index = np.arange(count)
+    low, high = np.maximum(0, index - 10), np.minimum(count, index + 11)
+    above = np.divide(total[index] - total[low], index - low, out=np.zeros(count), where=index > low)
+    below = np.divide(total[high] - total[index + 1], high - index - 1, out=np.zeros(count), where=high > index + 1)
+    near_low, near_high = np.maximum(0, index - 2), np.minimum(count, index + 3)
+    smooth = (total[near_high] - total[near_low]) / (near_high - near_low)
+    valley = smooth.copy()
+    if count:
+        wide_low, wide_high = np.maximum(0, index - 5), np.minimum(count, index + 6)
+        best = int(np.argmax((total[wide_high] - total[wide_low]) / (wide_high - wide_low)))
+        valley[best:] = np.minimum.accumulate(smooth[best:])
+        valley[: best + 1] = np.minimum.accumulate(smooth[: best + 1][::-1])[::-1]
+    return np.column_stack([above, below, valley])
+
+
+def context_rows(scores: np.ndarray, rows: np.ndarray, width: int) -> np.ndarray:
+    """The second model's input: NEIGHBOUR_FEATURES, FEATURES, AFTER_NEIGHBOUR_FEATURES, cut to the
+    model's width (a model fitted before the appended features reads their prefix)."""
+    both = np.hstack([neighbour_features(scores), rows])
+    if width > both.shape[1]:
+        both = np.hstack([both, after_neighbour_features(scores)])
+    return both[:, :width]
 
 
 def logistic(
@@ -365,8 +491,8 @@ def article_scores(lines: Sequence[str], settings: PageDumpSettings, region: tup
     """P(the line is article text) for every line of a page dump."""
     model = current_model()
     stops = stop_words(page_language(lines))
-    rows = line_features(lines, settings, region, stops)
-    both = np.hstack([neighbour_features(first_scores(lines, rows, model)), rows])
+    rows = line_features(lines, settings, region, stops, len(model.line_means))
+    both = context_rows(first_scores(lines, rows, model), rows, len(model.context_means))
     return logistic(both, model.context_means, model.context_scales, model.context_weights)
 
 

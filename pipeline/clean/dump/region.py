@@ -25,7 +25,9 @@ def many_short_lines(lines: list[str], settings: PageDumpSettings) -> bool:
 def _many_short_raw_lines(lines: list[str], settings: PageDumpSettings) -> bool:
     """many_short_lines of the lines squashed, empty ones left out, without squashing them (issue 27:
     the step screens every text article): a squashed line's words are the line's whitespace-separated
-    words, and at most one past short_words of them are split off to tell whether it is short."""
+    words, and at most one past short_words of them are split off to tell whether it is short.
+    KeepArticleRegion screens with this alone, is_page_dump (the training script's screen) with
+    many_short_lines: tests/test_text_clean_fast_paths.py holds them equal."""
     limit = settings.short_words
     counted = short = 0
     for line in lines:
@@ -144,11 +146,11 @@ class KeepArticleRegion:
             return  # fewer lines than a page dump has, even before empty ones are left out
         # Judged on lines: a dump's blank lines do not separate paragraphs, every line is a text node.
         lines = [line for p in article.paragraphs for line in (p.lines or [p.text])]
+        # many_short_lines of the squashed lines, read on the lines as they are (one screen, not
+        # two): nearly every article stops here without its lines squashed for nothing.
         if not _many_short_raw_lines(lines, self.settings):
-            return  # nearly every article: its lines are not squashed for nothing
-        texts = [t for t in map(squashed, lines) if t]
-        if not many_short_lines(texts, self.settings):
             return
+        texts = [t for t in map(squashed, lines) if t]
         region = article_region(texts, self.settings)
         if region is None or not has_page_furniture(texts, region, self.settings):
             return
