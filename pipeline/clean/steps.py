@@ -268,7 +268,7 @@ class ApplyRules:
         for index, paragraph in enumerate(article.paragraphs):
             # When every span rule needs a literal, a paragraph holding none of them is left as it
             # is; so is one that no rule's head or tail window takes in (the re-check's rules).
-            if (index < head or count - index <= tail) and (screen is None or screen.search(paragraph.text)):
+            if (index < head or count - index <= tail) and (screen is None or screen(paragraph.text)):
                 words = word_count(paragraph.text)
                 for rule in rules:
                     if rule.literals is not None and not holds_any(paragraph.text, rule.literals):
@@ -293,7 +293,7 @@ class ApplyRules:
         lengths = [word_count(p.text) for p in paragraphs]
         dropped: dict[int, Rule] = {}
         windowed = selected.all_windowed
-        for index in range(count):
+        for index in _rule_places(selected, count):
             if index in dropped:
                 continue
             if windowed:  # the re-check: a paragraph that no rule's window takes in is left alone
@@ -402,6 +402,16 @@ def _first_match(
     if text[:1] == "|" or text[-1:] == "|":
         text = text.strip(" |")  # a table row flattened by an extractor: "| Related articles |"
     return selected.first_match(text, words, (index, count)) or (None, None)
+
+
+def _rule_places(selected: Selection, count: int) -> range | list[int]:
+    """The indexes of the paragraphs some paragraph rule's window may take in, in order: all of
+    them, or (the re-check's rules, all windowed) the head and the tail, not the middle that no
+    window reaches."""
+    head, tail = selected.paragraph_reach
+    if head + tail >= count:
+        return range(count)
+    return [*range(int(head)), *range(count - int(tail), count)]
 
 
 def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:
