@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Protocol
 from pipeline.clean.rules import CommentThreadPatterns, Rule, RuleSet, Selection, holds_any
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import SHIPPED, RuleContextSettings
-from pipeline.core.text import key_words, squash_spaces, squashed, word_count
+from pipeline.core.text import key_words, printable, squash_spaces, squashed, word_count
 
 _HAS_WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
@@ -186,7 +186,7 @@ def _said_again(text: str, min_chars: int) -> tuple[str, int] | None:
 def _squashed(text: str) -> bool:
     """Whether every whitespace run of text is one space (every other white-space character is
     unprintable), as in every paragraph the cleaner makes."""
-    return text.isprintable() and "  " not in text
+    return printable(text) and "  " not in text
 
 
 def _squashed_span(text: str, head: str, fitting: set[int], largest: int, last_start: int) -> tuple[str, int]:
