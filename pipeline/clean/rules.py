@@ -75,6 +75,10 @@ class Rule:
         return True
 
 
+# A header pattern with its screens: (pattern, span_literals, needs_digit).
+ScreenedPattern = tuple[re.Pattern[str], tuple[str, ...] | None, bool]
+
+
 @dataclass(frozen=True)
 class HeaderPatterns:
     bylines: tuple[re.Pattern[str], ...]
@@ -82,18 +86,18 @@ class HeaderPatterns:
     inline_datelines: tuple[re.Pattern[str], ...]
 
     # bylines_for, per first character of a line: filled on first use, kept with the rule set.
-    _for_start: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _for_start: dict[str, tuple[ScreenedPattern, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def screened_bylines(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
-        """Each byline pattern with the literals one of which its match holds (span_literals):
-        a line holding none is not tried (a pattern that scans up to a "|" costs more per line
-        than all the others together)."""
-        return tuple((pattern, span_literals(pattern)) for pattern in self.bylines)
+    def screened_bylines(self) -> tuple[ScreenedPattern, ...]:
+        """Each byline pattern with the literals one of which its match holds (span_literals) and
+        whether its match holds a digit (needs_digit): a line holding none of the literals is not
+        tried (a pattern that scans up to a "|" costs more per line than all the others together),
+        nor a line without a digit by a pattern that needs one (a date byline fails in ~3.5 us on
+        a line it cannot match, its case-insensitive month names tried one by one; issue 27)."""
+        return tuple((pattern, span_literals(pattern), needs_digit(pattern)) for pattern in self.bylines)
 
-    def bylines_for(self, first: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+    def bylines_for(self, first: str) -> tuple[ScreenedPattern, ...]:
         """screened_bylines (in order) less the patterns whose whole-line matches cannot start with
         this character (first_char_probe, as the paragraph rules are screened; issue 27): most
         header lines skip most patterns and their literal screens. Every pattern for ""."""
@@ -106,6 +110,48 @@ class HeaderPatterns:
                 if not first or probe is None or probe.fullmatch(first)
             )
         return found
+
+
+def needs_digit(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` holds a digit (a character \\d matches), read from the
+    parsed pattern: a digit class, a digit range or literal, or a group or repeat that must match
+    and holds one in every alternative. False when that cannot be told."""
+    return _needs_digit(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+
+
+def _needs_digit(items: list[tuple[Any, Any]]) -> bool:
+    for op, av in items:
+        if op is sre.SUBPATTERN:
+            found = _needs_digit(list(av[3]))
+        elif _ATOMIC_GROUP is not None and op is _ATOMIC_GROUP:
+            found = _needs_digit(list(av))
+        elif op is sre.BRANCH:
+            found = all(_needs_digit(list(branch)) for branch in av[1])
+        elif op in _REPEATS:
+            found = av[0] >= 1 and _needs_digit(list(av[2]))
+        elif op is sre.LITERAL:
+            found = chr(av) in _ASCII_DIGITS
+        elif op is sre.IN:
+            found = bool(av) and all(_digit_item(item, value) for item, value in av)
+        else:
+            found = False
+        if found:
+            return True
+    return False
+
+
+_ASCII_DIGITS = "0123456789"
+
+
+def _digit_item(item: Any, value: Any) -> bool:
+    """Whether one item of a character class admits only digits."""
+    if item is sre.CATEGORY:
+        return bool(value in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT))
+    if item is sre.LITERAL:
+        return chr(value) in _ASCII_DIGITS
+    if item is sre.RANGE:
+        return bool(ord("0") <= value[0] <= value[1] <= ord("9"))
+    return False  # a negated class, another category, ...
 
 
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:
@@ -352,6 +398,16 @@ class Selection:
     _for_words: dict[int, tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
     _for_start: dict[tuple[int, str], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
     _reach: dict[int, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def span_checks(self) -> tuple[tuple[Rule, str | None, tuple[str, ...] | None, bool], ...]:
+        """Each span rule as the paragraph loop checks it: (rule, its one literal or None, its
+        literals, whether a window or max_words bounds where it applies)."""
+        return tuple(
+            (r, r.literals[0] if r.literals and len(r.literals) == 1 else None, r.literals,
+             r.windowed or r.max_words is not None)
+            for r in self.span_rules
+        )  # fmt: skip
 
     @cached_property
     def span_reach(self) -> tuple[float, float]:

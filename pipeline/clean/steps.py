@@ -261,7 +261,7 @@ class ApplyRules:
 
     @staticmethod
     def _apply_span_rules(article: Article, selected: Selection) -> None:
-        rules, screen = selected.span_rules, selected.span_screen
+        rules, screen = selected.span_checks, selected.span_screen
         count = len(article.paragraphs)
         head, tail = selected.span_reach
         kept: list[Paragraph] = []
@@ -270,10 +270,14 @@ class ApplyRules:
             # is; so is one that no rule's head or tail window takes in (the re-check's rules).
             if (index < head or count - index <= tail) and (screen is None or screen(paragraph.text)):
                 words = word_count(paragraph.text)
-                for rule in rules:
-                    if rule.literals is not None and not holds_any(paragraph.text, rule.literals):
+                for rule, literal, literals, bounded in rules:
+                    # one literal: one `in`, without a call (the loop meets every span rule)
+                    if literal is not None:
+                        if literal not in paragraph.text:
+                            continue
+                    elif literals is not None and not holds_any(paragraph.text, literals):
                         continue
-                    if not rule.applies_at(index, count, words):
+                    if bounded and not rule.applies_at(index, count, words):
                         continue
                     paragraph.text = _cut_spans(article, paragraph, rule)
                     if not _HAS_WORD.search(paragraph.text):
@@ -500,6 +504,7 @@ class DropDuplicateParagraphs(ParagraphFilter):
         near_ratio = self.near_ratio
         unmatched_share = 1 - (near_ratio - _FLOAT_SLACK)
         size = a.size
+        a_words: set[str] | None = None  # made once, when a pair first needs it
         for b in earlier:
             total = size + b.size
             # ratio = 2 * matches / total <= 2 * min / total: lengths alone can rule out a pair
@@ -507,7 +512,9 @@ class DropDuplicateParagraphs(ParagraphFilter):
                 continue
             # A word that only one of the two has is unmatched, so 2 * matches <= total - the
             # words in only one = total - |a| - |b| + 2 * shared (vocabularies).
-            a_words, b_words = a.vocabulary(), b.vocabulary()
+            if a_words is None:
+                a_words = a.vocabulary()
+            b_words = b.vocabulary()
             if 2 * len(a_words & b_words) < len(a_words) + len(b_words) - unmatched_share * total:
                 continue
             # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.

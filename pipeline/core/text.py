@@ -77,6 +77,19 @@ def printable(text: str) -> bool:
     return text.isprintable()
 
 
+# Each ASCII byte as 1 when it is a digit, else 0.
+_ASCII_DIGIT_BYTES = bytes(int(48 <= code < 58) for code in range(128)) + bytes(128)
+_DIGIT = re.compile(r"\d")
+
+
+def has_digit(text: str) -> bool:
+    """Whether a character of text is one \\d matches: in ASCII text, an ASCII digit, found by table
+    (sre's search tries each position in turn); else sre decides."""
+    if text.isascii():
+        return 1 in text.encode("ascii").translate(_ASCII_DIGIT_BYTES)
+    return _DIGIT.search(text) is not None
+
+
 def words(text: str) -> list[str]:
     return _WORDS.findall(text.casefold())
 
