@@ -4,12 +4,13 @@ the ISO date check against strptime; a rule's literal probe as the loop runs it 
 search; the span screen of a few literals against the regex of them; needs_digit against the
 matches of the shipped byline patterns; Removal's own __init__ against the dataclass it stays;
 the cleaner's step list read once against a list changed between articles; a file read in chunks
-against its bytes."""
+against its bytes; a file name's suffix against its Path's."""
 
 from __future__ import annotations
 
 import dataclasses
 import gzip
+import itertools
 import pickle
 import re
 from datetime import datetime
@@ -25,7 +26,7 @@ from pipeline.clean.rules import Rule, Selection, literal_probe, load_rules, nee
 from pipeline.clean.steps import ApplyRules, _rule_places
 from pipeline.core.document import Removal
 from pipeline.core.text import has_digit, printable
-from pipeline.ingest.readers import READ_CHUNK, ReadError
+from pipeline.ingest.readers import READ_CHUNK, ReadError, _suffix
 
 from .test_first_char import _texts
 from .test_text_clean_fast_paths import BYLINE_LINES
@@ -193,3 +194,10 @@ def test_the_recheck_visits_every_paragraph_a_window_takes_in(language: str | No
                 head, tail = selection.reach(words)
                 if index < head or count - index <= tail:
                     assert index in places, (count, index, words)
+
+
+def test_a_name_s_suffix_is_the_one_its_path_has() -> None:
+    alphabet = ["a", ".", "x", "txt", " ", "\\", "..", "/", ".gz", "é"]
+    names = ["".join(parts) for size in range(5) for parts in itertools.product(alphabet, repeat=size)]
+    for name in names:
+        assert _suffix(name) == Path(name).suffix, repr(name)
