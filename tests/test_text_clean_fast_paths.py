@@ -191,8 +191,8 @@ def test_byline_patterns_by_first_character_match_as_all_of_them() -> None:
     lines = [*_texts(), *(line for text in noisy_articles(300) for line in text.splitlines()[:8] if line.strip())]
     matched: set[str] = set()
     for line in (squash_spaces(line) for line in [*lines, *BYLINE_LINES]):
-        every = [p.pattern for p, _ in header.screened_bylines if p.fullmatch(line)]
-        assert [p.pattern for p, _ in header.bylines_for(line[:1]) if p.fullmatch(line)] == every, line
+        every = [p.pattern for p, *_ in header.screened_bylines if p.fullmatch(line)]
+        assert [p.pattern for p, *_ in header.bylines_for(line[:1]) if p.fullmatch(line)] == every, line
         matched.update(every)
     assert matched == {p.pattern for p in header.bylines}  # every pattern met a line it matches
     assert header.bylines_for("") == header.screened_bylines

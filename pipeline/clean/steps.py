@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Protocol
 from pipeline.clean.rules import CommentThreadPatterns, Rule, RuleSet, Selection, holds_any
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import SHIPPED, RuleContextSettings
-from pipeline.core.text import key_words, squash_spaces, squashed, word_count
+from pipeline.core.text import key_words, printable, squash_spaces, squashed, word_count
 
 _HAS_WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"@?[^\W\d_][\w.'’-]*")
@@ -186,7 +186,7 @@ def _said_again(text: str, min_chars: int) -> tuple[str, int] | None:
 def _squashed(text: str) -> bool:
     """Whether every whitespace run of text is one space (every other white-space character is
     unprintable), as in every paragraph the cleaner makes."""
-    return text.isprintable() and "  " not in text
+    return printable(text) and "  " not in text
 
 
 def _squashed_span(text: str, head: str, fitting: set[int], largest: int, last_start: int) -> tuple[str, int]:
@@ -261,19 +261,23 @@ class ApplyRules:
 
     @staticmethod
     def _apply_span_rules(article: Article, selected: Selection) -> None:
-        rules, screen = selected.span_rules, selected.span_screen
+        rules, screen = selected.span_checks, selected.span_screen
         count = len(article.paragraphs)
         head, tail = selected.span_reach
         kept: list[Paragraph] = []
         for index, paragraph in enumerate(article.paragraphs):
             # When every span rule needs a literal, a paragraph holding none of them is left as it
             # is; so is one that no rule's head or tail window takes in (the re-check's rules).
-            if (index < head or count - index <= tail) and (screen is None or screen.search(paragraph.text)):
+            if (index < head or count - index <= tail) and (screen is None or screen(paragraph.text)):
                 words = word_count(paragraph.text)
-                for rule in rules:
-                    if rule.literals is not None and not holds_any(paragraph.text, rule.literals):
+                for rule, literal, literals, bounded in rules:
+                    # one literal: one `in`, without a call (the loop meets every span rule)
+                    if literal is not None:
+                        if literal not in paragraph.text:
+                            continue
+                    elif literals is not None and not holds_any(paragraph.text, literals):
                         continue
-                    if not rule.applies_at(index, count, words):
+                    if bounded and not rule.applies_at(index, count, words):
                         continue
                     paragraph.text = _cut_spans(article, paragraph, rule)
                     if not _HAS_WORD.search(paragraph.text):
@@ -293,7 +297,7 @@ class ApplyRules:
         lengths = [word_count(p.text) for p in paragraphs]
         dropped: dict[int, Rule] = {}
         windowed = selected.all_windowed
-        for index in range(count):
+        for index in _rule_places(selected, count):
             if index in dropped:
                 continue
             if windowed:  # the re-check: a paragraph that no rule's window takes in is left alone
@@ -404,6 +408,16 @@ def _first_match(
     return selected.first_match(text, words, (index, count)) or (None, None)
 
 
+def _rule_places(selected: Selection, count: int) -> range | list[int]:
+    """The indexes of the paragraphs some paragraph rule's window may take in, in order: all of
+    them, or (the re-check's rules, all windowed) the head and the tail, not the middle that no
+    window reaches."""
+    head, tail = selected.paragraph_reach
+    if head + tail >= count:
+        return range(count)
+    return [*range(int(head)), *range(count - int(tail), count)]
+
+
 def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:
     pieces: list[str] = []
     last = 0
@@ -490,6 +504,7 @@ class DropDuplicateParagraphs(ParagraphFilter):
         near_ratio = self.near_ratio
         unmatched_share = 1 - (near_ratio - _FLOAT_SLACK)
         size = a.size
+        a_words: set[str] | None = None  # made once, when a pair first needs it
         for b in earlier:
             total = size + b.size
             # ratio = 2 * matches / total <= 2 * min / total: lengths alone can rule out a pair
@@ -497,7 +512,9 @@ class DropDuplicateParagraphs(ParagraphFilter):
                 continue
             # A word that only one of the two has is unmatched, so 2 * matches <= total - the
             # words in only one = total - |a| - |b| + 2 * shared (vocabularies).
-            a_words, b_words = a.vocabulary(), b.vocabulary()
+            if a_words is None:
+                a_words = a.vocabulary()
+            b_words = b.vocabulary()
             if 2 * len(a_words & b_words) < len(a_words) + len(b_words) - unmatched_share * total:
                 continue
             # Cheap screen: a one-word edit keeps most bigrams, so near pairs share over half of them.

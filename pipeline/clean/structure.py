@@ -12,7 +12,7 @@ from pipeline.clean.dates import to_iso
 from pipeline.clean.rules import HeaderPatterns, RuleSet, holds_any
 from pipeline.core.document import Article, Paragraph
 from pipeline.core.settings import SHIPPED, TextSettings
-from pipeline.core.text import squash_spaces, squashed, word_count
+from pipeline.core.text import has_digit, squash_spaces, squashed, word_count
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # Words that end a byline's author list but are the agency, not a person.
@@ -93,12 +93,26 @@ def _header_lines(article: Article, settings: TextSettings, patterns: HeaderPatt
     for index, paragraph in enumerate(article.paragraphs[: settings.header_scan_paragraphs]):
         for number, line in enumerate(paragraph.lines or [paragraph.text]):
             text = squashed(line)
-            matches = [
-                match
-                for pattern, literals in patterns.bylines_for(text[:1])
-                if (literals is None or holds_any(text, literals)) and (match := pattern.fullmatch(text))
-            ]
-            yield _Line(index, number, text, matches)
+            yield _Line(index, number, text, _byline_matches(text, patterns))
+
+
+def _byline_matches(text: str, patterns: HeaderPatterns) -> list[re.Match[str]]:
+    """The byline patterns' whole-line matches of a line, in order, each pattern screened by its
+    literals and its need of a digit (asked once per line, when a pattern needs it)."""
+    matches: list[re.Match[str]] = []
+    digit: bool | None = None
+    for pattern, literals, digit_needed in patterns.bylines_for(text[:1]):
+        if literals is not None and not holds_any(text, literals):
+            continue
+        if digit_needed:
+            if digit is None:
+                digit = has_digit(text)
+            if not digit:
+                continue
+        match = pattern.fullmatch(text)
+        if match:
+            matches.append(match)
+    return matches
 
 
 def extract_header(
