@@ -64,13 +64,14 @@ from pipeline.clean import furniture  # noqa: E402
 from pipeline.clean.cleaner import Cleaner  # noqa: E402
 from pipeline.clean.dump.line_model import line_ngrams  # noqa: E402
 from pipeline.clean.html.page_type import holds_back  # noqa: E402
-from pipeline.core.document import Article  # noqa: E402
+from pipeline.core.document import Article, BlockStructure  # noqa: E402
 from pipeline.core.settings import load_settings  # noqa: E402
 from pipeline.evaluation import scores, wcxb  # noqa: E402
 
 SETS = ("scrapinghub", "multilingual", "wcxb-dev")
 FORMS = furniture.FORMS
 BUCKETS = 1 << 15  # n-gram hash buckets: 128 KiB of float32 weights
+STRUCTURE_BUCKETS = 1 << 13  # tag-path and class/id token buckets (HTML input): 32 KiB
 FURNITURE_SHARE = 0.2  # a paragraph with at most this share of its tokens in the gold body is furniture
 ALPHA = 1.0  # added to every bucket's weighted count (a bucket seen once says little)
 INNER_FOLDS = 3
@@ -104,6 +105,13 @@ class Cleaned:
         return [p.text for p in self.article.paragraphs] if self.article else []
 
     @property
+    def structures(self) -> list[BlockStructure | None]:
+        """Each surviving paragraph's block in the page (HTML input; None elsewhere)."""
+        if not self.article:
+            return []
+        return [self.article.block_structure.get(p.position) for p in self.article.paragraphs]
+
+    @property
     def language(self) -> str | None:
         return self.article.language if self.article else None
 
@@ -124,14 +132,19 @@ class Page:
 
 @lru_cache(maxsize=2)
 def _cleaner(model: str | None, threshold: float) -> Cleaner:
+    """With a model: every form on at the threshold. Without: the step left out, but HTML pages'
+    block structure read (the html form on is what asks the parse for it)."""
     base = load_settings()
-    forms = {form: model is not None for form in FORMS}
+    forms = {form: model is not None or form == "html" for form in FORMS}
     settings = dataclasses.replace(
         base, furniture_model=dataclasses.replace(base.furniture_model, threshold=threshold, **forms)
     )
     if model:
         os.environ[furniture.MODEL_ENV] = model
-    return Cleaner.from_files(settings=settings)
+    cleaner = Cleaner.from_files(settings=settings)
+    if model is None:
+        cleaner.steps = [step for step in cleaner.steps if not isinstance(step, furniture.DropModelFurniture)]
+    return cleaner
 
 
 def clean_job(task: tuple[Job, str | None, float]) -> Cleaned:
@@ -230,11 +243,14 @@ def label(page: Page) -> list[float | None]:
 class Rows:
     dense: np.ndarray
     ngrams: sparse.csr_matrix
-    labels: np.ndarray
+    structure: sparse.csr_matrix  # the block's tag-path and class/id token buckets (HTML input)
+    labels: np.ndarray  # 1 furniture, 0 text (0 too where unlabelled: see labelled)
     weights: np.ndarray
     chars: np.ndarray
     eligible: np.ndarray  # what the step may remove: not the first paragraph, not over max_words
     page: np.ndarray  # index into the page list
+    labelled: np.ndarray  # the rows the fit and the threshold read; the others are neighbours only
+    sequence: np.ndarray  # the paragraph's index among its page's survivors; -1: a rule's removal
 
 
 # Removals by steps rather than by a named rule: structure, region, repetition, learned, repairs.
@@ -245,24 +261,28 @@ NOT_RULES = ("repeat.", "learned:", "page.", "html.", "residue.", "date.", "unst
 class Example:
     dense: np.ndarray
     grams: list[int]
-    label: float
+    tokens: list[int]  # structure buckets
+    label: float | None  # None: unlabelled, a neighbour for the second stage only
     text: str
     eligible: bool  # a paragraph the step may remove: it counts for the threshold
+    sequence: int = -1  # its index among the page's survivors (-1: a rule's removal)
 
 
 def page_examples(page: Page, buckets: int, max_words: int, rule_examples: bool) -> Iterator[Example]:
-    """The page's labelled surviving paragraphs (features as the step computes them: over the
-    survivors) and, with rule_examples, the whole paragraphs a named rule removed as furniture
-    examples (features over the survivors and them in input order), which teach the n-grams the
-    furniture vocabulary of every language the rules know; they never count for the threshold."""
+    """The page's surviving paragraphs, labelled or not (features as the step computes them: over
+    the survivors; the unlabelled ones are the second stage's neighbours) and, with rule_examples,
+    the whole paragraphs a named rule removed as furniture examples (features over the survivors
+    and them in input order), which teach the n-grams the furniture vocabulary of every language
+    the rules know; they never count for the threshold."""
     assert page.cleaned is not None and page.cleaned.article is not None
-    texts = page.cleaned.texts
-    dense = furniture.paragraph_features(texts, page.cleaned.language, page.job.form)
+    texts, structures = page.cleaned.texts, page.cleaned.structures
+    dense = furniture.paragraph_features(texts, page.cleaned.language, page.job.form, structures)
     for index, value in enumerate(page.labels):
-        if value is not None:
-            words = len(_TOKEN.findall(texts[index]))
-            eligible = index > 0 and words <= max_words
-            yield Example(dense[index], line_ngrams(texts[index], buckets), value, texts[index], eligible)
+        words = len(_TOKEN.findall(texts[index]))
+        eligible = index > 0 and words <= max_words
+        tokens = furniture.structure_buckets(structures[index], STRUCTURE_BUCKETS)
+        grams = line_ngrams(texts[index], buckets)
+        yield Example(dense[index], grams, tokens, value, texts[index], eligible, index)
     if not rule_examples:
         return
     article = page.cleaned.article
@@ -270,15 +290,18 @@ def page_examples(page: Page, buckets: int, max_words: int, rule_examples: bool)
     if not removed:
         return
     order = sorted([(p.position, 0, p.text) for p in article.paragraphs] + [(r.position, 1, r.text) for r in removed])
-    whole = furniture.paragraph_features([text for _, _, text in order], article.language, page.job.form)
-    for (_, was_removed, text), row in zip(order, whole, strict=True):
+    structures = [article.block_structure.get(position) for position, _, _ in order]
+    whole = furniture.paragraph_features([text for _, _, text in order], article.language, page.job.form, structures)
+    for (_, was_removed, text), row, structure in zip(order, whole, structures, strict=True):
         if was_removed:
-            yield Example(row, line_ngrams(text, buckets), 1.0, text, False)
+            tokens = furniture.structure_buckets(structure, STRUCTURE_BUCKETS)
+            yield Example(row, line_ngrams(text, buckets), tokens, 1.0, text, False)
 
 
 def build_rows(pages: list[Page], buckets: int, max_words: int, rule_examples: bool = True) -> Rows:
-    dense_parts, labels, weights, chars, eligible, owner = [], [], [], [], [], []
+    dense_parts, labels, weights, chars, eligible, owner, labelled, sequence = [], [], [], [], [], [], [], []
     indptr, indices, values = [0], [], []
+    structure = _Sparse()
     totals: dict[str, float] = {}
     for number, page in enumerate(pages):
         if page.cleaned is None or page.cleaned.article is None:
@@ -288,10 +311,14 @@ def build_rows(pages: list[Page], buckets: int, max_words: int, rule_examples: b
             indices.extend(example.grams)
             values.extend([1 / np.sqrt(len(example.grams))] * len(example.grams))
             indptr.append(len(indices))
-            labels.append(example.label)
+            structure.add(example.tokens)
+            labels.append(example.label or 0.0)
+            labelled.append(example.label is not None)
+            sequence.append(example.sequence)
             weight = float(np.sqrt(max(1, len(_TOKEN.findall(example.text)))))
             weights.append(weight)
-            totals[page.job.set_name] = totals.get(page.job.set_name, 0.0) + weight
+            if example.label is not None:
+                totals[page.job.set_name] = totals.get(page.job.set_name, 0.0) + weight
             chars.append(len(example.text))
             eligible.append(example.eligible)
             owner.append(number)
@@ -304,12 +331,35 @@ def build_rows(pages: list[Page], buckets: int, max_words: int, rule_examples: b
     return Rows(
         np.array(dense_parts).reshape(len(labels), len(furniture.FEATURES)),
         ngrams,
+        structure.matrix(STRUCTURE_BUCKETS),
         np.array(labels, dtype=float),
-        np.array(weights) * np.array([factor[s] for s in sets]),
+        np.array(weights) * np.array([factor.get(s, 1.0) for s in sets]),
         np.array(chars, dtype=float),
         np.array(eligible, dtype=bool),
         np.array(owner, dtype=np.int64),
+        np.array(labelled, dtype=bool),
+        np.array(sequence, dtype=np.int64),
     )
+
+
+class _Sparse:
+    """Rows of hash buckets, each weighing 1/sqrt(its count), built into a CSR matrix."""
+
+    def __init__(self) -> None:
+        self.indptr: list[int] = [0]
+        self.indices: list[int] = []
+        self.values: list[float] = []
+
+    def add(self, buckets: list[int]) -> None:
+        self.indices.extend(buckets)
+        self.values.extend([1 / np.sqrt(len(buckets))] * len(buckets) if buckets else [])
+        self.indptr.append(len(self.indices))
+
+    def matrix(self, width: int) -> sparse.csr_matrix:
+        shape = (len(self.indptr) - 1, width)
+        return sparse.csr_matrix(
+            (np.array(self.values), np.array(self.indices, dtype=np.int64), np.array(self.indptr)), shape=shape
+        )
 
 
 def subset(rows: Rows, mask: np.ndarray) -> Rows:
@@ -319,10 +369,11 @@ def subset(rows: Rows, mask: np.ndarray) -> Rows:
 Model = dict[str, np.ndarray]
 
 
-def log_count_ratios(rows: Rows) -> np.ndarray:
-    """Per hash bucket: log P(bucket | furniture) - log P(bucket | text), from weighted counts with
-    ALPHA added to each (NBSVM's log-count ratio: closed form, a second per fit)."""
-    present = rows.ngrams.copy()
+def log_count_ratios(rows: Rows, part: str = "ngrams") -> np.ndarray:
+    """Per hash bucket of `part` (ngrams or structure): log P(bucket | furniture) - log P(bucket |
+    text), from weighted counts with ALPHA added to each (NBSVM's log-count ratio: closed form, a
+    second per fit)."""
+    present = getattr(rows, part).copy()
     present.data[:] = 1.0
     furniture_counts = present.T @ (rows.weights * rows.labels) + ALPHA
     text_counts = present.T @ (rows.weights * (1 - rows.labels)) + ALPHA
@@ -333,41 +384,93 @@ def inner_folds(rows: Rows, sites: list[str]) -> np.ndarray:
     return np.array([site_fold("inner:" + sites[k], INNER_FOLDS) for k in rows.page])
 
 
-def out_of_fold_ngram_scores(rows: Rows, sites: list[str]) -> np.ndarray:
-    """Each row's n-gram score from ratios counted on the other inner folds' sites: the weight the
-    n-gram score earns is then the one unseen sites deserve."""
+def out_of_fold_ngram_scores(rows: Rows, sites: list[str], part: str = "ngrams") -> np.ndarray:
+    """Each row's n-gram (or structure-token) score from ratios counted on the other inner folds'
+    sites: the weight the score earns is then the one unseen sites deserve."""
     inner = inner_folds(rows, sites)
     found = np.zeros(len(rows.labels))
     for fold in range(INNER_FOLDS):
         held = inner == fold
-        found[held] = rows.ngrams[held] @ log_count_ratios(subset(rows, ~held))
+        found[held] = getattr(rows, part)[held] @ log_count_ratios(subset(rows, ~held), part)
     return found
 
 
-def fit(rows: Rows, sites: list[str]) -> Model:
-    """Newton (L2, standardized) over FEATURES plus one n-gram score; the n-gram score's weight is
-    then folded into the ratios counted on every row, so that the cleaner adds bucket weights."""
-    dense = np.column_stack([rows.dense, out_of_fold_ngram_scores(rows, sites)])
+PARTS = ("ngrams", "structure")  # the hashed parts, each one score (and one Newton weight)
+
+
+def fit_first(rows: Rows, sites: list[str]) -> Model:
+    """Newton (L2, standardized) over FEATURES plus one score per hashed part; each score's weight
+    is then folded into the ratios counted on every row, so that the cleaner adds bucket weights.
+    Labelled rows only."""
+    rows = subset(rows, rows.labelled)
+    parts = [out_of_fold_ngram_scores(rows, sites, part) for part in PARTS]
+    dense = np.column_stack([rows.dense, *parts])
     means, scales, w = fit_newton(dense, rows.labels, rows.weights)
-    beta = w[-2] / scales[-1]  # the n-gram score's weight, unstandardized
+    width = rows.dense.shape[1]
+    betas = w[width:-1] / scales[width:]  # the hashed scores' weights, unstandardized
+    bias = w[-1] - float(betas @ means[width:])
     return {
-        "means": means[:-1],
-        "scales": scales[:-1],
-        "weights": np.append(w[:-2], w[-1] - beta * means[-1]),
-        "ngram_weights": (beta * log_count_ratios(rows)).astype(np.float32),
+        "means": means[:width],
+        "scales": scales[:width],
+        "weights": np.append(w[:width], bias),
+        "ngram_weights": (betas[0] * log_count_ratios(rows, "ngrams")).astype(np.float32),
+        "structure_weights": (betas[1] * log_count_ratios(rows, "structure")).astype(np.float32),
+        "context_weights": np.zeros(0),
     }
 
 
-def predict(model: Model, rows: Rows) -> np.ndarray:
+CONTEXT = True  # the second stage (--no-context: the first stage alone)
+
+
+def fit(rows: Rows, sites: list[str]) -> Model:
+    """The first stage on every labelled row; then the second stage (Newton over
+    furniture.CONTEXT_FEATURES) on first-stage margins that are out of fold (INNER_FOLDS folds by
+    site), as the cleaner meets unseen sites' margins."""
+    model = fit_first(rows, sites)
+    if not CONTEXT:
+        return model
+    inner = np.array([site_fold("context:" + sites[k], INNER_FOLDS) for k in rows.page])
+    margins = np.zeros(len(rows.labels))
+    for fold in range(INNER_FOLDS):
+        held = inner == fold
+        margins[held] = first_margins(fit_first(subset(rows, ~held), sites), subset(rows, held))
+    context = context_rows(rows, margins)
+    use = rows.labelled & (rows.sequence >= 0)
+    means, scales, w = fit_newton(context[use], rows.labels[use], rows.weights[use])
+    raw = w[:-1] / scales  # unstandardized: the cleaner multiplies the raw context features
+    model["context_weights"] = np.append(raw, w[-1] - float(raw @ means))
+    return model
+
+
+def first_margins(model: Model, rows: Rows) -> np.ndarray:
     margin = ((rows.dense - model["means"]) / model["scales"]) @ model["weights"][:-1] + model["weights"][-1]
     margin = margin + rows.ngrams @ model["ngram_weights"].astype(float)
+    return np.asarray(margin + rows.structure @ model["structure_weights"].astype(float))
+
+
+def context_rows(rows: Rows, margins: np.ndarray) -> np.ndarray:
+    """furniture.context_features per page (its survivors are consecutive rows, in order); a rule's
+    removal has no neighbours."""
+    found = np.zeros((len(margins), len(furniture.CONTEXT_FEATURES)))
+    found[:, 0] = margins
+    in_page = np.flatnonzero(rows.sequence >= 0)
+    if len(in_page):
+        for group in np.split(in_page, np.flatnonzero(np.diff(rows.page[in_page])) + 1):
+            found[group] = furniture.context_features(margins[group])
+    return found
+
+
+def predict(model: Model, rows: Rows) -> np.ndarray:
+    margin = first_margins(model, rows)
+    if len(model["context_weights"]):
+        margin = context_rows(rows, margin) @ model["context_weights"][:-1] + model["context_weights"][-1]
     return np.asarray(1 / (1 + np.exp(-margin)))
 
 
 def choose_threshold(rows: Rows, scores_: np.ndarray) -> float:
     """The lowest threshold at which at most MAX_TEXT_SHARE of the removed characters are text."""
     for threshold in THRESHOLDS:
-        removed = rows.eligible & (scores_ >= threshold)
+        removed = rows.eligible & rows.labelled & (scores_ >= threshold)
         total = rows.chars[removed].sum()
         if total and rows.chars[removed & (rows.labels == 0)].sum() <= MAX_TEXT_SHARE * total:
             return float(threshold)
@@ -439,10 +542,30 @@ def report(title: str, scorer: Scorer) -> None:
 def score_held_out(
     pages: list[Page], chosen: list[int], model: Model, threshold: float, workdir: Path, name: str, workers: int
 ) -> list[Cleaned]:
-    """The chosen pages cleaned again through the whole cleaner, with this model and threshold."""
+    """The chosen pages cleaned again through the whole cleaner, with this model and threshold.
+    A page on which the step would remove nothing (no paragraph it may take scores at the
+    threshold: the step's own scoring of the survivors it meets, last of the steps) keeps its
+    cleaning without the model: the whole cleaner would give the same article."""
     path = workdir / f"{name}.npz"
     write_model(model, path)
-    return list(clean_all([pages[k].job for k in chosen], str(path), threshold, workers))
+    stored = furniture.load_model(path)
+    changed = [k for k in chosen if _step_would_remove(pages[k], stored, threshold)]
+    again = dict(zip(changed, clean_all([pages[k].job for k in changed], str(path), threshold, workers), strict=True))
+    print(f"{name}: {len(changed)} of {len(chosen)} pages cleaned again (the others: nothing scores {threshold:.2f})")
+    return [again[k] if k in again else pages[k].cleaned or again[k] for k in chosen]
+
+
+def _step_would_remove(page: Page, model: furniture.FurnitureModel, threshold: float) -> bool:
+    cleaned = page.cleaned
+    if cleaned is None or cleaned.article is None or len(cleaned.texts) < 2:
+        return cleaned is None
+    texts = cleaned.texts
+    scored = furniture.furniture_scores(texts, cleaned.language, page.job.form, model, cleaned.structures)
+    max_words = load_settings().furniture_model.max_words
+    return any(
+        index > 0 and len(_TOKEN.findall(texts[index])) <= max_words and score >= threshold
+        for index, score in enumerate(scored)
+    )
 
 
 def cross_validate(args: argparse.Namespace, pages: list[Page], rows: Rows, workdir: Path) -> None:
@@ -495,8 +618,10 @@ def curve(args: argparse.Namespace, pages: list[Page], rows: Rows) -> None:
         print(f"without {name}: threshold chosen {fit_nested(subset(rows, ~held), sites)[1]:.2f}", flush=True)
     for name in SETS:
         for form in FORMS:
-            mine = rows.eligible & np.array(
-                [(pages[k].job.set_name, pages[k].job.form) == (name, form) for k in rows.page]
+            mine = (
+                rows.eligible
+                & rows.labelled
+                & np.array([(pages[k].job.set_name, pages[k].job.form) == (name, form) for k in rows.page])
             )
             furniture_chars = rows.chars[mine & (rows.labels == 1)].sum()
             cells = []
@@ -507,6 +632,17 @@ def curve(args: argparse.Namespace, pages: list[Page], rows: Rows) -> None:
                 caught = rows.chars[removed & (rows.labels == 1)].sum() / furniture_chars if furniture_chars else 0.0
                 cells.append(f"{threshold:.1f}: {int(removed.sum())} / text {text:.2f} / furniture {caught:.3f}")
             print(f"{name} {form}: " + "; ".join(cells), flush=True)
+
+
+def drop_parts(rows: Rows, parts: list[str]) -> None:
+    """--without: the structure features zeroed (the model as before them), the second stage off."""
+    global CONTEXT
+    if "structure" in parts:
+        first = furniture.FEATURES.index("has the block's place in the page")
+        rows.dense[:, first:] = 0.0
+        rows.structure = sparse.csr_matrix(rows.structure.shape)
+    if "context" in parts:
+        CONTEXT = False
 
 
 def load(args: argparse.Namespace) -> list[Page]:
@@ -539,6 +675,12 @@ def main() -> None:
     parser.add_argument("--wcxb-share", type=int, default=1, help="score 1 in N of wcxb-dev's sites (1: all)")
     parser.add_argument("--no-rule-examples", action="store_true", help="train on the labelled survivors alone")
     parser.add_argument("--threshold", type=float, help="score with this threshold, not the one the inner folds chose")
+    parser.add_argument(
+        "--without",
+        type=lambda s: s.split(","),
+        default=[],
+        help="leave parts out to compare: structure (the block's place in the page), context (the second stage)",
+    )
     parser.add_argument("--curve", action="store_true", help="paragraph-level held-out figures only (no cleaning)")
     parser.add_argument("--only-load", action="store_true", help="clean and cache the pages, nothing else")
     parser.add_argument("--workers", type=int, default=2, help="cleaning processes")
@@ -550,15 +692,17 @@ def main() -> None:
     max_words = load_settings().furniture_model.max_words
     for page in pages:
         page.labels = label(page)
-    rows_cache = args.cache.with_suffix(".rows" if args.no_rule_examples else ".rule_rows") if args.cache else None
+    rows_cache = args.cache.with_suffix(".rows2" if args.no_rule_examples else ".rule_rows2") if args.cache else None
     if rows_cache and rows_cache.exists():
         rows = pickle.loads(rows_cache.read_bytes())
     else:
         rows = build_rows(pages, BUCKETS, max_words, not args.no_rule_examples)
         if rows_cache:
             rows_cache.write_bytes(pickle.dumps(rows))
-    furniture_rows = int(rows.labels.sum())
-    print(f"{len(pages)} page forms, {len(rows.labels)} labelled paragraphs ({furniture_rows} furniture)", flush=True)
+    furniture_rows = int(rows.labels[rows.labelled].sum())
+    count = int(rows.labelled.sum())
+    print(f"{len(pages)} page forms, {count} labelled paragraphs ({furniture_rows} furniture)", flush=True)
+    drop_parts(rows, args.without)
     if args.curve:
         curve(args, pages, rows)
         return
@@ -568,9 +712,9 @@ def main() -> None:
         for name in args.leave_out:
             leave_out(name, args, pages, rows, Path(tmp))
     if args.write:
-        model, threshold = fit_nested(rows, [page.site for page in pages])
-        write_model(model, MODEL_PATH)
-        print(f"wrote {MODEL_PATH} (threshold from inner folds {threshold:.2f}: settings.yaml holds the one used)")
+        # the threshold in use is settings.yaml's, from the held-out folds: only the model is fitted here
+        write_model(fit(rows, [page.site for page in pages]), MODEL_PATH)
+        print(f"wrote {MODEL_PATH}")
 
 
 if __name__ == "__main__":

@@ -196,7 +196,10 @@ def parse(raw: RawArticle, settings: Settings = SHIPPED, byline_words: BylineWor
     if raw.html is not None and raw.text is None:
         article.html_source = True
         latest = latest_date(raw.fetched, raw.batch_date, settings.dates.days_after_fetch)
-        page = extract_html(raw.html, settings.html, latest, settings.dates, byline_words)
+        # the blocks' place in the page only for the furniture model (issue 23): off, nothing is read
+        structure = settings.furniture_model.html
+        page = extract_html(raw.html, settings.html, latest, settings.dates, byline_words, structure)
+        article.block_structure = dict(enumerate(page.structure))
         for position, (block, dropped_by) in enumerate(page.in_order):
             text = decode_entities(block)  # "&amp;quot;" in the page's text: escaped once too often
             paragraph = Paragraph(text, position, [text])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,8 +33,9 @@ from typing import ClassVar
 import numpy as np
 
 from pipeline.clean.dump.line_model import ngram_scores, stop_words
+from pipeline.clean.html.blocks import STRUCTURE_FEATURES
 from pipeline.core.arrays import load_arrays
-from pipeline.core.document import Article, Removal
+from pipeline.core.document import Article, BlockStructure, Removal
 from pipeline.core.settings import SHIPPED, FurnitureModelSettings
 
 RULE = "model.furniture"
@@ -71,6 +73,18 @@ FEATURES = (
     "log paragraphs sharing its first two words",
     "html",
     "dump",
+    # HTML input only (zeros for text): where the paragraph's block sat in the page
+    "has the block's place in the page",
+    *STRUCTURE_FEATURES,
+)
+# The second stage's inputs, per paragraph, from the first stage's margins (log-odds).
+CONTEXT_FEATURES = (
+    "own margin",
+    "margin of the paragraph above (0 for the first)",
+    "margin of the paragraph below (0 for the last)",
+    "mean margin of the two above and the two below",
+    "highest margin of the paragraphs above and below",
+    "lowest margin of the paragraphs above and below",
 )
 _TOKEN = re.compile(r"\w+")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
@@ -83,13 +97,18 @@ _ADDRESS = re.compile(r"https?://|www\.|@\w|\w@\w")
 
 @dataclass(frozen=True)
 class FurnitureModel:
-    """The logistic model's numbers: standardization, the general weights (bias last), and one
-    weight per n-gram hash bucket."""
+    """The logistic model's numbers: standardization, the general weights (bias last), one weight
+    per n-gram hash bucket and one per structure-token hash bucket (tag path, class/id words)."""
 
     means: np.ndarray
     scales: np.ndarray
     weights: np.ndarray
     ngram_weights: np.ndarray
+    structure_weights: np.ndarray
+    # the second stage (CONTEXT_FEATURES, bias last): each first-stage margin read beside its
+    # neighbours' (a short line between article paragraphs is text, one in a run of furniture is
+    # not); empty: the first stage alone
+    context_weights: np.ndarray
 
 
 def load_model(path: Path) -> FurnitureModel:
@@ -121,8 +140,11 @@ def _lead(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold())[:2])
 
 
-def paragraph_features(texts: list[str], language: str | None, form: str) -> np.ndarray:
-    """One row of FEATURES per paragraph text, in article order."""
+def paragraph_features(
+    texts: list[str], language: str | None, form: str, structures: list[BlockStructure | None] | None = None
+) -> np.ndarray:
+    """One row of FEATURES per paragraph text, in article order; `structures`: each paragraph's
+    block in the page (HTML input), None where there is none."""
     stops = _stops(language)
     count = len(texts)
     words = [_TOKEN.findall(text) for text in texts]
@@ -166,16 +188,73 @@ def paragraph_features(texts: list[str], language: str | None, form: str) -> np.
             math.log(lead_counts[leads[index]]) if leads[index] else 0.0,
             1.0 if form == "html" else 0.0,
             1.0 if form == "dump" else 0.0,
+            *_structure_row(structures[index] if structures else None),
         )
     return rows
 
 
-def furniture_scores(texts: list[str], language: str | None, form: str, model: FurnitureModel) -> np.ndarray:
-    """P(furniture) per paragraph."""
+_NO_STRUCTURE = (0.0,) * (len(STRUCTURE_FEATURES) + 1)
+
+
+def _structure_row(structure: BlockStructure | None) -> tuple[float, ...]:
+    return _NO_STRUCTURE if structure is None else (1.0, *structure.features)
+
+
+def structure_buckets(structure: BlockStructure | None, buckets: int) -> list[int]:
+    """The hash buckets of the block's tag-path and class/id tokens (crc32: the same everywhere)."""
+    if structure is None or not buckets:
+        return []
+    return [zlib.crc32(token.encode("utf-8")) % buckets for token in structure.tokens]
+
+
+def structure_scores(structures: list[BlockStructure | None], weights: np.ndarray) -> np.ndarray:
+    """Per paragraph: its structure buckets' weights summed over the square root of their count."""
+    found = np.zeros(len(structures))
+    for index, structure in enumerate(structures):
+        own = structure_buckets(structure, len(weights))
+        if own:
+            found[index] = weights[np.array(own, dtype=np.intp)].sum() / math.sqrt(len(own))
+    return found
+
+
+def context_features(margins: np.ndarray) -> np.ndarray:
+    """One row of CONTEXT_FEATURES per paragraph of an article (margins in article order)."""
+    count = len(margins)
+    padded = np.concatenate([[np.nan, np.nan], margins, [np.nan, np.nan]])
+    above, below = padded[1 : count + 1], padded[3 : count + 3]
+    window = np.column_stack([padded[0:count], above, below, padded[4 : count + 4]])
+    seen = ~np.isnan(window)
+    mean = np.where(seen.any(1), np.nansum(window, 1) / np.maximum(1, seen.sum(1)), 0.0)
+    pair = np.column_stack([above, below])
+    both = ~np.isnan(pair)
+    highest = np.where(both.any(1), np.max(np.where(both, pair, -np.inf), 1), 0.0)
+    lowest = np.where(both.any(1), np.min(np.where(both, pair, np.inf), 1), 0.0)
+    return np.column_stack([margins, np.nan_to_num(above), np.nan_to_num(below), mean, highest, lowest])
+
+
+def second_stage(margins: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The margins read beside their neighbours' (weights: CONTEXT_FEATURES, bias last); the
+    first stage's margins when there is no second stage."""
+    if not len(weights) or not len(margins):
+        return margins
+    return np.asarray(context_features(margins) @ weights[:-1] + weights[-1])
+
+
+def furniture_scores(
+    texts: list[str],
+    language: str | None,
+    form: str,
+    model: FurnitureModel,
+    structures: list[BlockStructure | None] | None = None,
+) -> np.ndarray:
+    """P(furniture) per paragraph (`structures`: as paragraph_features takes them)."""
     if not texts:
         return np.zeros(0)
-    rows = (paragraph_features(texts, language, form) - model.means) / model.scales
+    rows = (paragraph_features(texts, language, form, structures) - model.means) / model.scales
     z = rows @ model.weights[:-1] + model.weights[-1] + ngram_scores(texts, model.ngram_weights)
+    if structures:
+        z = z + structure_scores(structures, model.structure_weights)
+    z = second_stage(z, model.context_weights)
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
@@ -196,7 +275,9 @@ class DropModelFurniture:
         if not self.applies(article):
             return
         texts = [paragraph.text for paragraph in article.paragraphs]
-        scores = furniture_scores(texts, article.language, input_form(article), current_model())
+        structures = [article.block_structure.get(paragraph.position) for paragraph in article.paragraphs]
+        form = input_form(article)
+        scores = furniture_scores(texts, article.language, form, current_model(), structures)
         kept = []
         for index, (paragraph, score) in enumerate(zip(article.paragraphs, scores, strict=True)):
             long = len(_TOKEN.findall(paragraph.text)) > self.settings.max_words

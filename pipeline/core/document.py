@@ -53,6 +53,16 @@ class Removal:
         return out
 
 
+@dataclass(frozen=True)
+class BlockStructure:
+    """Where an HTML block sat in its page (pipeline/clean/html/blocks.py: block_structures), for
+    the furniture model: numbers named by blocks.STRUCTURE_FEATURES and the tag-path and class/id
+    tokens around it (hashed by the model, never stored)."""
+
+    features: tuple[float, ...]
+    tokens: tuple[str, ...]
+
+
 @dataclass
 class Paragraph:
     text: str
@@ -122,6 +132,10 @@ class Article:
     accessible_for_free: bool | None = None  # the page's JSON-LD isAccessibleForFree, when it says
     complete: bool = True
     incomplete_reason: str | None = None
+    # Issue 23, item 2: an HTML page's block structure per paragraph position (Paragraph.position),
+    # read only when the furniture model is on for HTML (else empty): positions stay stable across
+    # steps, a rewritten paragraph keeps its block's evidence.
+    block_structure: dict[int, BlockStructure] = field(default_factory=dict, compare=False, repr=False)
     # Removals each cleaning step recorded (step name -> count, in the order the steps ran); the
     # audit's records are article.removed, these are their counts by step.
     removed_by_step: dict[str, int] = field(default_factory=dict, compare=False)

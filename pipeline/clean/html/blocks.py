@@ -16,6 +16,7 @@ buy one set's figure with the other's.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipeline.core.document import BlockStructure
 from pipeline.core.settings import SHIPPED, HtmlSettings
 from pipeline.core.text import squash_spaces
 
@@ -272,6 +274,8 @@ class Selection:
     dropped_words: int = 0  # of those, in blocks dropped as furniture
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule, text)
     in_order: list[tuple[str, str | None]] = field(default_factory=list)  # (text, rule or None if kept)
+    # per block of in_order, where it sits in the page (only when select_blocks is asked for it)
+    structure: list[BlockStructure] = field(default_factory=list)
 
 
 def locate(page: PageText, blocks: Iterable[str], cursor: int = 0) -> list[BlockEvidence]:
@@ -331,8 +335,11 @@ def main_element(evidence: list[BlockEvidence], settings: HtmlSettings = SHIPPED
     return max(candidates, key=lambda element: depth[element], default=None)
 
 
-def select_blocks(page: PageText, blocks: list[str], settings: HtmlSettings = SHIPPED.html) -> Selection:
-    """The extractor's blocks without page furniture, after the article's lead if it was left out."""
+def select_blocks(
+    page: PageText, blocks: list[str], settings: HtmlSettings = SHIPPED.html, structure: bool = False
+) -> Selection:
+    """The extractor's blocks without page furniture, after the article's lead if it was left out;
+    with `structure`, each block's place in the page for the furniture model too."""
     evidence = _split_runs(page, locate(page, blocks))
     rules = _Rules(page, main_element(evidence, settings), settings)
     inside = [item.inside(rules.main) for item in evidence]
@@ -349,6 +356,9 @@ def select_blocks(page: PageText, blocks: list[str], settings: HtmlSettings = SH
         else:
             selection.dropped.append((reason, item.text))
             selection.dropped_words += item.words
+    if structure:
+        leads = len(selection.in_order) - len(evidence)
+        selection.structure = block_structures(rules, evidence, inside, reasons, leads)
     return selection
 
 
@@ -541,3 +551,145 @@ def lead_blocks(page: PageText, evidence: list[BlockEvidence], settings: HtmlSet
             continue
         leads.append(text)
     return leads
+
+
+# --- the furniture model's structural evidence (issue 23, item 2) ------------------------------
+
+# The numbers block_structures gives each block, in this order (pipeline/clean/furniture.py reads
+# them beside the paragraph's own features for HTML input).
+STRUCTURE_FEATURES = (
+    "found again in the page",
+    "the page has a main container",
+    "inside the main container",
+    "before the main container",
+    "after the main container",
+    "link share",
+    "log levels below the main container",
+    "log depth in the page",
+    "log siblings of its tag",
+    "log siblings of its tag and class",
+    "a heading",
+    "a list item",
+    "in a table cell",
+    "in a container named as furniture",
+    "in a story card",
+    "the lead, taken from the page header",
+    "position among the extractor's blocks",
+    "the block before was dropped by structure",
+    "the block after was dropped by structure",
+)
+# Tags of the block and its ancestors read as tokens, and ancestors whose class/id words are.
+PATH_TAGS = 3
+NAME_LEVELS = 4
+NAME_WORDS_PER_ELEMENT = 8
+_DIGIT = re.compile(r"\d")
+
+
+def block_structures(
+    rules: _Rules, evidence: list[BlockEvidence], inside: list[bool], reasons: list[str | None], leads: int
+) -> list[BlockStructure]:
+    """Per block of Selection.in_order (the leads first): numbers named by STRUCTURE_FEATURES and
+    tokens of its tag path ("t0:p", "path:p<div<article") and of its ancestors' class/id words
+    ("c0:teaser", "c:related"). Read from the page parse the selection already made; no wording."""
+    count = leads + len(evidence)
+    starts = [item.start for item, within in zip(evidence, inside, strict=True) if within]
+    main_span = (min(starts, default=0), max(starts, default=0))
+    siblings: dict[HtmlElement, tuple[dict[str, int], dict[tuple[str, str], int]]] = {}
+    found = [_lead_structure(index, count) for index in range(leads)]
+    for index, item in enumerate(evidence):
+        before, after = reasons[index - 1] if index else None, reasons[index + 1] if index + 1 < len(evidence) else None
+        dropped = (before is not None, after is not None)
+        place = _Place(leads + index, count, inside[index], main_span, dropped)
+        found.append(_structure(rules, item, place, siblings))
+    return found
+
+
+@dataclass(frozen=True)
+class _Place:
+    index: int
+    count: int
+    inside: bool
+    main_span: tuple[int, int]
+    dropped_around: tuple[bool, bool]
+
+
+def _lead_structure(index: int, count: int) -> BlockStructure:
+    features = [0.0] * len(STRUCTURE_FEATURES)
+    features[STRUCTURE_FEATURES.index("the lead, taken from the page header")] = 1.0
+    features[STRUCTURE_FEATURES.index("position among the extractor's blocks")] = index / max(1, count - 1)
+    return BlockStructure(tuple(features), ("lead",))
+
+
+def _structure(
+    rules: _Rules,
+    item: BlockEvidence,
+    place: _Place,
+    siblings: dict[HtmlElement, tuple[dict[str, int], dict[tuple[str, str], int]]],
+) -> BlockStructure:
+    position = place.index / max(1, place.count - 1)
+    if item.element is None:
+        unfound = [0.0] * len(STRUCTURE_FEATURES)
+        unfound[STRUCTURE_FEATURES.index("position among the extractor's blocks")] = position
+        return BlockStructure(tuple(unfound), ("unfound",))
+    element, chain, main = item.element, item.chain, rules.main
+    by_tag, by_shape = _sibling_counts(element, siblings)
+    below_main = chain.index(main) if place.inside and main is not None else 0
+    outside = main is not None and not place.inside
+    features = (
+        1.0,
+        1.0 if main is not None else 0.0,
+        1.0 if place.inside else 0.0,
+        1.0 if outside and item.start < place.main_span[0] else 0.0,
+        1.0 if outside and item.start > place.main_span[1] else 0.0,
+        item.link_share,
+        _log1p(below_main),
+        _log1p(len(chain)),
+        _log1p(by_tag.get(element.tag, 1) - 1),
+        _log1p(by_shape.get((element.tag, element.get("class", "")), 1) - 1),
+        1.0 if element.tag in HEADINGS else 0.0,
+        1.0 if element.tag == "li" else 0.0,
+        1.0 if any(node.tag in ("td", "th") for node in chain) else 0.0,
+        1.0 if rules._furniture_container(chain, None) else 0.0,
+        1.0 if rules._in_card(chain) else 0.0,
+        0.0,
+        position,
+        1.0 if place.dropped_around[0] else 0.0,
+        1.0 if place.dropped_around[1] else 0.0,
+    )
+    return BlockStructure(features, _tokens(chain))
+
+
+def _sibling_counts(
+    element: HtmlElement, seen: dict[HtmlElement, tuple[dict[str, int], dict[tuple[str, str], int]]]
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """How many children of the element's parent share its tag, and its tag and class (a repeated
+    item shape: a list of teasers, a row of cards), counted once per parent."""
+    parent = element.getparent()
+    if parent is None:
+        return {}, {}
+    counts = seen.get(parent)
+    if counts is None:
+        by_tag: dict[str, int] = {}
+        by_shape: dict[tuple[str, str], int] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                by_tag[child.tag] = by_tag.get(child.tag, 0) + 1
+                shape = (child.tag, child.get("class", ""))
+                by_shape[shape] = by_shape.get(shape, 0) + 1
+        counts = seen[parent] = (by_tag, by_shape)
+    return counts
+
+
+def _tokens(chain: tuple[HtmlElement, ...]) -> tuple[str, ...]:
+    tags = [str(node.tag) for node in chain[:PATH_TAGS]]
+    found = [f"t{level}:{tag}" for level, tag in enumerate(tags)]
+    found += ["path:" + "<".join(tags[:2]), "path:" + "<".join(tags)]
+    for level, node in enumerate(chain[:NAME_LEVELS]):
+        # words with a digit are generated names (CSS-in-JS "evys1bk0", ids "post-1234"): no meaning
+        words = [word.lower() for word in _NAME_WORD.findall(_names(node)) if not _DIGIT.search(word)]
+        found += [f"c{min(level, 1)}:{word}" for word in words[:NAME_WORDS_PER_ELEMENT]]
+    return tuple(dict.fromkeys(found))  # each token once, in order
+
+
+def _log1p(value: float) -> float:
+    return math.log1p(value)

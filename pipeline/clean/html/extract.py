@@ -32,6 +32,7 @@ from pipeline.clean.html.blocks import (
 )
 from pipeline.clean.html.metadata import JsonLd, json_ld_articles, json_ld_scripts, meta_map, page_url_of, read_metadata
 from pipeline.clean.html.page_type import Extracted, accessible_for_free, page_features
+from pipeline.core.document import BlockStructure
 from pipeline.core.settings import SHIPPED, DatesSettings, HtmlSettings
 from pipeline.core.text import squash_spaces
 
@@ -86,6 +87,8 @@ class HtmlContent:
     page_features: list[float] | None = None
     # the page's JSON-LD isAccessibleForFree (False: the publisher says a paywall cuts it)
     free: bool | None = None
+    # per block of in_order, where it sat in the page (only when asked: the furniture model on for HTML)
+    structure: list[BlockStructure] = field(default_factory=list)
 
 
 def extract_html(
@@ -94,13 +97,15 @@ def extract_html(
     latest: str | None = None,
     dates: DatesSettings = SHIPPED.dates,
     byline_words: BylineWords | None = None,
+    structure: bool = False,
 ) -> HtmlContent:
     """The page is parsed once and the tree is only read, never changed. Metadata come from our
     own pass over it, figure captions from its <figure> elements, the body from trafilatura on the
     same tree (it weighs text density, link density and page structure better than a container
     guess): a quick recall-first pass whose furniture blocks blocks.py drops by their place in
     the page, trafilatura's full cascade when that pass under-delivered, the page's article
-    container when trafilatura finds nothing. `byline_words`: the cleaner's (else loaded here)."""
+    container when trafilatura finds nothing. `byline_words`: the cleaner's (else loaded here);
+    `structure`: each block's place in the page as well (HtmlContent.structure)."""
     tree, whole_page = parse_html(html)
     content = HtmlContent()
     if tree is None:
@@ -114,14 +119,16 @@ def extract_html(
     content.captions = _captions(tree)
     if whole_page:
         page = PageText(tree)
-        body = select_blocks(page, _trafilatura_blocks(tree, quick=True), settings)
+        body = select_blocks(page, _trafilatura_blocks(tree, quick=True), settings, structure)
         if _needs_full_cascade(body, page, tree, settings):
-            body = select_blocks(page, _trafilatura_blocks(tree, quick=False), settings)
+            body = select_blocks(page, _trafilatura_blocks(tree, quick=False), settings, structure)
         content.blocks = body.kept
         content.in_order = body.in_order
+        content.structure = body.structure
     if not content.blocks:
         content.blocks = list(container_blocks(_main_container(tree)))
         content.in_order = [(block, None) for block in content.blocks]
+        content.structure = []  # the container's paragraphs were not located: no evidence either way
     if whole_page:
         extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
                               bool(content.authors or content.agencies), content.title or "")  # fmt: skip
