@@ -24,6 +24,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,12 @@ def write_inputs(folder: Path, articles: int, html: bool) -> list[tuple[str, Pat
     fixtures = ROOT / "tests" / "fixtures"
     for path in sorted(fixtures.rglob("*")):
         if path.suffix in (".txt", ".html", ".jsonl") and not path.name.endswith((".gold.txt", ".snippets.json")):
-            inputs.append(("tests/fixtures", path, path.name))
+            # copied beside the other inputs: a kept --inputs folder must not point into the
+            # checkout (often a worktree, removed later) that first wrote it
+            copy = folder / "fixtures" / path.relative_to(fixtures)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+            inputs.append(("tests/fixtures", copy, path.name))
     generated = folder / "generated"
     generated.mkdir(parents=True, exist_ok=True)
     for spans in (False, True):
