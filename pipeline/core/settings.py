@@ -179,12 +179,14 @@ class DatesSettings:
     """No date of an article is more than days_after_fetch days after its fetch day: the input's
     fetch time, else the batch's date (pipeline/clean/dates.py: latest_date). The date printed
     by an HTML page's headline: the text read around it and when it beats the markup's
-    (pipeline/clean/html/metadata.py: _printed_over_markup)."""
+    (pipeline/clean/html/metadata.py: _printed_over_markup); learned_choice: the ranker chooses among
+    the page's candidate days (pipeline/clean/html/date_candidates.py)."""
 
     days_after_fetch: int
     printed_before_chars: int
     printed_after_chars: int
     printed_min_gap_days: int
+    learned_choice: bool
 
 
 @dataclass(frozen=True)

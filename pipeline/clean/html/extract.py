@@ -19,6 +19,7 @@ from lxml.html import (
 from lxml.html import fromstring as lxml_fromstring
 
 from pipeline.clean.bylines import BylineWords
+from pipeline.clean.html import date_candidates
 from pipeline.clean.html.blocks import (
     FURNITURE_TAGS,
     HIDDEN_TAGS,
@@ -293,7 +294,8 @@ def _read_metadata(
     words: BylineWords | None,
     scripts: list[JsonLd],
 ) -> None:
-    found = read_metadata(tree, latest, dates, words, scripts)
+    choose_date = date_candidates.choose if dates.learned_choice else None  # issue 24: the learned choice
+    found = read_metadata(tree, latest, dates, words, scripts, choose_date)
     content.title, content.seo_title = found.title, found.seo_title
     content.published, content.updated = found.published, found.updated
     content.authors, content.agencies = found.authors, found.agencies

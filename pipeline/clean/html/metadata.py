@@ -126,6 +126,16 @@ _WRITTEN_BY_LABELS = frozenset(
 )  # fmt: skip
 
 
+# Issue 24: a choice among every day the page offers, given what the cascade read and its own choice
+# (shown, nodes, meta, url, latest, printed days, the cascade's date) -> the published date. Handed
+# in by the caller (date_candidates.choose), as that module reads this one's helpers.
+DateChooser = Callable[
+    [list[HtmlElement], list[dict[str, Any]], dict[str, str], str | None, str | None, list[tuple[str, bool]],
+     str | None],
+    str | None,
+]  # fmt: skip
+
+
 @dataclass
 class PageMetadata:
     title: str | None = None
@@ -144,10 +154,12 @@ def read_metadata(
     dates: DatesSettings = SHIPPED.dates,
     words: BylineWords | None = None,
     scripts: list[JsonLd] | None = None,
+    choose_date: DateChooser | None = None,
 ) -> PageMetadata:
     """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch).
     `words`: the byline words (the cleaner's, loaded once; else the shipped ones as the environment
-    extends them); `scripts`: the page's JSON-LD as json_ld_scripts parsed it (else parsed here)."""
+    extends them); `scripts`: the page's JSON-LD as json_ld_scripts parsed it (else parsed here);
+    `choose_date`: the published date chosen among the candidates (else the cascade's)."""
     nodes = json_ld_articles(tree, scripts)
     meta = meta_map(tree)
     found = PageMetadata(url=page_url_of(tree, nodes, meta))
@@ -155,7 +167,7 @@ def read_metadata(
     sites = _site_names(nodes, meta, found.url)
     shown, outside_forms = _shown(tree)
     found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
-    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates)
+    found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates, choose_date)
     people = _people(tree, outside_forms, nodes, meta, sites, _language(tree, meta), words or load_byline_words())
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
@@ -298,6 +310,7 @@ def _dates(
     url: str | None,
     latest: str | None,
     settings: DatesSettings,
+    choose_date: DateChooser | None = None,
 ) -> tuple[str | None, str | None]:
     """The first candidate of each date that is not after `latest` (a later one is skipped). The
     markup no reader sees (JSON-LD, <meta>) gives way to the date printed by the headline when it
@@ -326,6 +339,8 @@ def _dates(
         published = _first(day for day in _posted_lines(shown) if not after(day, latest))
     if not published:  # htmldate last: it reads the whole page, and only pages without a date need it
         published = _htmldate(tree, url, latest)
+    if choose_date is not None:  # issue 24: the learned choice, the cascade's date one of its candidates
+        published = choose_date(shown, nodes, meta, url, latest, printed, published)
     published = _local_day_of_url(published, _date_in_url(url))
     return published, updated or _printed_update(printed, published)
 
