@@ -111,8 +111,8 @@ def compare(folders: list[Path]) -> None:
             if not recorder.candidates:
                 continue
             features = date_candidates.features(recorder.candidates)
-            chosen = recorder.candidates[date_candidates.best(features, date_candidates.shipped_ranker())].value
-            chosen = _local_day_of_url(chosen, _date_in_url(recorder.url))
+            best = recorder.candidates[date_candidates.best(features, date_candidates.shipped_ranker())]
+            chosen = _local_day_of_url(best.value, _date_in_url(recorder.url))
             markup = any(candidate.sources & _MARKUP for candidate in recorder.candidates)
             counts = tally["markup" if markup else "other"]
             counts[0] += 1

@@ -2,11 +2,15 @@
 clean/html/metadata.py: _days_by_headline, _printed_over_markup). A day printed under or over the
 <h1> wins over the JSON-LD / <meta> date when the markup's day is printed nowhere by the headline;
 an update's date, a list of dates, a day one off the markup's (a time zone) do not. Each shape has
-a page that must match it and one that must not; the pages are hand-written."""
+a page that must match it and one that must not; the pages are hand-written. These are the
+cascade's rules (settings dates.learned_choice false): with the learned choice on, the cascade's day
+is one candidate among the page's others (tests/test_date_ranker.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -18,6 +22,8 @@ from pipeline.clean.html.extract import extract_html
 from pipeline.clean.html.metadata import _posted_lines, _shown
 from pipeline.core.settings import SHIPPED
 
+CASCADE = replace(SHIPPED.dates, learned_choice=False)
+cascade_html = partial(extract_html, dates=CASCADE)
 BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
 MARKUP = (
     '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-01-10T09:00:00+00:00"}</script>'
@@ -87,7 +93,7 @@ def test_a_written_day_reads_back(day: date, shape: str) -> None:
     ],
 )
 def test_the_printed_day_wins(before: str, after: str, published: str) -> None:
-    assert (extract_html(page(before, after)).published or "")[:10] == published
+    assert (cascade_html(page(before, after)).published or "")[:10] == published
 
 
 @pytest.mark.parametrize(
@@ -109,27 +115,27 @@ def test_the_printed_day_wins(before: str, after: str, published: str) -> None:
     ],
 )
 def test_the_markup_day_stays(before: str, after: str) -> None:
-    assert (extract_html(page(before, after)).published or "")[:10] == MARKUP_DAY
+    assert (cascade_html(page(before, after)).published or "")[:10] == MARKUP_DAY
 
 
 def test_a_printed_day_is_read_when_the_markup_has_none() -> None:
     """Without JSON-LD or <meta>, a <time> comes first, then the printed day, before htmldate."""
     printed = "<p>By Jane Roe, March 2, 2024</p>"
-    assert extract_html(page("", printed, head="")).published == "2024-03-02"
+    assert cascade_html(page("", printed, head="")).published == "2024-03-02"
     timed = "<p><time datetime='2024-02-28'>28 Feb</time></p>" + printed
-    assert extract_html(page("", timed, head="")).published == "2024-02-28"
+    assert cascade_html(page("", timed, head="")).published == "2024-02-28"
 
 
 def test_a_printed_day_after_the_fetch_is_skipped() -> None:
     printed = "<p>By Jane Roe, March 2, 2024</p>"
-    assert extract_html(page("", printed), latest="2024-01-31").published == "2023-01-10T09:00:00+00:00"
-    assert extract_html(page("", printed), latest="2024-03-02").published == "2024-03-02"
+    assert cascade_html(page("", printed), latest="2024-01-31").published == "2023-01-10T09:00:00+00:00"
+    assert cascade_html(page("", printed), latest="2024-03-02").published == "2024-03-02"
 
 
 @pytest.mark.parametrize("gap", [SHIPPED.dates.printed_min_gap_days, SHIPPED.dates.printed_min_gap_days + 1])
 def test_the_gap_setting(gap: int) -> None:
     printed = (date.fromisoformat(MARKUP_DAY) + timedelta(days=gap)).strftime("%B %d, %Y")
-    found = (extract_html(page("", f"<p>{printed}</p>")).published or "")[:10]
+    found = (cascade_html(page("", f"<p>{printed}</p>")).published or "")[:10]
     taken = gap > SHIPPED.dates.printed_min_gap_days
     assert (found != MARKUP_DAY) is taken
 
@@ -143,7 +149,7 @@ def test_the_gap_setting(gap: int) -> None:
     ],
 )
 def test_a_printed_update_only_without_any_markup(head: str, published: str) -> None:
-    assert extract_html(page("", "<p>By Jane Roe · Updated March 9, 2024</p>", head=head)).published == published
+    assert cascade_html(page("", "<p>By Jane Roe · Updated March 9, 2024</p>", head=head)).published == published
 
 
 @pytest.mark.parametrize(
@@ -157,7 +163,7 @@ def test_a_printed_update_only_without_any_markup(head: str, published: str) -> 
     ],
 )
 def test_a_credit_or_a_sentence_is_no_printed_date(after: str) -> None:
-    assert (extract_html(page("", after)).published or "")[:10] == MARKUP_DAY
+    assert (cascade_html(page("", after)).published or "")[:10] == MARKUP_DAY
 
 
 @pytest.mark.parametrize(
@@ -168,7 +174,7 @@ def test_a_credit_or_a_sentence_is_no_printed_date(after: str) -> None:
     ],
 )
 def test_a_byline_beside_such_words_is_read(after: str) -> None:
-    assert (extract_html(page("", after)).published or "")[:10] == "2024-03-02"
+    assert (cascade_html(page("", after)).published or "")[:10] == "2024-03-02"
 
 
 MASTHEAD = "<div class='top'><span>Friday, March 8, 2024</span></div>"  # today's date in the page's header bar
@@ -188,7 +194,7 @@ MASTHEAD = "<div class='top'><span>Friday, March 8, 2024</span></div>"  # today'
     ],
 )
 def test_a_date_under_the_headline_before_one_above_it(head: str, after: str, published: str) -> None:
-    assert (extract_html(page(MASTHEAD, after, head=head)).published or "")[:10] == published
+    assert (cascade_html(page(MASTHEAD, after, head=head)).published or "")[:10] == published
 
 
 @pytest.mark.parametrize(
@@ -289,5 +295,5 @@ def test_no_byline_after_the_body(after: str) -> None:
 
 def test_a_byline_after_the_body_is_read_only_without_any_other_date() -> None:
     after = LONG_LEAD + "<p>Interview by Sylvia Roe March 2, 2024. Updated: March 9, 2024</p>"
-    assert (extract_html(page("", after)).published or "")[:10] == MARKUP_DAY
-    assert extract_html(page("", after, head="")).published == "2024-03-02"
+    assert (cascade_html(page("", after)).published or "")[:10] == MARKUP_DAY
+    assert cascade_html(page("", after, head="")).published == "2024-03-02"

@@ -2,18 +2,24 @@
 (the Yoast "Written by" pair, a link wrapping an author card, a byline line with its date beside it,
 a byline in a small heading, the name element of an author box, page labels that are no names, a
 team credited alone, a <time> without datetime). Each shape has a
-page that must match it and one that must not; the pages are hand-written."""
+page that must match it and one that must not; the pages are hand-written. The dates are the
+cascade's (settings dates.learned_choice false; the learned choice: tests/test_date_ranker.py)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
 
 import pytest
 
 from pipeline.clean.bylines import authors_or_publication, split_people
 from pipeline.clean.html.extract import extract_html
+from pipeline.core.settings import SHIPPED
 
 BODY = "<p>The council voted on Tuesday to rebuild the old bridge over the river before next winter.</p>"
 
 
+cascade_html = partial(extract_html, dates=replace(SHIPPED.dates, learned_choice=False))
 UPDATED_ONLY = '<meta property="article:modified_time" content="2024-11-05T10:00:00+00:00">'
 
 
@@ -103,7 +109,7 @@ def test_a_team_is_the_author_only_when_no_person_is_named(value: str, authors: 
 )
 def test_time_text_matches(body: str, published: str) -> None:
     # htmldate, the last resort, would give the update stated in the markup
-    assert extract_html(page(UPDATED_ONLY, body)).published == published
+    assert cascade_html(page(UPDATED_ONLY, body)).published == published
 
 
 @pytest.mark.parametrize(
@@ -116,7 +122,7 @@ def test_time_text_matches(body: str, published: str) -> None:
     ],
 )
 def test_time_text_does_not_overreach(body: str) -> None:
-    assert extract_html(page(UPDATED_ONLY, body)).published == "2024-11-05"  # htmldate's reading
+    assert cascade_html(page(UPDATED_ONLY, body)).published == "2024-11-05"  # htmldate's reading
 
 
 def url_page(published: str, url: str) -> str:
@@ -133,7 +139,7 @@ def url_page(published: str, url: str) -> str:
     ],
 )
 def test_a_utc_date_takes_the_url_day(published: str, url: str, day: str) -> None:
-    assert extract_html(url_page(published, url)).published == day
+    assert cascade_html(url_page(published, url)).published == day
 
 
 @pytest.mark.parametrize(
@@ -146,5 +152,5 @@ def test_a_utc_date_takes_the_url_day(published: str, url: str, day: str) -> Non
     ],
 )
 def test_a_utc_date_keeps_its_day_otherwise(published: str, url: str) -> None:
-    found = extract_html(url_page(published, url)).published
+    found = cascade_html(url_page(published, url)).published
     assert found is not None and found.startswith(published[:10])
