@@ -20,7 +20,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +267,20 @@ def nested(pages: list[PageRows]) -> tuple[dict[str, str | None], list[float]]:
     return chosen, picked
 
 
+def without_update_only(page: PageRows) -> PageRows:
+    """The page without the days that only update sources offer, when it offers another day."""
+    column = date_candidates.FEATURES.index("update_only")
+    kept = [index for index, row in enumerate(page.rows) if not row[column]]
+    if not kept or len(kept) == len(page.rows):
+        return page
+    return replace(
+        page,
+        days=[page.days[index] for index in kept],
+        values=[page.values[index] for index in kept],
+        rows=[page.rows[index] for index in kept],
+    )
+
+
 def model_json(ranker: Ranker) -> str:
     data = {
         "features": list(date_candidates.FEATURES),
@@ -285,10 +299,17 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=L2, help="the penalty of the cross-validated figure")
     parser.add_argument("--nested", action="store_true", help="also the figure with the penalty chosen inside")
     parser.add_argument("--binary", action="store_true", help="a logistic regression per candidate instead")
+    parser.add_argument(
+        "--no-update-only",
+        action="store_true",
+        help="leave out a day only update sources offer when the page offers another (the figures of why it ships off)",
+    )
     parser.add_argument("--write", action="store_true", help="fit on every page and write the model")
     parser.add_argument("--model", type=Path, default=MODEL, help="where --write writes (default: the shipped file)")
     args = parser.parse_args()
     pages = load(args.gold_dir, args.cache)
+    if args.no_update_only:
+        pages = [without_update_only(page) for page in pages]
     print(f"pages with a date label: {len(pages)}")
     print("oracle (some candidate is the label's day):", oracle(pages))
     print("cascade:", agreement(pages, {page.page_id: page.cascade for page in pages}))
