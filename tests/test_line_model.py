@@ -185,3 +185,43 @@ def test_the_chosen_threshold_is_folded_into_the_bias(threshold: float, monkeypa
     plain, folded = script.fit(pages, 1.0), script.fit_with_threshold(pages, 1.0, threshold)
     for page in pages:
         assert ((script.predict(plain, page) >= threshold) == (script.predict(folded, page) >= 0.5)).all()
+
+
+# The densest run cut at a long navigation run (issue 23, item 5, third round).
+def test_the_densest_run_is_cut_where_a_footer_stands_between_it_and_a_thread() -> None:
+    settings = SHIPPED.page_dump
+    comments = [(f"Reader{n} Smith", f"{n + 2} hours ago", f"{BODY[n % 3]} ({n})", "Reply") for n in range(4)]
+    thread = [line for comment in comments for line in comment]
+    lines = ["Council approves budget | Riverside Post", *MENU, "Council approves budget", *BODY, *FOOTER, *thread]
+    region = article_region(lines, settings)
+    assert region is not None and region[1] == len(lines) - 2  # the merge takes the thread in
+    rows = line_model.line_features(lines, settings, region, line_model.stop_words("en"))
+    inside, past = rows[:, line_model.CUT_COLUMNS], rows[:, line_model.CUT_COLUMNS + 1]
+    assert [bool(inside[lines.index(line)]) for line in BODY] == [True] * 3
+    assert inside[lines.index(thread[2]) :].sum() == 0
+    assert past[lines.index(thread[2])] == np.log1p(lines.index(thread[2]) - lines.index(BODY[2]))
+
+
+@pytest.mark.parametrize(
+    ("labels", "cut"),
+    [
+        ([0] * 4 + [1] * 2, (0, 5)),  # a run of 4 labels: shorter than CUT_NAVIGATION_RUN, no cut
+        ([0] + [1] * 5 + [0], (0, 0)),  # 5 labels right under the anchor: the run ends at the anchor
+        ([1] * 5 + [0] * 3 + [1] * 5, (5, 7)),  # cut on both sides
+    ],
+)
+def test_the_cut_stops_before_the_first_long_navigation_run(labels: list[int], cut: tuple[int, int]) -> None:
+    navigation = np.array(labels, dtype=float)
+    anchor = cut[0]
+    assert line_model.cut_region(navigation, (0, len(labels) - 1), anchor) == cut
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.data())
+def test_the_cut_region_lies_inside_the_region_and_holds_no_long_run(flags: list[bool], data: st.DataObject) -> None:
+    first = data.draw(st.integers(0, len(flags) - 1))
+    last = data.draw(st.integers(first, len(flags) - 1))
+    anchor = data.draw(st.integers(first, last))
+    low, high = line_model.cut_region(np.array(flags, dtype=float), (first, last), anchor)
+    assert first <= low <= anchor + 1 and anchor - 1 <= high <= last  # empty when the anchor opens a run
+    run = line_model.CUT_NAVIGATION_RUN
+    assert not any(all(flags[k : k + run]) for k in range(low, high - run + 2))
