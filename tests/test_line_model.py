@@ -225,3 +225,53 @@ def test_the_cut_region_lies_inside_the_region_and_holds_no_long_run(flags: list
     assert first <= low <= anchor + 1 and anchor - 1 <= high <= last  # empty when the anchor opens a run
     run = line_model.CUT_NAVIGATION_RUN
     assert not any(all(flags[k : k + run]) for k in range(low, high - run + 2))
+
+
+def labelled_pages(script: ModuleType, sets: list[str]) -> list[object]:
+    pages = []
+    sites = ["a.example", "b.example", "c.example", "d.example"][: len(sets)]
+    for number, (set_name, site) in enumerate(zip(sets, sites, strict=True)):
+        lines = [f"Budget news {number} | {site}", *MENU * 2, *BODY, *FOOTER]
+        page = script.make_page(set_name, str(number), site, lines, 0)
+        assert page is not None
+        for index, line in enumerate(lines):
+            page.labels[index], page.weights[index] = (1.0 if line in BODY else 0.0), 1.0
+        pages.append(page)
+    return pages
+
+
+def test_the_threshold_can_be_chosen_leaving_one_training_set_out() -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    assert script.set_folds(pages) == [[0, 1], [2, 3]]
+    assert script.set_folds(pages[:2]) == script.inner_folds(pages[:2])  # one set: by site
+    assert script.inner_threshold(pages, 1.0, "set") in script.THRESHOLDS
+
+
+@pytest.mark.parametrize("factor", [0.2, 1.0, 3.0])
+def test_a_set_weight_scales_that_sets_share_of_the_training_weight(
+    factor: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    monkeypatch.setattr(script, "SET_FACTORS", {"y": factor})
+    _, weights, order = script.stack_labels(pages)
+    per_set = {"x": 0.0, "y": 0.0}
+    for page, index in zip(pages, order, strict=True):
+        per_set[page.set_name] += float(weights[: len(index)].sum())
+        weights = weights[len(index) :]
+    assert per_set["y"] == pytest.approx(factor * per_set["x"])
+
+
+def test_columns_left_out_are_stored_at_weight_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    monkeypatch.setattr(script, "COLUMNS", [0, 6, line_model.CUT_COLUMNS])
+    monkeypatch.setattr(script, "AFTER", False)
+    model = script.fit(pages, 1.0)
+    kept = np.flatnonzero(model["line_weights"][:-1])
+    assert set(kept) <= {0, 6, line_model.CUT_COLUMNS} and len(model["line_means"]) == len(line_model.FEATURES)
+    neighbours, features = len(line_model.NEIGHBOUR_FEATURES), len(line_model.FEATURES)
+    context = set(np.flatnonzero(model["context_weights"][:-1]))
+    assert context <= {*range(neighbours), neighbours, neighbours + 6, neighbours + line_model.CUT_COLUMNS}
+    assert len(model["context_means"]) == neighbours + features + len(line_model.AFTER_NEIGHBOUR_FEATURES)
