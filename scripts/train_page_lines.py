@@ -5,6 +5,8 @@ Usage:
   python scripts/train_page_lines.py --leave-out wcxb-dev    # fit without one set, score that set
   python scripts/train_page_lines.py --write                 # fit on every page, write the shipped file
   (--buckets 0 --train-sets scrapinghub,multilingual: the model before issue 23, in the same folds)
+  (--columns 0-24 --no-after with those: main's features; --set-weight wcxb-dev=0.2: a set's share of
+   the training weight; --threshold-by set: the threshold chosen leaving one training set out)
 
 Labels, per line of each page's dump that the cleaner takes for a full-page dump:
 - scrapinghub: the share of the line's tokens that stand in a run of 3 tokens the page's gold body
