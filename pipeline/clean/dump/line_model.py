@@ -384,10 +384,10 @@ def page_features(
     region: tuple[int, int] | None,
     anchor: int | None,
 ) -> np.ndarray:
-    """The page-type and article's-end columns of FEATURES (its last seven), one row per line: a
-    page of many short lines is furniture more than a page of prose; a comment thread under the
-    article repeats a shape (a name, a date, a comment, a reply label) whose prose lines stand
-    alone, and lies past a run of navigation lines (tags, share bar, related links) from the
+    """The page-type and article's-end columns of FEATURES (the seven from PAGE_COLUMNS), one row
+    per line: a page of many short lines is furniture more than a page of prose; a comment thread
+    under the article repeats a shape (a name, a date, a comment, a reply label) whose prose lines
+    stand alone, and lies past a run of navigation lines (tags, share bar, related links) from the
     article."""
     count = len(lines)
     shapes = line_shapes(lines, settings, navigation, prose)
