@@ -150,7 +150,8 @@ def test_a_model_fitted_before_the_page_columns_reads_the_same_first_columns(lin
 def test_the_valley_never_rises_away_from_the_best_stretch(values: list[float]) -> None:
     scores = np.array(values)
     above, below, valley = line_model.after_neighbour_features(scores).T
-    assert ((0 <= above) & (above <= 1) & (0 <= below) & (below <= 1)).all()
+    eps = 1e-12  # means taken as differences of running sums: a mean of ones may read 1 + 2e-16
+    assert ((-eps <= above) & (above <= 1 + eps) & (-eps <= below) & (below <= 1 + eps)).all()
     best = int(np.argmax(valley))  # the best stretch's own smoothed score is never below a valley past it
     assert (np.diff(valley[best:]) <= 1e-12).all() and (np.diff(valley[: best + 1]) >= -1e-12).all()
 
@@ -185,3 +186,93 @@ def test_the_chosen_threshold_is_folded_into_the_bias(threshold: float, monkeypa
     plain, folded = script.fit(pages, 1.0), script.fit_with_threshold(pages, 1.0, threshold)
     for page in pages:
         assert ((script.predict(plain, page) >= threshold) == (script.predict(folded, page) >= 0.5)).all()
+
+
+# The densest run cut at a long navigation run (issue 23, item 5, third round).
+def test_the_densest_run_is_cut_where_a_footer_stands_between_it_and_a_thread() -> None:
+    settings = SHIPPED.page_dump
+    comments = [(f"Reader{n} Smith", f"{n + 2} hours ago", f"{BODY[n % 3]} ({n})", "Reply") for n in range(4)]
+    thread = [line for comment in comments for line in comment]
+    lines = ["Council approves budget | Riverside Post", *MENU, "Council approves budget", *BODY, *FOOTER, *thread]
+    region = article_region(lines, settings)
+    assert region is not None and region[1] == len(lines) - 2  # the merge takes the thread in
+    rows = line_model.line_features(lines, settings, region, line_model.stop_words("en"))
+    inside, past = rows[:, line_model.CUT_COLUMNS], rows[:, line_model.CUT_COLUMNS + 1]
+    assert [bool(inside[lines.index(line)]) for line in BODY] == [True] * 3
+    assert inside[lines.index(thread[2]) :].sum() == 0
+    assert past[lines.index(thread[2])] == np.log1p(lines.index(thread[2]) - lines.index(BODY[2]))
+
+
+@pytest.mark.parametrize(
+    ("labels", "cut"),
+    [
+        ([0] * 4 + [1] * 2, (0, 5)),  # a run of 4 labels: shorter than CUT_NAVIGATION_RUN, no cut
+        ([0] + [1] * 5 + [0], (0, 0)),  # 5 labels right under the anchor: the run ends at the anchor
+        ([1] * 5 + [0] * 3 + [1] * 5, (5, 7)),  # cut on both sides
+    ],
+)
+def test_the_cut_stops_before_the_first_long_navigation_run(labels: list[int], cut: tuple[int, int]) -> None:
+    navigation = np.array(labels, dtype=float)
+    anchor = cut[0]
+    assert line_model.cut_region(navigation, (0, len(labels) - 1), anchor) == cut
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.data())
+def test_the_cut_region_lies_inside_the_region_and_holds_no_long_run(flags: list[bool], data: st.DataObject) -> None:
+    first = data.draw(st.integers(0, len(flags) - 1))
+    last = data.draw(st.integers(first, len(flags) - 1))
+    anchor = data.draw(st.integers(first, last))
+    low, high = line_model.cut_region(np.array(flags, dtype=float), (first, last), anchor)
+    assert first <= low <= anchor + 1 and anchor - 1 <= high <= last  # empty when the anchor opens a run
+    run = line_model.CUT_NAVIGATION_RUN
+    assert not any(all(flags[k : k + run]) for k in range(low, high - run + 2))
+
+
+def labelled_pages(script: ModuleType, sets: list[str]) -> list[object]:
+    pages = []
+    sites = ["a.example", "b.example", "c.example", "d.example"][: len(sets)]
+    for number, (set_name, site) in enumerate(zip(sets, sites, strict=True)):
+        lines = [f"Budget news {number} | {site}", *MENU * 2, *BODY, *FOOTER]
+        page = script.make_page(set_name, str(number), site, lines, 0)
+        assert page is not None
+        for index, line in enumerate(lines):
+            page.labels[index], page.weights[index] = (1.0 if line in BODY else 0.0), 1.0
+        pages.append(page)
+    return pages
+
+
+def test_the_threshold_can_be_chosen_leaving_one_training_set_out() -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    assert script.set_folds(pages) == [[0, 1], [2, 3]]
+    assert script.set_folds(pages[:2]) == script.inner_folds(pages[:2])  # one set: by site
+    assert script.inner_threshold(pages, 1.0, "set") in script.THRESHOLDS
+
+
+@pytest.mark.parametrize("factor", [0.2, 1.0, 3.0])
+def test_a_set_weight_scales_that_sets_share_of_the_training_weight(
+    factor: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    monkeypatch.setattr(script, "SET_FACTORS", {"y": factor})
+    _, weights, order = script.stack_labels(pages)
+    per_set = {"x": 0.0, "y": 0.0}
+    for page, index in zip(pages, order, strict=True):
+        per_set[page.set_name] += float(weights[: len(index)].sum())
+        weights = weights[len(index) :]
+    assert per_set["y"] == pytest.approx(factor * per_set["x"])
+
+
+def test_columns_left_out_are_stored_at_weight_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = training_script()
+    pages = labelled_pages(script, ["x", "x", "y", "y"])
+    monkeypatch.setattr(script, "COLUMNS", [0, 6, line_model.CUT_COLUMNS])
+    monkeypatch.setattr(script, "AFTER", False)
+    model = script.fit(pages, 1.0)
+    kept = np.flatnonzero(model["line_weights"][:-1])
+    assert set(kept) <= {0, 6, line_model.CUT_COLUMNS} and len(model["line_means"]) == len(line_model.FEATURES)
+    neighbours, features = len(line_model.NEIGHBOUR_FEATURES), len(line_model.FEATURES)
+    context = set(np.flatnonzero(model["context_weights"][:-1]))
+    assert context <= {*range(neighbours), neighbours, neighbours + 6, neighbours + line_model.CUT_COLUMNS}
+    assert len(model["context_means"]) == neighbours + features + len(line_model.AFTER_NEIGHBOUR_FEATURES)

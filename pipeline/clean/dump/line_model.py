@@ -101,6 +101,11 @@ FEATURES = (
     "share of prose lines within 10 lines standing alone (no prose line above)",
     "a short line with a digit within 2 lines above (a comment's date)",
     "log times the page repeats its shape within 2 lines (prose among other shapes)",
+    # The densest run cut where a long run of navigation labels stands between it and its anchor
+    # (issue 23, item 5, third round): article_region merges a prose thread under the article's
+    # footer or share bar into the run; past such a run a line is past the article's end.
+    "inside the densest run, cut at a run of CUT_NAVIGATION_RUN navigation labels from its anchor",
+    "log lines from the cut run, for a line of the densest run past the cut",
 )
 NEIGHBOUR_FEATURES = (
     "score",
@@ -112,6 +117,9 @@ NEIGHBOUR_FEATURES = (
     "higher score of the lines above and below",
 )
 PAGE_COLUMNS = FEATURES.index("share of short lines on the page")  # where page_features' columns start
+CUT_COLUMNS = FEATURES.index(  # where cut_region_features' columns start
+    "inside the densest run, cut at a run of CUT_NAVIGATION_RUN navigation labels from its anchor"
+)
 # Read after NEIGHBOUR_FEATURES + FEATURES by the second model (appended for the same reason).
 AFTER_NEIGHBOUR_FEATURES = (
     "mean score of the 10 lines above",
@@ -125,6 +133,9 @@ _CONTINUES = re.compile(r"[,.;:!?)\]}%’”»]")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•-]{1,2}\s+")
 _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 NGRAM_WORDS = 12  # furniture says what it is in its first words; prose lines are judged by the rest
+# A feature's definition, fitted with this value (refit after a change): a footer, a tag list or a
+# link list is this many labels in a row, a share bar inside an article (Facebook, X, Email) fewer.
+CUT_NAVIGATION_RUN = 5
 MODEL_ENV = "NEWSCLEAN_DUMP_LINE_MODEL"  # another model file (the training script's held-out folds)
 SHIPPED_MODEL = Path(__file__).with_name("line_model.npz")
 
@@ -311,7 +322,9 @@ def line_features(
     anchor = headline if headline is not None else region[0] if region is not None else None
     rows = np.zeros((count, max(columns, PAGE_COLUMNS)))
     if columns > PAGE_COLUMNS:
-        rows[:, PAGE_COLUMNS:] = page_features(lines, settings, navigation, prose, region, anchor)
+        rows[:, PAGE_COLUMNS:CUT_COLUMNS] = page_features(lines, settings, navigation, prose, region, anchor)
+    if columns > CUT_COLUMNS:
+        rows[:, CUT_COLUMNS : len(FEATURES)] = cut_region_features(navigation, region, anchor)
     for index, line in enumerate(lines):
         words = word_count(line)
         paragraph = joined[paragraph_of[index]]
@@ -371,10 +384,10 @@ def page_features(
     region: tuple[int, int] | None,
     anchor: int | None,
 ) -> np.ndarray:
-    """The page-type and article's-end columns of FEATURES (its last seven), one row per line: a
-    page of many short lines is furniture more than a page of prose; a comment thread under the
-    article repeats a shape (a name, a date, a comment, a reply label) whose prose lines stand
-    alone, and lies past a run of navigation lines (tags, share bar, related links) from the
+    """The page-type and article's-end columns of FEATURES (the seven from PAGE_COLUMNS), one row
+    per line: a page of many short lines is furniture more than a page of prose; a comment thread
+    under the article repeats a shape (a name, a date, a comment, a reply label) whose prose lines
+    stand alone, and lies past a run of navigation lines (tags, share bar, related links) from the
     article."""
     count = len(lines)
     shapes = line_shapes(lines, settings, navigation, prose)
@@ -404,6 +417,38 @@ def page_features(
             [math.log(repeats[window]) if mix else 0.0 for window, mix in zip(windows, mixed, strict=True)],
         ]
     )
+
+
+def cut_region(navigation: np.ndarray, region: tuple[int, int], anchor: int | None) -> tuple[int, int]:
+    """The densest run of prose (first, last) cut at the first run of CUT_NAVIGATION_RUN navigation
+    labels on each side of its anchor (the headline when it stands inside the run, else the run's
+    first line)."""
+    first, last = region
+    start = anchor if anchor is not None and first <= anchor <= last else first
+    return _before_run(navigation, start, first - 1, -1), _before_run(navigation, start, last + 1, 1)
+
+
+def _before_run(navigation: np.ndarray, start: int, stop: int, step: int) -> int:
+    """The last line from start towards stop (exclusive) before a run of CUT_NAVIGATION_RUN labels."""
+    run = 0
+    for index in range(start, stop, step):
+        run = run + 1 if navigation[index] else 0
+        if run >= CUT_NAVIGATION_RUN:
+            return index - step * run
+    return stop - step
+
+
+def cut_region_features(navigation: np.ndarray, region: tuple[int, int] | None, anchor: int | None) -> np.ndarray:
+    """The cut-region columns of FEATURES (its last two), one row per line."""
+    count = len(navigation)
+    rows = np.zeros((count, 2))
+    if region is None:
+        return rows
+    low, high = cut_region(navigation, region, anchor)
+    rows[low : high + 1, 0] = 1.0
+    for index in [*range(region[0], low), *range(high + 1, region[1] + 1)]:
+        rows[index, 1] = math.log1p(low - index if index < low else index - high)
+    return rows
 
 
 def _navigation_barrier(navigation: np.ndarray, anchor: int | None) -> np.ndarray:
