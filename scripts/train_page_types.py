@@ -4,9 +4,11 @@ report it cross-validated: folds grouped by site, the threshold chosen inside th
 Usage: python scripts/train_page_types.py [--eval-dir ../shared/eval] [--folds 5] [--write]
 
 Each page of ../shared/eval/wcxb-dev is parsed and extracted as the pipeline does, and its
-features computed (pipeline/clean/html/page_type.py). The model is a logistic regression for
-"article or not" (numpy, L2, Newton steps: deterministic, nothing random) and one per other page
-type, fitted on the non-articles, to name the reason. Reported:
+features computed (pipeline/clean/html/page_type.py). The article model ("article or not") is
+gradient-boosted trees and a logistic regression (numpy, L2, Newton steps) fitted on the same
+pages, their log-odds averaged (--model blend; trees or logistic alone on request): deterministic,
+nothing random. A logistic regression per other page type, fitted on the non-articles, names the
+reason. Reported:
 
 - nested cross-validation: for each outer fold (sites the fit never saw), the threshold is the
   highest whose article loss, measured by an inner cross-validation over the training sites
@@ -44,7 +46,11 @@ L2 = 1.0
 MAX_ARTICLE_LOSS = 0.01  # the share of held-out articles a threshold may hold back (--max-article-loss)
 REPORTED_LOSSES = (0.01, 0.02)  # each also reported nested (the issue allows 2 %; the shipped one is above)
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.5, 0.0, -0.005), 3))
-MODEL = "trees"  # the article model: gradient-boosted trees, or "logistic" (--model)
+# The article model (--model): gradient-boosted trees, a logistic regression, or "blend" — both
+# fitted on the same pages and their log-odds averaged (issue 23, item 3, third pass: the two err on
+# different pages; 3 fold assignments out-of-fold, 0.712 -> 0.741 of non-articles at 2 % article
+# loss, 0.600 -> 0.666 at 1 %, better on each of the three)
+MODEL = "blend"
 ROUNDS = 150  # boosting rounds
 TREE_DEPTH = 3
 LEARNING_RATE = 0.1
@@ -103,12 +109,16 @@ def fit_logistic(rows: np.ndarray, targets: np.ndarray) -> dict[str, list[float]
 
 
 def probability(model: dict[str, Any], rows: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(log_odds(model, rows), -50, 50)))
+
+
+def log_odds(model: dict[str, Any], rows: np.ndarray) -> np.ndarray:
+    if "members" in model:  # a blend: its members' log-odds averaged
+        return np.mean([log_odds(member, rows) for member in model["members"]], axis=0)
     if "trees" in model:
-        z = np.full(len(rows), model["bias"]) + sum(_tree_values(tree, rows) for tree in model["trees"])
-    else:
-        means, scales, w = (np.array(model[key]) for key in ("means", "scales", "weights"))
-        z = ((rows - means) / scales) @ w[:-1] + w[-1]
-    return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+        return np.full(len(rows), model["bias"]) + sum(_tree_values(tree, rows) for tree in model["trees"])
+    means, scales, w = (np.array(model[key]) for key in ("means", "scales", "weights"))
+    return ((rows - means) / scales) @ w[:-1] + w[-1]
 
 
 def _tree_values(tree: list[list[float]], rows: np.ndarray) -> np.ndarray:
@@ -178,6 +188,8 @@ def _grow(tree: list[list[float]], index: np.ndarray, g: np.ndarray, h: np.ndarr
 
 
 def fit_article(rows: np.ndarray, targets: np.ndarray, kind: str) -> dict[str, Any]:
+    if kind == "blend":
+        return {"members": [fit_trees(rows, targets), fit_logistic(rows, targets)]}
     return fit_trees(rows, targets) if kind == "trees" else fit_logistic(rows, targets)
 
 
@@ -246,7 +258,7 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--model", choices=("trees", "logistic"), default=MODEL)
+    parser.add_argument("--model", choices=("blend", "trees", "logistic"), default=MODEL)
     parser.add_argument("--max-article-loss", type=float, default=MAX_ARTICLE_LOSS)
     parser.add_argument("--cache", type=Path, help="an .npz of the features, made by an earlier run")
     args = parser.parse_args()

@@ -8,19 +8,24 @@ settings keep them), rejects one with 'not an article: <type>', the report count
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Cleaner, RawArticle
-from pipeline.clean.html.page_type import ARTICLE, FEATURES, PAGE_TYPES, judge_page, shipped_model
+from pipeline.clean.html.page_type import ARTICLE, FEATURES, PAGE_TYPES, judge_page, probability, shipped_model
 
 from .conftest import ROOT
 from .page_type_pages import ARTICLES, NON_ARTICLES, bare_story, section_front, tag_page
@@ -62,6 +67,49 @@ def test_any_feature_row_gets_one_known_type_the_same_every_time(row: list[float
     assert 0.0 <= first.article_probability <= 1.0
     assert judge_page(row) == first
     assert (first.page_type == ARTICLE) == (first.article_probability >= shipped_model()["threshold"])
+
+
+ROWS = st.lists(st.floats(min_value=-1e3, max_value=1e3), min_size=len(FEATURES), max_size=len(FEATURES))
+
+
+@cache
+def training_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("train_page_types", ROOT / "scripts" / "train_page_types.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_article_model_blends_trees_and_a_logistic_regression() -> None:
+    members = shipped_model()["article"]["members"]
+    assert ["trees" in member for member in members] == [True, False]
+    assert len(members[1]["weights"]) == len(FEATURES) + 1  # one weight per feature, the bias last
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=len(FEATURES), max_size=len(FEATURES)))
+def test_a_blend_averages_its_members_log_odds(row: list[float]) -> None:
+    """(Rows of shares and flags: each member's log-odds stay well inside the +-50 clip.)"""
+
+    def log_odds(p: float) -> float:
+        return math.log(p / (1 - p))
+
+    model = shipped_model()["article"]
+    members = [probability(row, member) for member in model["members"]]
+    assume(all(1e-12 < p < 1 - 1e-12 for p in members))
+    blended = probability(row, model)
+    assert log_odds(blended) == pytest.approx(sum(log_odds(p) for p in members) / len(members), abs=1e-6)
+    assert min(members) <= blended <= max(members)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(ROWS, min_size=1, max_size=5))
+def test_the_training_script_and_the_cleaner_score_a_page_alike(rows: list[list[float]]) -> None:
+    """The script picks the threshold with numpy; the cleaner applies it in plain Python."""
+    model = shipped_model()["article"]
+    expected = training_script().probability(model, np.array(rows, dtype=float))
+    assert [probability(row, model) for row in rows] == pytest.approx(expected.tolist(), rel=1e-9, abs=1e-12)
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ of the page's text kept, kept blocks that are a link's text, a headline and its 
 author).
 
 The model (pipeline/data/page_type_model.json, fitted by scripts/train_page_types.py on WCXB's
-development pages, cross-validated with folds grouped by site) is gradient-boosted trees for
-"article or not" and a logistic regression per other page type to name the reason. A page is held
+development pages, cross-validated with folds grouped by site) is gradient-boosted trees and a
+logistic regression blended (their log-odds averaged) for "article or not", and a logistic
+regression per other page type to name the reason. A page is held
 back only when its article probability is under the model's threshold, chosen inside the training
 folds so that held-out articles are almost never held back (a list article, a recipe, a Q&A, a
 long read that links a lot stay articles). Inference is plain Python over the shipped numbers:
@@ -554,16 +555,23 @@ def page_features(tree: HtmlElement, extracted: Extracted, scripts: list[JsonLd]
 
 def probability(row: Sequence[float], model: dict[str, Any]) -> float:
     """The model's probability for one page: gradient-boosted trees (nodes [feature, threshold,
-    left, right, value], a leaf's feature -1) summed over a bias, or a logistic regression
-    (features standardised with the model's means and scales, weighed, the bias last)."""
-    if "trees" in model:
-        z = model["bias"] + sum(_leaf_value(tree, row) for tree in model["trees"])
-    else:
-        weights = model["weights"]
-        z = weights[-1] + sum(
-            (x - m) / s * w for x, m, s, w in zip(row, model["means"], model["scales"], weights, strict=False)
-        )
+    left, right, value], a leaf's feature -1) summed over a bias, a logistic regression (features
+    standardised with the model's means and scales, weighed, the bias last), or a blend of such
+    models ("members": their log-odds averaged)."""
+    z = _log_odds(row, model)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def _log_odds(row: Sequence[float], model: dict[str, Any]) -> float:
+    if "members" in model:
+        members = model["members"]
+        return sum(_log_odds(row, member) for member in members) / len(members)
+    if "trees" in model:
+        bias: float = model["bias"]
+        return bias + sum(_leaf_value(tree, row) for tree in model["trees"])
+    weights = model["weights"]
+    scaled = zip(row, model["means"], model["scales"], weights, strict=False)
+    return float(weights[-1] + sum((x - m) / s * w for x, m, s, w in scaled))
 
 
 def _leaf_value(tree: list[list[float]], row: Sequence[float]) -> float:
