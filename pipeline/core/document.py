@@ -13,6 +13,12 @@ class Caption:
     text: str
     credit: str | None = None
 
+    def __init__(self, text: str, credit: str | None = None) -> None:
+        # As Removal's: the frozen dataclass's generated __init__ sets each field through
+        # object.__setattr__; a gallery adds a caption per picture (issue 27).
+        fields = self.__dict__
+        fields["text"], fields["credit"] = text, credit
+
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "credit": self.credit}
 
