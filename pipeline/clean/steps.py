@@ -422,10 +422,13 @@ def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:
     pieces: list[str] = []
     last = 0
     text = paragraph.text
+    single_spaced: bool | None = None  # _squashed(text), read once a match needs it
     for match in rule.pattern.finditer(text):
         if match.end() == match.start():
             continue
-        _keep_caption(article, match)
+        if single_spaced is None:
+            single_spaced = _squashed(text)
+        _keep_caption(article, match, single_spaced)
         article.remove(paragraph, rule.id, rule.category, match.group(0).strip())
         pieces.append(text[last : match.start()])
         last = match.end()
@@ -435,11 +438,19 @@ def _cut_spans(article: Article, paragraph: Paragraph, rule: Rule) -> str:
     return squash_spaces(" ".join(pieces))
 
 
-def _keep_caption(article: Article, match: re.Match[str]) -> None:
+def _keep_caption(article: Article, match: re.Match[str], single_spaced: bool = False) -> None:
+    """The match's caption and credit groups, squashed, as a caption of the article. single_spaced:
+    the matched text is _squashed (printable, no two spaces in a row), so a group of it is squashed
+    once a space at either end is stripped: squashed() of it without reading it again, and the
+    caption's key without squashing it either (issue 27: three reads of each gallery caption)."""
     groups = match.re.groupindex
-    if "caption" in groups and match.group("caption"):
+    caption = match.group("caption") if "caption" in groups else None
+    if caption:
         credit = match.group("credit") if "credit" in groups else None
-        article.add_caption(squashed(match.group("caption")), squashed(credit) if credit else None)
+        if single_spaced:
+            article.add_caption(caption.strip(" "), credit.strip(" ") if credit else None, squashed_text=True)
+        else:
+            article.add_caption(squashed(caption), squashed(credit) if credit else None)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,12 @@ class Caption:
     text: str
     credit: str | None = None
 
+    def __init__(self, text: str, credit: str | None = None) -> None:
+        # As Removal's: the frozen dataclass's generated __init__ sets each field through
+        # object.__setattr__; a gallery adds a caption per picture (issue 27).
+        fields = self.__dict__
+        fields["text"], fields["credit"] = text, credit
+
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "credit": self.credit}
 
@@ -160,12 +166,16 @@ class Article:
             Removal(rule, category, paragraph.text if text is None else text, paragraph.position, scope)
         )
 
-    def add_caption(self, text: str, credit: str | None) -> None:
+    def add_caption(self, text: str, credit: str | None, squashed_text: bool = False) -> None:
+        """A caption, unless one with its key is kept already. squashed_text: the caller knows text
+        is squashed (pipeline.core.text.squashed of it is itself), so an ASCII one's key is its
+        lower case, without reading it again (a gallery's captions; issue 27)."""
         text = text.strip()
         if not text:
             return
         keys = self._known_caption_keys()
-        key = _text_caption_key(text)  # a gallery repeats its captions: the Caption only when new
+        # a gallery repeats its captions: the Caption only when new
+        key = text.lower() if squashed_text and text.isascii() else _text_caption_key(text)
         if key not in keys:
             self.captions.append(Caption(text, credit.strip() if credit else None))
             keys.add(key)

@@ -19,6 +19,7 @@ at its first line that is not plain ASCII from that line and the next JSONL_SAMP
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import gzip
@@ -561,7 +562,10 @@ def _decode_utf8(data: bytes) -> Decoded | DecodeFailure:
     if _nul_near_start(data):
         return DecodeFailure("binary content (NUL bytes), not a text article")
     try:
-        text = data.decode("utf-8-sig")
+        # = data.decode("utf-8-sig"), the mark's check and its codec's Python wrapper aside (~0.7 us
+        # of a 5 kB article's read; issue 27): the same text, the same error (its offset counted
+        # past the mark, as utf-8-sig counts it)
+        text = data[3:].decode("utf-8") if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return DecodeFailure(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
     return Decoded(repair_text(text), "utf-8")
