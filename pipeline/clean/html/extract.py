@@ -32,6 +32,7 @@ from pipeline.clean.html.blocks import (
     text_of,
 )
 from pipeline.clean.html.metadata import JsonLd, json_ld_articles, json_ld_scripts, meta_map, page_url_of, read_metadata
+from pipeline.clean.html.page_tags import PageTags, elements
 from pipeline.clean.html.page_type import Extracted, accessible_for_free, page_features
 from pipeline.core.document import BlockStructure
 from pipeline.core.settings import SHIPPED, DatesSettings, HtmlSettings
@@ -115,9 +116,10 @@ def extract_html(
     # objects to each later walk (metadata, PageText, page type) instead of building them again
     # (lxml.html's class lookup runs in Python for each new proxy).
     alive = list(tree.iter())
-    scripts = json_ld_scripts(tree)  # read by the metadata, the page-type features and the paywall flag
-    _read_metadata(tree, content, latest, dates, byline_words, scripts)
-    content.captions = _captions(tree)
+    tags = PageTags(tree)  # one walk for the elements of a few tags, which several readers look up
+    scripts = json_ld_scripts(tree, tags)  # read by the metadata, the page-type features and the paywall flag
+    _read_metadata(tree, content, latest, dates, byline_words, scripts, tags)
+    content.captions = _captions(tree, tags)
     if whole_page:
         page = PageText(tree)
         body = select_blocks(page, _trafilatura_blocks(tree, quick=True), settings, structure)
@@ -133,7 +135,7 @@ def extract_html(
     if whole_page:
         extracted = Extracted(content.blocks, content.url, bool(content.title), bool(content.published),
                               bool(content.authors or content.agencies), content.title or "")  # fmt: skip
-        content.page_features = page_features(tree, extracted, scripts)
+        content.page_features = page_features(tree, extracted, scripts, tags)
     content.free = accessible_for_free(tree, scripts)
     del alive  # (kept until here)
     return content
@@ -246,11 +248,11 @@ def _trafilatura_blocks(tree: HtmlElement, quick: bool) -> list[str]:
     return [line[2:] if line.startswith("- ") else line for line in lines if line and line != "-"]
 
 
-def _captions(tree: HtmlElement) -> list[tuple[str, str | None]]:
+def _captions(tree: HtmlElement, tags: PageTags | None = None) -> list[tuple[str, str | None]]:
     """Each <figure>'s <figcaption> as (text, credit), the credit from an element whose class
     says credit/byline/copyright/source."""
     captions: list[tuple[str, str | None]] = []
-    for figure in tree.iter("figure"):
+    for figure in elements(tree, "figure", tags):
         if any(ancestor.tag in HIDDEN_TAGS for ancestor in figure.iterancestors()):
             continue  # goes with the figure around it, or sits in page furniture
         caption = next(
@@ -293,9 +295,10 @@ def _read_metadata(
     dates: DatesSettings,
     words: BylineWords | None,
     scripts: list[JsonLd],
+    tags: PageTags,
 ) -> None:
     choose_date = date_candidates.choose if dates.learned_choice else None  # issue 24: the learned choice
-    found = read_metadata(tree, latest, dates, words, scripts, choose_date)
+    found = read_metadata(tree, latest, dates, words, scripts, choose_date=choose_date, tags=tags)
     content.title, content.seo_title = found.title, found.seo_title
     content.published, content.updated = found.published, found.updated
     content.authors, content.agencies = found.authors, found.agencies

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from pipeline.clean.bylines import BylineWords, People, authors_or_publication, load_byline_words, split_people
 from pipeline.clean.dates import after, days_in_text, slash_order, to_iso
 from pipeline.clean.html.blocks import FURNITURE_TAGS, HIDDEN_TAGS, text_of
+from pipeline.clean.html.page_tags import PageTags, elements
 from pipeline.core.settings import SHIPPED, DatesSettings
 from pipeline.core.text import squash_spaces
 
@@ -155,20 +156,23 @@ def read_metadata(
     words: BylineWords | None = None,
     scripts: list[JsonLd] | None = None,
     choose_date: DateChooser | None = None,
+    tags: PageTags | None = None,
 ) -> PageMetadata:
     """The page's metadata; no date after `latest` (the last day the page may be dated: its fetch).
     `words`: the byline words (the cleaner's, loaded once; else the shipped ones as the environment
     extends them); `scripts`: the page's JSON-LD as json_ld_scripts parsed it (else parsed here);
-    `choose_date`: the published date chosen among the candidates (else the cascade's)."""
-    nodes = json_ld_articles(tree, scripts)
-    meta = meta_map(tree)
-    found = PageMetadata(url=page_url_of(tree, nodes, meta))
+    `choose_date`: the published date chosen among the candidates (else the cascade's); `tags`: the
+    page's elements of a few tags, gathered in one walk (else each read by its own)."""
+    nodes = json_ld_articles(tree, scripts, tags)
+    meta = meta_map(tree, tags)
+    found = PageMetadata(url=page_url_of(tree, nodes, meta, tags))
     found.section = _first(_value(node.get("articleSection")) for node in nodes) or meta.get("article:section")
     sites = _site_names(nodes, meta, found.url)
     shown, outside_forms = _shown(tree)
-    found.title, found.seo_title = _headline(tree, shown, nodes, meta, sites)
+    found.title, found.seo_title = _headline(elements(tree, "title", tags), shown, nodes, meta, sites)
     found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates, choose_date)
-    people = _people(tree, outside_forms, nodes, meta, sites, _language(tree, meta), words or load_byline_words())
+    authors = _AuthorSources(elements(tree, "meta", tags), outside_forms, nodes, meta)
+    people = _people(authors, sites, _language(tree, meta), words or load_byline_words())
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
 
@@ -184,7 +188,7 @@ def decoded(text: str | None) -> str | None:
 
 
 def _headline(
-    tree: HtmlElement,
+    titles: Iterable[HtmlElement],
     shown: list[HtmlElement],
     nodes: list[dict[str, Any]],
     meta: dict[str, str],
@@ -194,7 +198,7 @@ def _headline(
     when a metadata title agrees with it (the same words, or starting/ending with them around the
     site's name), else when it shares most of its words with one (the same headline reworded for
     search); else the metadata headline, its site name removed."""
-    page_title = next((decoded(text_of(tag)) for tag in tree.iter("title")), None)
+    page_title = next((decoded(text_of(tag)) for tag in titles), None)
     metadata_titles = [
         title
         for title in (
@@ -355,8 +359,8 @@ def _posted_lines(shown: list[HtmlElement]) -> Iterator[str]:
     for tag in _of(shown, "p", "div", "span", "li", "address", "small", "time"):
         if tag in comments:
             continue
-        text = decoded(texts(tag))
-        if not text or len(text) > _MAX_BYLINE_CHARS or not _POSTED_LINE.search(text):
+        text = _short_decoded(texts(tag), _MAX_BYLINE_CHARS)
+        if text is None or not _POSTED_LINE.search(text):
             continue
         for start, day in days_in_text(text):
             if not _UPDATE_BEFORE.search(text[max(0, start - _UPDATE_BEFORE_CHARS) : start]):
@@ -584,31 +588,35 @@ def _date_in_url(url: str | None) -> str | None:
 # --- authors ----------------------------------------------------------------------------------
 
 
-def _people(
-    tree: HtmlElement,
-    outside_forms: list[HtmlElement],
-    nodes: list[dict[str, Any]],
-    meta: dict[str, str],
-    sites: tuple[str, ...],
-    language: str | None,
-    words: BylineWords,
-) -> People:
+@dataclass(frozen=True)
+class _AuthorSources:
+    """What the author stages read: the page's <meta> elements, what it shows outside forms (_shown's
+    second list), its JSON-LD article nodes and its <meta> values by key."""
+
+    metas: Iterable[HtmlElement]
+    outside_forms: list[HtmlElement]
+    nodes: list[dict[str, Any]]
+    meta: dict[str, str]
+
+
+def _people(sources: _AuthorSources, sites: tuple[str, ...], language: str | None, words: BylineWords) -> People:
     """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
     author vocabularies (every value of a repeated key, then a twitter:data labelled "Written by"),
     then what the page shows: elements marked as the byline, a short line opening with a byline word
     ("By", "Von", "Written by"), links to an author page. The first source that names a person or an
     agency decides; when none does, a team the page credits ("Podium Staff", "Our Editors") does.
-    What the page shows is read outside forms (`outside_forms`, _shown's second list)."""
+    What the page shows is read outside forms (`sources.outside_forms`, _shown's second list)."""
     publications: list[str] = []
     teams: list[str] = []
-    json_ld_names, organizations = _json_ld_authors(nodes)
+    json_ld_names, organizations = _json_ld_authors(sources.nodes)
+    shown = sources.outside_forms
     stages: tuple[Callable[[], list[str]], ...] = (
         lambda: json_ld_names,
-        lambda: [value for value in meta_values(tree, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
-        lambda: list(_written_by_meta(meta)),
-        lambda: list(_marked_bylines(outside_forms)),
-        lambda: list(_prefixed_bylines(outside_forms, words.words_for(words.prefixes, language))),
-        lambda: list(_author_links(outside_forms)),
+        lambda: [value for value in _meta_values(sources.metas, AUTHOR_KEYS) if not value.startswith(("http", "@"))],
+        lambda: list(_written_by_meta(sources.meta)),
+        lambda: list(_marked_bylines(shown)),
+        lambda: list(_prefixed_bylines(shown, words.words_for(words.prefixes, language))),
+        lambda: list(_author_links(shown)),
     )
     for stage in stages:
         people = split_people(stage(), language, (*sites, *organizations), words)
@@ -651,12 +659,13 @@ def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
     byline/author), short enough to be one, outside page furniture; at most the first two."""
     found = 0
     for tag in shown:
+        names = tag.get("class", "")  # read once; "" (most elements) matches neither class pattern
         marked = (
             "author" in tag.get("rel", "").split()
             or tag.get("itemprop") == "author"
-            or (_BYLINE_CLASS.search(tag.get("class", "")) and not _BYLINE_SKIP_CLASS.search(tag.get("class", "")))
-            or _AUTHOR_NAME_CLASS.search(tag.get("class", ""))
-        )
+            or (names and ((_BYLINE_CLASS.search(names) and not _BYLINE_SKIP_CLASS.search(names))
+                           or _AUTHOR_NAME_CLASS.search(names)))
+        )  # fmt: skip
         text = decoded(text_of(tag)) if marked else None
         if text and len(text) <= _MAX_BYLINE_CHARS:
             found += 1
@@ -706,9 +715,10 @@ def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> It
     """The first short line that opens with a byline word and a capitalized name ("By Jane Roe",
     "Von Karl Beispiel"), or that is the byline word alone with the name in the next element."""
     texts = _Texts()  # every line element's text is read, nested ones too: each built once
+    openings = _by_first_character(prefixes)
     for tag in _of(shown, *_LINE_TAGS):
-        text = decoded(texts(tag))
-        if not text or len(text) > _MAX_PREFIXED_CHARS:
+        text = _short_decoded(texts(tag), _MAX_PREFIXED_CHARS)
+        if text is None:
             continue
         folded = text.casefold().rstrip(" :")
         if folded in prefixes:
@@ -718,13 +728,41 @@ def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> It
                 yield name
                 return
             continue
-        for prefix in prefixes:
+        for prefix in openings.get(folded[:1], ()) if openings is not None else prefixes:
             rest = text[len(prefix) :].lstrip(" :")
             if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
                 if rest[:1].isupper():
                     # its pieces: "By Jane Roe" and the date in the next span are two
                     yield ", ".join(_byline_pieces(tag))
                     return
+
+
+def _by_first_character(prefixes: tuple[str, ...]) -> dict[str, list[str]] | None:
+    """The prefixes by their first character, each list in the prefixes' order: a line can open
+    with a prefix and a space or colon only when its first character is the prefix's (None when a
+    prefix is empty: every line opens with that one)."""
+    if "" in prefixes:
+        return None
+    openings: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        openings.setdefault(prefix[0], []).append(prefix)
+    return openings
+
+
+# A text's beginning read to prove the text too long for a byline (see _short_decoded).
+_PROOF_CHARS = 1024
+
+
+def _short_decoded(raw: str, limit: int) -> str | None:
+    """decoded(raw) when it is at most `limit` characters long, else None. A long text without a
+    character reference is proven too long by its beginning alone, without decoding the whole (a
+    page's wrappers hold kilobytes of text): without "&" decoding only squashes spaces, and the
+    beginning's squashed words are the whole's first words (the last perhaps cut), so no more
+    characters than the whole's."""
+    if len(raw) > limit and "&" not in raw and len(squash_spaces(raw[:_PROOF_CHARS])) > limit:
+        return None
+    text = decoded(raw)
+    return text if text and len(text) <= limit else None
 
 
 def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
@@ -795,21 +833,28 @@ def _language(tree: HtmlElement, meta: dict[str, str]) -> str | None:
 # --- the page's structured data -----------------------------------------------------------------
 
 
-def page_url_of(tree: HtmlElement, json_ld: list[dict[str, Any]], meta: dict[str, str]) -> str | None:
+def page_url_of(
+    tree: HtmlElement, json_ld: list[dict[str, Any]], meta: dict[str, str], tags: PageTags | None = None
+) -> str | None:
     """The first JSON-LD article's url, else og:url, else the canonical link."""
     for node in json_ld:
         url = _value(node.get("url"))
         if url:
             return url
-    canonicals = (link.get("href") for link in tree.iter("link") if "canonical" in link.get("rel", "").split())
+    links = elements(tree, "link", tags)
+    canonicals = (link.get("href") for link in links if "canonical" in link.get("rel", "").split())
     return meta.get("og:url") or next(canonicals, None)
 
 
 def meta_values(tree: HtmlElement, keys: tuple[str, ...]) -> list[str]:
     """Every value of the given <meta> keys, in key order (a repeated key such as citation_author
     gives each of its values)."""
+    return _meta_values(tree.iter("meta"), keys)
+
+
+def _meta_values(metas: Iterable[HtmlElement], keys: tuple[str, ...]) -> list[str]:
     found: dict[str, list[str]] = {}
-    for tag in tree.iter("meta"):
+    for tag in metas:
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
         value = tag.get("content")
         if key in keys and value and value.strip():
@@ -817,9 +862,9 @@ def meta_values(tree: HtmlElement, keys: tuple[str, ...]) -> list[str]:
     return [value for key in keys for value in found.get(key, [])]
 
 
-def meta_map(tree: HtmlElement) -> dict[str, str]:
+def meta_map(tree: HtmlElement, tags: PageTags | None = None) -> dict[str, str]:
     values: dict[str, str] = {}
-    for tag in tree.iter("meta"):
+    for tag in elements(tree, "meta", tags):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         value = tag.get("content")
         if key and value and key.lower() not in values:
@@ -837,9 +882,9 @@ class JsonLd:
     error: Exception | None = None  # what json.loads raised; each reader skips what it skipped before
 
 
-def json_ld_scripts(tree: HtmlElement) -> list[JsonLd]:
+def json_ld_scripts(tree: HtmlElement, tags: PageTags | None = None) -> list[JsonLd]:
     scripts = []
-    for script in tree.iter("script"):
+    for script in elements(tree, "script", tags):
         kind = script.get("type")
         if (kind or "").lower() != "application/ld+json":
             continue
@@ -852,13 +897,15 @@ def json_ld_scripts(tree: HtmlElement) -> list[JsonLd]:
     return scripts
 
 
-def json_ld_articles(tree: HtmlElement, scripts: list[JsonLd] | None = None) -> list[dict[str, Any]]:
+def json_ld_articles(
+    tree: HtmlElement, scripts: list[JsonLd] | None = None, tags: PageTags | None = None
+) -> list[dict[str, Any]]:
     """The page's JSON-LD article nodes, articles before web pages; an author given as a reference
     ({"@id": ...}) replaced by the node it names (in the parsed data: the page-type features,
     which read the same data after, never read an author)."""
     nodes: list[dict[str, Any]] = []
     by_id: dict[str, dict[str, Any]] = {}
-    for script in json_ld_scripts(tree) if scripts is None else scripts:
+    for script in json_ld_scripts(tree, tags) if scripts is None else scripts:
         if not script.exact_type:
             continue
         if script.error is not None:

@@ -35,6 +35,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from pipeline.clean.html.metadata import JsonLd, json_ld_scripts
+from pipeline.clean.html.page_tags import PageTags, document_elements, elements
 from pipeline.core.document import Article
 
 ARTICLE = "article"
@@ -211,9 +212,9 @@ def _types_of(data: Any, depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]
                 yield from _types_of(data[key], depth + 1)
 
 
-def _meta(tree: HtmlElement) -> dict[str, str]:
+def _meta(tree: HtmlElement, tags: PageTags | None = None) -> dict[str, str]:
     values: dict[str, str] = {}
-    for tag in tree.iter("meta"):
+    for tag in elements(tree, "meta", tags):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
         if key and key not in values:
             values[key] = (tag.get("content") or "").strip().lower()
@@ -353,21 +354,23 @@ class _Page:
     link_texts: list[str]  # each link's text, its pieces joined by spaces
     page_text: str  # the body's text, its scripts' with it (as the price count always read it)
     shown_text: str  # the shown elements' texts, one a line
+    page_tags: PageTags | None = None  # the elements of a few tags, gathered in one walk (page_tags.py)
 
 
-def _page(tree: HtmlElement) -> _Page:
+def _page(tree: HtmlElement, page_tags: PageTags | None = None) -> _Page:
     elements, tags = _visible(tree)
     links = [e for e, tag in zip(elements, tags, strict=True) if tag == "a"]
     body = tree.find("body")
     shown = "\n".join(t for e in elements for t in (e.text, e.tail) if t)
     page_text = _text(body) if body is not None else ""
-    return _Page(tree, elements, tags, Counter(tags), links, [" ".join(_texts(e)) for e in links], page_text, shown)
+    link_texts = [" ".join(_texts(e)) for e in links]
+    return _Page(tree, elements, tags, Counter(tags), links, link_texts, page_text, shown, page_tags)
 
 
 def _shape(page: _Page) -> tuple[list[float], int]:
     """The page's shape features, and its visible word count."""
     tree, elements, tags, counts, links = page.tree, page.elements, page.tags, page.counts, page.links
-    meta = _meta(tree)
+    meta = _meta(tree, page.page_tags)
     # One regex pass over the joined texts: a word never spans the line break (or the space)
     # between two of them, so the count is the sum of each text's.
     page_words = _words(page.shown_text)
@@ -440,24 +443,32 @@ _GENERATOR_CAPITALS = str.maketrans("GENERATOR", "generator")
 _NEXT_CAPITALS = str.maketrans("NEXT", "next")
 
 
-def _generators(tree: HtmlElement) -> list[str]:
+def _generators(tree: HtmlElement, tags: PageTags | None = None) -> list[str]:
     """The content of every <meta name="generator"> (the name in any case), in page order:
     //meta[translate(@name, 'GENERATOR', 'generator') = 'generator']/@content."""
     return [
         content
-        for meta in tree.getroottree().iter("meta")
+        for meta in document_elements(tree, "meta", tags)
         if (content := meta.get("content")) is not None
         and (meta.get("name") or "").translate(_GENERATOR_CAPITALS) == "generator"
     ]
 
 
-def _rel_next(tree: HtmlElement) -> bool:
+def _rel_next(tree: HtmlElement, tags: PageTags | None = None) -> bool:
     """A <link> or <a> whose rel says next: boolean(//link[contains(translate(@rel, 'NEXT',
-    'next'), 'next')] | //a[...])."""
+    'next'), 'next')] | //a[...]) (which of them comes first does not change the answer)."""
     return any(
         "next" in (element.get("rel") or "").translate(_NEXT_CAPITALS)
-        for element in tree.getroottree().iter("link", "a")
+        for tag in ("link", "a")
+        for element in document_elements(tree, tag, tags)
     )
+
+
+def _first_title(tree: HtmlElement, tags: PageTags | None) -> HtmlElement | None:
+    """tree.find(".//title"): the first <title> below the tree (not the tree itself)."""
+    if tags is None or tags.tree is not tree:
+        return tree.find(".//title")
+    return next((title for title in tags.of("title") if title is not tree), None)
 
 
 _URL_PATTERNS = {family: re.compile(rf"(?:^|[/_.-])(?:{words})(?:$|[/_.-])") for family, words in _URL_FAMILIES.items()}
@@ -484,14 +495,14 @@ def _markup(page: _Page) -> list[float]:
     families = _family_counts(_CLASS_OR_ID(tree))
     props = Counter(str(value).lower() for value in _ITEMPROPS(tree))
     itemprops = [sum(props[p] for p in kinds) for kinds in _ITEMPROP_FAMILIES.values()]
-    generator = " ".join(value.lower() for value in _generators(tree))
+    generator = " ".join(value.lower() for value in _generators(tree, page.page_tags))
     kind = next((value for name, value in _GENERATORS if name in generator), 0.0)
     hrefs = {e.get("href") or "" for e in page.links}
     # the test in front is what _article_like needs at the least (4 hyphens, or "/19" or "/20" of a
     # year): most links fail it without a call
     article_links = sum(1 for h in hrefs if (h.count("-") >= 4 or "/19" in h or "/20" in h) and _article_like(h))
-    rel_next = _rel_next(tree)
-    title = tree.find(".//title")
+    rel_next = _rel_next(tree, page.page_tags)
+    title = _first_title(tree, page.page_tags)
     title_text = (title.text or "") if title is not None else ""
     return [
         *(_log(n) for n in families),
@@ -515,7 +526,8 @@ def _headline_and_links(page: _Page, extracted: Extracted) -> list[float]:
     """The headline's length and whether an <h1> says it; the kept blocks that are a link's text
     (teasers kept as body); the dates written in the page's text (a listing shows many)."""
     headline = " ".join(extracted.headline_text.split()).lower()
-    h1s = [" ".join(_text(e).split()).lower() for e in page.tree.iter("h1")] if page.counts["h1"] else []
+    h1_elements = elements(page.tree, "h1", page.page_tags) if page.counts["h1"] else ()
+    h1s = [" ".join(_text(e).split()).lower() for e in h1_elements]
     blocks = [" ".join(block.split()).lower() for block in extracted.blocks if block.strip()]
     # squashing spaces only shortens a text: a link shorter than the shortest block cannot be one
     shortest = min((len(block) for block in blocks), default=0)
@@ -536,9 +548,12 @@ def _url_words(url: str | None) -> list[float]:
     return [1.0 if rx.search(path) else 0.0 for rx in _URL_PATTERNS.values()]
 
 
-def page_features(tree: HtmlElement, extracted: Extracted, scripts: list[JsonLd] | None = None) -> list[float]:
-    """The FEATURES of one parsed page, in order (`scripts`: its JSON-LD, when already parsed)."""
-    page = _page(tree)
+def page_features(
+    tree: HtmlElement, extracted: Extracted, scripts: list[JsonLd] | None = None, tags: PageTags | None = None
+) -> list[float]:
+    """The FEATURES of one parsed page, in order (`scripts`: its JSON-LD, when already parsed;
+    `tags`: its elements of a few tags, when already gathered)."""
+    page = _page(tree, tags)
     shape, page_words = _shape(page)
     block_words = [_words(block) for block in extracted.blocks]
     structured = _structured(json_ld_scripts(tree) if scripts is None else scripts)
