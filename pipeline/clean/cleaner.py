@@ -131,20 +131,10 @@ class Cleaner:
         return self._named
 
     def _run(self, name: str, step: Step, article: Article) -> None:
-        # _count, inlined: this runs for every step of every article (issue 27)
         before = len(article.removed)
         started = time.perf_counter()
         step(article)
-        seconds = time.perf_counter() - started
-        removed = len(article.removed) - before
-        stats = self.stats.get(name)
-        if stats is None:
-            stats = self.stats[name] = StepStats()
-        stats.removed += removed
-        stats.seconds += seconds
-        stats.runs += 1
-        by_step = article.removed_by_step
-        by_step[name] = by_step.get(name, 0) + removed
+        self._count(name, article, len(article.removed) - before, time.perf_counter() - started)
 
     def _count(self, name: str, article: Article, removed: int, seconds: float) -> None:
         stats = self.stats.get(name)
