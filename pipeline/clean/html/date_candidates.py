@@ -10,14 +10,12 @@ wcxb-dev (the oracle and the cross-validated figures were the same without them)
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -34,6 +32,7 @@ from pipeline.clean.html.metadata import (
     _of,
     _value,
 )
+from pipeline.core.arrays import load_json_model
 
 # The sources a day may come from, one feature each. A day's value is its first offer's in _offers'
 # order (the cascade's, JSON-LD, <meta>, <time>, the URL, the printed days): a timestamp before a bare day.
@@ -255,8 +254,4 @@ def score(row: list[float], model: dict[str, Any]) -> float:
 
 @cache
 def shipped_ranker() -> dict[str, Any]:
-    text = resources.files("pipeline.data").joinpath("date_ranker.json").read_text(encoding="utf-8")
-    model: dict[str, Any] = json.loads(text)
-    if tuple(model["features"]) != FEATURES:
-        raise ValueError("date_ranker.json was fitted on other features: rerun scripts/train_date_ranker.py")
-    return model
+    return load_json_model("date_ranker.json", FEATURES, "scripts/train_date_ranker.py")

@@ -20,14 +20,12 @@ deterministic and cheap.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +34,7 @@ from lxml.html import HtmlElement
 
 from pipeline.clean.html.metadata import JsonLd, json_ld_scripts
 from pipeline.clean.html.page_tags import PageTags, document_elements, elements
+from pipeline.core.arrays import load_json_model
 from pipeline.core.document import Article
 
 ARTICLE = "article"
@@ -598,11 +597,7 @@ def _leaf_value(tree: list[list[float]], row: Sequence[float]) -> float:
 
 @cache
 def shipped_model() -> dict[str, Any]:
-    text = resources.files("pipeline.data").joinpath("page_type_model.json").read_text(encoding="utf-8")
-    model: dict[str, Any] = json.loads(text)
-    if tuple(model["features"]) != FEATURES:
-        raise ValueError("page_type_model.json was fitted on other features: rerun scripts/train_page_types.py")
-    return model
+    return load_json_model("page_type_model.json", FEATURES, "scripts/train_page_types.py")
 
 
 def judge_page(row: Sequence[float], model: dict[str, Any] | None = None) -> PageJudgement:
