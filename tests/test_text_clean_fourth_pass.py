@@ -51,13 +51,15 @@ BYTES = st.lists(_PIECES, max_size=12).map(b"".join)
 
 
 def _decode_utf8_sig(data: bytes) -> Decoded | DecodeFailure:
-    """_decode_utf8 as it was: the utf-8-sig codec."""
+    """_decode_utf8 as it was: the utf-8-sig codec (its error's offset counted in the file: the codec
+    counts it past the mark, and the message once named the byte at that offset of the marked data)."""
     if data.find(b"\x00", 0, 8192) >= 0:
         return DecodeFailure("binary content (NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return DecodeFailure(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+        start = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
+        return DecodeFailure(f"not valid UTF-8 (byte 0x{data[start]:02x} at offset {start})")
     return Decoded(repair_text(text), "utf-8")
 
 
@@ -72,8 +74,8 @@ def test_utf8_read_is_the_utf8_sig_codec(data: bytes, marked: bool) -> None:
     [
         (codecs.BOM_UTF8 + b"text", Decoded("text", "utf-8")),
         (codecs.BOM_UTF8 * 2 + b"x", Decoded("x", "utf-8")),  # the second mark is no character of the article
-        # the offset counted past the mark, the byte read at it in the marked data, as utf-8-sig's error gave them
-        (codecs.BOM_UTF8 + b"ab\xff", DecodeFailure("not valid UTF-8 (byte 0xbf at offset 2)")),
+        # the offset in the file, the mark counted, and the byte that stands there (not the mark's last byte)
+        (codecs.BOM_UTF8 + b"ab\xff", DecodeFailure("not valid UTF-8 (byte 0xff at offset 5)")),
         (b"ab\xff", DecodeFailure("not valid UTF-8 (byte 0xff at offset 2)")),
     ],
 )

@@ -563,11 +563,12 @@ def _decode_utf8(data: bytes) -> Decoded | DecodeFailure:
         return DecodeFailure("binary content (NUL bytes), not a text article")
     try:
         # = data.decode("utf-8-sig"), the mark's check and its codec's Python wrapper aside (~0.7 us
-        # of a 5 kB article's read; issue 27): the same text, the same error (its offset counted
-        # past the mark, as utf-8-sig counts it)
-        text = data[3:].decode("utf-8") if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8")
+        # of a 5 kB article's read; issue 27)
+        marked = data.startswith(codecs.BOM_UTF8)
+        text = data[3:].decode("utf-8") if marked else data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return DecodeFailure(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+        start = exc.start + 3 * marked  # the offset in the file, the mark counted (the codec counts past it)
+        return DecodeFailure(f"not valid UTF-8 (byte 0x{data[start]:02x} at offset {start})")
     return Decoded(repair_text(text), "utf-8")
 
 
