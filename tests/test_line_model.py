@@ -217,6 +217,14 @@ def test_the_cut_stops_before_the_first_long_navigation_run(labels: list[int], c
     assert line_model.cut_region(navigation, (0, len(labels) - 1), anchor) == cut
 
 
+@pytest.mark.parametrize("anchor", [3, 4, 7])
+def test_an_anchor_inside_a_long_run_leaves_an_empty_cut(anchor: int) -> None:
+    # the run of 5 labels (lines 3-7) is counted through the anchor, both ways (hypothesis found it)
+    navigation = np.array([0, 0, 0, 1, 1, 1, 1, 1], dtype=float)
+    assert line_model.cut_region(navigation, (0, 7), anchor) == (anchor + 1, anchor - 1)
+    assert line_model.cut_region(navigation, (0, 6), 4) == (0, 6)  # 4 labels inside the region: no cut
+
+
 @given(st.lists(st.booleans(), min_size=1, max_size=40), st.data())
 def test_the_cut_region_lies_inside_the_region_and_holds_no_long_run(flags: list[bool], data: st.DataObject) -> None:
     first = data.draw(st.integers(0, len(flags) - 1))

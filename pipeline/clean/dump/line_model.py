@@ -425,7 +425,20 @@ def cut_region(navigation: np.ndarray, region: tuple[int, int], anchor: int | No
     first line)."""
     first, last = region
     start = anchor if anchor is not None and first <= anchor <= last else first
+    through = _labels_from(navigation, start, first - 1, -1) + _labels_from(navigation, start, last + 1, 1) - 1
+    if through >= CUT_NAVIGATION_RUN:  # the anchor stands inside a long run: nothing is left on either side
+        return start + 1, start - 1
     return _before_run(navigation, start, first - 1, -1), _before_run(navigation, start, last + 1, 1)
+
+
+def _labels_from(navigation: np.ndarray, start: int, stop: int, step: int) -> int:
+    """How many navigation labels stand in a row from start towards stop (exclusive), start included."""
+    count = 0
+    for index in range(start, stop, step):
+        if not navigation[index]:
+            break
+        count += 1
+    return count
 
 
 def _before_run(navigation: np.ndarray, start: int, stop: int, step: int) -> int:
