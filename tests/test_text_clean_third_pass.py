@@ -172,17 +172,22 @@ def test_removal_is_still_the_frozen_dataclass() -> None:
         removal.text = "changed"  # type: ignore[misc]
 
 
-def test_a_step_list_changed_between_articles_is_the_one_run() -> None:
+def test_the_step_list_is_read_when_the_cleaner_is_built_and_cannot_change_under_it() -> None:
     cleaner = Cleaner.from_files()
     body = "A title of the piece\n\nAdvertisement\n\nThe body of the piece goes on."
     raw = RawArticle(source_file="a.txt", text=body)
     assert "apply_rules" in cleaner.clean(raw).removed_by_step
-    cleaner.steps = [step for step in cleaner.steps if not isinstance(step, ApplyRules)]
-    assert "apply_rules" not in cleaner.clean(raw).removed_by_step
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cleaner.steps = []  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        cleaner.steps[0] = cleaner.steps[1]  # type: ignore[index]
+    without = dataclasses.replace(cleaner, steps=[step for step in cleaner.steps if not isinstance(step, ApplyRules)])
+    assert "apply_rules" not in without.clean(raw).removed_by_step
+    assert "apply_rules" in cleaner.clean(raw).removed_by_step  # the first cleaner keeps its list
     seen: list[str] = []
-    cleaner.steps[0] = lambda article: seen.append(article.source_file)  # replaced in place
-    cleaner.clean(raw)
-    assert seen == ["a.txt"]
+    recorder = dataclasses.replace(cleaner, steps=[lambda article: seen.append(article.source_file)], stats={})
+    assert recorder.clean(raw).removed_by_step.keys() == {"parse", "function", "recheck_windowed_rules"}
+    assert seen == ["a.txt"] and "function" not in cleaner.stats
 
 
 @pytest.mark.parametrize("gz", [False, True])
