@@ -394,10 +394,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 1 if errors or missing else 0
 
 
-def _engine() -> Any:
+def _engine(settings: Settings | None = None) -> Any:
+    """The engine of the database commands; `settings`: the command's own, when it read them (an
+    embedded server starts with their embedded_server section; None: read there)."""
     from pipeline.run.tasks import engine_for  # imported here: only the database commands need it
 
-    return engine_for()
+    return engine_for(settings=settings)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -412,8 +414,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     _check_location(args.input, "file, folder, bucket or prefix")
-    Cleaner.from_files(args.rules, settings=use_settings(args))  # bad rules or settings fail here, before the batch
-    engine = _engine()
+    settings = use_settings(args)
+    Cleaner.from_files(args.rules, settings=settings)  # bad rules or settings fail here, before the batch
+    engine = _engine(settings)
     try:
         report = run_batch(
             engine, args.input, args.batch, args.rules, progress=sys.stderr.isatty(),
@@ -444,10 +447,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return 2
     # else every day would be "skipped" and the command exit 0
     _check_location(raw_dir, "folder", folder=True, hint=" (the raw dir holds one folder per day)")
-    Cleaner.from_files(args.rules, settings=use_settings(args))
+    settings = use_settings(args)
+    Cleaner.from_files(args.rules, settings=settings)
     failed = 0
     outcomes = backfill(
-        _engine(), raw_dir, args.first, args.last, args.rules, args.workers or default_workers(),
+        _engine(settings), raw_dir, args.first, args.last, args.rules, args.workers or default_workers(),
         progress=sys.stderr.isatty(),
     )  # fmt: skip
     for day, outcome in outcomes:
@@ -476,7 +480,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
     settings = use_settings(args)
     Cleaner.from_files(args.rules, settings=settings)  # bad rules or settings fail here, before any batch
-    engine = _engine()
+    engine = _engine(settings)
     digest = current_digest(args.rules, settings)
     batch_ids = batches_to_reprocess(engine, args.batch, args.since, digest if args.stale else None)
     if not batch_ids:

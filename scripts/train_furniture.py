@@ -143,7 +143,8 @@ def _cleaner(model: str | None, threshold: float) -> Cleaner:
         os.environ[furniture.MODEL_ENV] = model
     cleaner = Cleaner.from_files(settings=settings)
     if model is None:
-        cleaner.steps = [step for step in cleaner.steps if not isinstance(step, furniture.DropModelFurniture)]
+        steps = [step for step in cleaner.steps if not isinstance(step, furniture.DropModelFurniture)]
+        cleaner = dataclasses.replace(cleaner, steps=steps)
     return cleaner
 
 

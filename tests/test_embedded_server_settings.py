@@ -153,6 +153,43 @@ def test_a_server_of_database_url_is_never_changed(data_dir: Path) -> None:
     assert running_settings(data_dir) == {name: (value, False) for name, value in DEFAULTS.items()}
 
 
+# A user's settings file the embedded server's section of cannot be used
+BROKEN = "embedded_server:\n  max_wal_size_mb: -1\n"
+
+
+def embedded_env(data_dir: Path, settings: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    return {**env, "NEWSCLEAN_PGDATA": str(data_dir), "NEWSCLEAN_SETTINGS": str(settings)}
+
+
+@pytest.mark.parametrize("command", [("db", "url"), ("db", "migrate"), ("learned", "list")], ids=" ".join)
+def test_a_broken_settings_file_is_refused_naming_it_before_a_server_starts(
+    tmp_path: Path, data_dir: Path, command: tuple[str, ...]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    done = run_cli(*command, cwd=ROOT, env=embedded_env(data_dir, broken))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: {broken}: embedded_server.max_wal_size_mb: must not be negative, got -1\n"
+    assert not data_dir.exists()  # refused before the server's folder was made
+
+
+def test_the_settings_a_caller_hands_over_are_the_ones_the_server_runs_with(tmp_path: Path, data_dir: Path) -> None:
+    """A caller that read the settings (the run commands) passes their embedded_server section:
+    the file is not read again (here, a broken NEWSCLEAN_SETTINGS would be refused if it were)."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    code = (
+        "from dataclasses import replace\n"
+        "from pipeline.core.settings import SHIPPED\n"
+        "from pipeline.store.db import embedded_url\n"
+        "embedded_url('postgres', replace(SHIPPED.embedded_server, max_wal_size_mb=1234))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=embedded_env(data_dir, broken), timeout=300)
+    assert "max_wal_size = '1234MB'" in (data_dir / SERVER_SETTINGS_FILE).read_text(encoding="utf-8").splitlines()
+    assert running_settings(data_dir)["max_wal_size"] == (1234 * 2**20, False)
+
+
 @given(
     memory_mb=st.integers(min_value=1, max_value=2**22),
     share=st.floats(min_value=0.0, max_value=1.0),

@@ -5,6 +5,7 @@ and our readers see the page as before."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,17 @@ def test_the_repair_is_trafilaturas(pieces: list[str]) -> None:
 def test_the_repair_of_each_shape_is_trafilaturas(html: str) -> None:
     beginning = html[:50].lower()
     assert extract._repaired(html, beginning) == repair_faulty_html(html, beginning)
+
+
+def test_a_refused_fragment_is_refused_without_an_error_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """One of the reasons _load_page copies load_html rather than calling it: load_html logs every
+    page it refuses as an error, and a JSONL record's fragment is refused every time (parse_html
+    then reads it as a body)."""
+    fragment = ODD_PAGES["a fragment"]
+    with caplog.at_level(logging.DEBUG):
+        assert load_html(fragment) is None
+    assert [record.levelno for record in caplog.records] == [logging.ERROR]
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        assert extract._load_page(fragment) is None
+    assert not caplog.records

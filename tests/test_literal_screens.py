@@ -44,8 +44,8 @@ def test_span_literals_refuse_case_insensitive_patterns() -> None:
 def test_probe_only_for_patterns_that_may_start_anywhere() -> None:
     assert literal_probe(re.compile(r"Share this .{0,20}")) is None  # anchored: fails at its start
     probe = literal_probe(re.compile(r".{0,120}\bAll rights reserved\.?", re.IGNORECASE))
-    assert probe is not None and probe.search("© 2024 ACME. ALL RIGHTS RESERVED")
-    assert not probe.search("The rights of all were reserved.")
+    assert probe is not None and probe.test("© 2024 ACME. ALL RIGHTS RESERVED")
+    assert not probe.test("The rights of all were reserved.")
 
 
 def test_every_shipped_rule_match_passes_its_literal_screen() -> None:
@@ -63,5 +63,5 @@ def test_every_shipped_rule_match_passes_its_literal_screen() -> None:
                 assert any(literal in text for literal in rule.literals), (rule.id, text)
             if rule.probe is not None and rule.pattern.fullmatch(text):
                 matched += 1
-                assert rule.probe.search(text), (rule.id, text)
+                assert rule.probe.test(text), (rule.id, text)
     assert matched >= 20

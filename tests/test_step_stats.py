@@ -3,6 +3,7 @@ cleaner's counters (Cleaner.stats) add up over the articles it cleaned."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -99,8 +100,8 @@ class DropShouting(ParagraphFilter):
 
 
 def test_a_paragraph_filter_owns_the_loop_and_is_counted_under_its_name() -> None:
-    cleaner = Cleaner.from_files()
-    cleaner.steps.append(DropShouting())
+    shipped = Cleaner.from_files()
+    cleaner = dataclasses.replace(shipped, steps=[*shipped.steps, DropShouting()])
     text = "\n\n".join(
         [
             "The harbour authority said on Monday that the new wall would be finished by the spring.",

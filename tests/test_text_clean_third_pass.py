@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from pipeline import Cleaner, RawArticle, read_file
 from pipeline.clean.dates import _valid_iso_date
-from pipeline.clean.rules import Rule, Selection, literal_probe, load_rules, needs_digit, probe_test
+from pipeline.clean.rules import Rule, Selection, literal_probe, load_rules, needs_digit, required_literals
 from pipeline.clean.steps import ApplyRules, _rule_places
 from pipeline.core.document import Removal
 from pipeline.core.text import has_digit, printable
@@ -87,19 +87,31 @@ PROBE_TEXTS = st.lists(
 def test_each_shipped_probe_as_run_finds_what_its_search_finds(text: str) -> None:
     for rule in RULES.rules:
         if rule.probe is not None:
-            test = probe_test(rule)
-            assert test is not None
-            assert bool(test(text)) == bool(rule.probe.search(text)), (rule.id, text)
+            assert bool(rule.probe.test(text)) == bool(rule.probe.pattern.search(text)), (rule.id, text)
 
 
-def test_a_probe_not_made_from_its_pattern_is_searched_as_it_is() -> None:
-    """probe_test lowers the literals only of a probe literal_probe made from the rule's pattern."""
-    pattern = re.compile(r".{0,20}\bAll rights reserved", re.IGNORECASE)
-    made = Rule("x", "agency", pattern, probe=literal_probe(pattern))
-    other = Rule("y", "agency", pattern, probe=re.compile("Rights", re.IGNORECASE))
-    assert probe_test(made) is not made.probe.search  # type: ignore[union-attr]
-    assert probe_test(other) == other.probe.search  # type: ignore[union-attr]
-    assert probe_test(made)("ALL RIGHTS RESERVED") and not probe_test(made)("rights")  # type: ignore[misc]
+@pytest.mark.parametrize(
+    ("pattern", "flags", "lowered"),
+    [
+        (r".{0,20}\bAll rights reserved", re.IGNORECASE, ("all rights reserved",)),
+        (r".{0,20}\bAll rights reserved", 0, None),  # case kept: the pattern's search
+        (r".{0,20}\bTous droits réservés", re.IGNORECASE, None),  # a literal beyond ASCII: sre folds its case
+        (r".{0,20}(?:Getty Images|AFP)", re.IGNORECASE, ("getty images", "afp")),
+    ],
+)
+def test_a_probe_is_made_once_from_its_rules_literals_and_flags(pattern: str, flags: int, lowered: object) -> None:
+    """The probe's pattern, and the lowered literals of its `in` tests, come from the rule's own
+    pattern when the rules load; a pickled probe is made again from its literals and flags."""
+    compiled = re.compile(pattern, flags)
+    probe = literal_probe(compiled)
+    assert probe is not None and probe.literals == required_literals(compiled) and probe.flags == compiled.flags
+    assert probe.pattern.pattern == "|".join(map(re.escape, probe.literals)) and probe.lowered == lowered
+    assert (probe.test == probe.pattern.search) == (lowered is None)  # `in` tests only where lowered
+    copy = pickle.loads(pickle.dumps(probe))
+    assert copy == probe and copy.lowered == probe.lowered
+    for text in ("ALL RIGHTS RESERVED", "all rights", "TOUS DROITS RÉSERVÉS", "© AFP", "\u212a"):
+        assert bool(copy.test(text)) == bool(probe.pattern.search(text)) == bool(probe.test(text))
+    assert Rule("x", "agency", compiled, probe=probe) == Rule("x", "agency", compiled)  # not the rule's identity
 
 
 SCREENED = st.lists(st.sampled_from(["Associated Press", "Thomson Reuters", "Press", "x", "©", ":"]), max_size=4)
@@ -160,17 +172,22 @@ def test_removal_is_still_the_frozen_dataclass() -> None:
         removal.text = "changed"  # type: ignore[misc]
 
 
-def test_a_step_list_changed_between_articles_is_the_one_run() -> None:
+def test_the_step_list_is_read_when_the_cleaner_is_built_and_cannot_change_under_it() -> None:
     cleaner = Cleaner.from_files()
     body = "A title of the piece\n\nAdvertisement\n\nThe body of the piece goes on."
     raw = RawArticle(source_file="a.txt", text=body)
     assert "apply_rules" in cleaner.clean(raw).removed_by_step
-    cleaner.steps = [step for step in cleaner.steps if not isinstance(step, ApplyRules)]
-    assert "apply_rules" not in cleaner.clean(raw).removed_by_step
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cleaner.steps = []  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        cleaner.steps[0] = cleaner.steps[1]  # type: ignore[index]
+    without = dataclasses.replace(cleaner, steps=[step for step in cleaner.steps if not isinstance(step, ApplyRules)])
+    assert "apply_rules" not in without.clean(raw).removed_by_step
+    assert "apply_rules" in cleaner.clean(raw).removed_by_step  # the first cleaner keeps its list
     seen: list[str] = []
-    cleaner.steps[0] = lambda article: seen.append(article.source_file)  # replaced in place
-    cleaner.clean(raw)
-    assert seen == ["a.txt"]
+    recorder = dataclasses.replace(cleaner, steps=[lambda article: seen.append(article.source_file)], stats={})
+    assert recorder.clean(raw).removed_by_step.keys() == {"parse", "function", "recheck_windowed_rules"}
+    assert seen == ["a.txt"] and "function" not in cleaner.stats
 
 
 @pytest.mark.parametrize("gz", [False, True])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,27 +39,36 @@ UNSTORABLE_RULE = "unstorable_character"  # a reader repair: NUL removed, a surr
 LATE_DATE_RULE = "date.after_fetch"  # a date later than the input's fetch (settings dates:)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cleaner:
     """Parse, then run the steps in order; steps that run more than once run again in recheck
     rounds while the head/tail rules still find something. Counters per step (removals, time) add
-    up in `stats` over every article cleaned; each article carries its own removals per step."""
+    up in `stats` over every article cleaned; each article carries its own removals per step.
+
+    The step list is read once, when the cleaner is built (frozen, the list a tuple): a cleaner
+    with other steps is another cleaner, `dataclasses.replace(cleaner, steps=...)` (give it
+    `stats={}` too for counters of its own)."""
 
     rules: RuleSet
-    steps: list[Step] = field(default_factory=list)
+    steps: Sequence[Step] = ()
     max_rounds: int = 4
     stats: dict[str, StepStats] = field(default_factory=dict)
     settings: Settings = SHIPPED  # the thresholds parse() reads (the steps were given theirs)
     # The agencies the wire origin reads, loaded once per cleaner (a shard's), not per article.
     byline_words: BylineWords = field(default_factory=load_byline_words)
+    _recheck: ApplyRules = field(init=False, repr=False, compare=False)
+    _named: tuple[tuple[str, Step, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Dropping paragraphs can bring another into a head/tail rule's window; only those rules
         # need another look, and a full round follows whenever they find something, so that
         # cleaning clean output is a no-op.
-        self._recheck = ApplyRules(self.rules, windowed_only=True, context=self.settings.rule_context)
-        self._named_from: tuple[Step, ...] = ()
-        self._named: tuple[tuple[str, Step, bool], ...] = ()
+        recheck = ApplyRules(self.rules, windowed_only=True, context=self.settings.rule_context)
+        steps = tuple(self.steps)
+        # (name, step, runs once) of each step in order: read here, not per article (issue 27: ~4 us an article)
+        named = tuple((step_name(step), step, runs_once(step)) for step in steps)
+        for name, value in (("steps", steps), ("_recheck", recheck), ("_named", named)):
+            object.__setattr__(self, name, value)  # frozen: set once, here
 
     @classmethod
     def from_files(
@@ -84,14 +92,14 @@ class Cleaner:
         # Issue 23: the trained paragraph furniture model reads what the rules and the learned
         # boilerplate left (per input form and source as settings furniture_model: says).
         steps.append(DropModelFurniture(settings.furniture_model))
-        return cls(rules, steps, settings=settings, byline_words=byline_words)
+        return cls(rules, tuple(steps), settings=settings, byline_words=byline_words)
 
     def clean(self, raw: RawArticle) -> Article:
         started = time.perf_counter()
         # its removals: an HTML page's furniture, dropped by its place in the page
         article = parse(raw, self.settings, self.byline_words)
         self._count("parse", article, len(article.removed), time.perf_counter() - started)
-        steps = self._named_steps()
+        steps = self._named
         for name, step, _ in steps:
             self._run(name, step, article)
         for _ in range(self.max_rounds):
@@ -120,15 +128,6 @@ class Cleaner:
                 return self.clean(raw)
         except TimeLimitExceeded:
             return ReadError(raw.source_file, f"cleaning took longer than {seconds:g} s", raw.line)
-
-    def _named_steps(self) -> tuple[tuple[str, Step, bool], ...]:
-        """(name, step, runs once) of each step in order, read once per step list (issue 27: ~4 us
-        an article), again when the list holds other steps."""
-        steps = self.steps
-        if len(self._named_from) != len(steps) or not all(map(operator.is_, self._named_from, steps)):
-            self._named_from = tuple(steps)
-            self._named = tuple((step_name(step), step, runs_once(step)) for step in steps)
-        return self._named
 
     def _run(self, name: str, step: Step, article: Article) -> None:
         before = len(article.removed)

@@ -54,7 +54,7 @@ class Rule:
     literals: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
     # A paragraph rule that scans from any start is tried only where this finds one of the literals
     # its match must hold (see literal_probe); None: always tried.
-    probe: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    probe: LiteralProbe | None = field(default=None, compare=False, repr=False)
 
     def applies_to(self, language: str | None) -> bool:
         """A rule for some languages applies to articles in them, and to articles whose language
@@ -281,32 +281,51 @@ def span_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return None if pattern.flags & re.IGNORECASE else required_literals(pattern)
 
 
-def literal_probe(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+def literal_probe(pattern: re.Pattern[str]) -> LiteralProbe | None:
     """For a pattern whose match may start with any run of characters (".{0,250}\\bcontributed
-    to this story"), its required literals as one pattern with its flags, so that the regex engine
-    decides case as the rule would: a paragraph the probe finds nothing in cannot match, and one
-    search for a literal is far cheaper than the rule's backtracking over every start. None for
-    other patterns (an anchored one fails at its first characters, sooner than a probe can run)."""
+    to this story"), the probe of its required literals: a paragraph the probe finds nothing in
+    cannot match, and one search for a literal is far cheaper than the rule's backtracking over
+    every start. None for other patterns (an anchored one fails at its first characters, sooner
+    than a probe can run)."""
     items = list(sre_parse.parse(pattern.pattern, pattern.flags))
     literals = _required(items)
     if not literals or not _leads_with_any(items):
         return None
-    return re.compile("|".join(map(re.escape, literals)), pattern.flags)
+    return LiteralProbe(literals, pattern.flags)
 
 
-def probe_test(rule: Rule) -> Callable[[str], object] | None:
-    """The rule's literal probe as the paragraph loop runs it: its search, truthy where it finds a
-    literal. sre reads a case-insensitive literal one position and one character at a time (4 us
-    for "All rights reserved" in 260 characters); in ASCII text, where ignoring the case of ASCII
-    literals is lower() on both sides (no other character folds to an ASCII one), `in` tests of the
-    lowered text find the same literals in a tenth of that (issue 27). Other texts: sre."""
-    probe = rule.probe
-    if probe is None or not probe.flags & re.IGNORECASE:
-        return probe.search if probe is not None else None
-    literals = required_literals(rule.pattern)  # those literal_probe joined, when it made the probe
-    if not literals or probe.pattern != "|".join(map(re.escape, literals)) or not all(map(str.isascii, literals)):
-        return probe.search
-    lowered, search = tuple(literal.lower() for literal in literals), probe.search
+@dataclass(frozen=True)
+class LiteralProbe:
+    """Literals one of which a rule's match must hold, with the rule's flags; made once, when the
+    rules load. `pattern` joins them, so that the regex engine decides case as the rule would;
+    `test` is what the paragraph loop runs, truthy where a literal is found. sre reads a
+    case-insensitive literal one position and one character at a time (4 us for "All rights
+    reserved" in 260 characters); in ASCII text, where ignoring the case of ASCII literals is
+    lower() on both sides (no other character folds to an ASCII one), `in` tests of the lowered
+    text (`lowered`: the literals lowered, when all are ASCII and case is ignored) find the same
+    literals in a tenth of that (issue 27). Other texts and literals: the pattern's search."""
+
+    literals: tuple[str, ...]
+    flags: int
+    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    lowered: tuple[str, ...] | None = field(init=False, compare=False, repr=False)
+    test: Callable[[str], object] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pattern = re.compile("|".join(map(re.escape, self.literals)), self.flags)
+        caseless = bool(self.flags & re.IGNORECASE) and all(map(str.isascii, self.literals))
+        lowered = tuple(literal.lower() for literal in self.literals) if caseless else None
+        for name, value in (("pattern", pattern), ("lowered", lowered), ("test", _probe_test(pattern, lowered))):
+            object.__setattr__(self, name, value)  # frozen: derived once, here
+
+    def __reduce__(self) -> tuple[type[LiteralProbe], tuple[tuple[str, ...], int]]:
+        return LiteralProbe, (self.literals, self.flags)  # made again from its own fields (`test` is a closure)
+
+
+def _probe_test(pattern: re.Pattern[str], lowered: tuple[str, ...] | None) -> Callable[[str], object]:
+    if lowered is None:
+        return pattern.search
+    search = pattern.search
 
     def test(text: str) -> object:
         return holds_any(text.lower(), lowered) if text.isascii() else search(text)
@@ -382,7 +401,7 @@ def _may_start(rule: Rule, char: str) -> bool:
 # Up to this many literals, a span screen tests each with `in` rather than search one regex for all.
 _FEW_LITERALS = 4
 
-# A rule as the paragraph loop reads it: (requires, windowed, probe_test, pattern.fullmatch,
+# A rule as the paragraph loop reads it: (requires, windowed, its probe's test, pattern.fullmatch,
 # rule), looked up once per rule set instead of once per paragraph and rule.
 _Search = Callable[[str], "re.Match[str] | None"]
 Candidate = tuple[str | None, bool, Callable[[str], object] | None, _Search, Rule]
@@ -456,7 +475,7 @@ class Selection:
         found = self._for_words.get(band)
         if found is None:
             found = self._for_words[band] = tuple(
-                (r.requires, r.windowed, probe_test(r), r.pattern.fullmatch, r)
+                (r.requires, r.windowed, r.probe.test if r.probe is not None else None, r.pattern.fullmatch, r)
                 for r in self.paragraph_rules
                 if r.max_words is None or words <= r.max_words
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pipeline.core.settings import Settings
 from pipeline.ingest import storage
 from pipeline.report.checks import check_counts_agree, check_no_empty_bodies, check_removal_ratio
 from pipeline.report.summary import load_report
@@ -24,10 +25,11 @@ from pipeline.store.migrate import migrate
 ENV_RAW_DIR = "ARTICLES_RAW_DIR"
 
 
-def engine_for(url: str | None = None, migrated: bool = True) -> sa.Engine:
+def engine_for(url: str | None = None, migrated: bool = True, settings: Settings | None = None) -> sa.Engine:
     """An engine on the articles database; migrated=True applies pending migrations first (the
-    plan task and the CLI do; later tasks of a run rely on it)."""
-    engine = create_engine(database_url(url))
+    plan task and the CLI do; later tasks of a run rely on it). `settings`: a caller's settings,
+    whose embedded_server section an embedded server starts with (None: read them there)."""
+    engine = create_engine(database_url(url, settings.embedded_server if settings is not None else None))
     if migrated:
         migrate(engine)
     return engine

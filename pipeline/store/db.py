@@ -104,13 +104,17 @@ def embedded_data_dir() -> Path:
 EMBEDDED_DATABASE = "newsclean"
 
 
-def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
+def embedded_url(database: str = EMBEDDED_DATABASE, server_settings: EmbeddedServerSettings | None = None) -> URL:
     """Start (or reuse) the embedded PostgreSQL under .pgdata/ and return the URL of `database`
-    on it, created when missing.
+    on it, created when missing. `server_settings`: the embedded_server settings it runs with, from
+    a caller that holds the settings already; None reads them (load_settings, NEWSCLEAN_SETTINGS's
+    changes included) before anything is started, so a broken file is refused naming itself.
 
     The server outlives this process on purpose: the next command, test or DAG task reuses it
     (pgserver starts it in under a second when it is not running).
     """
+    if server_settings is None:
+        server_settings = load_settings().embedded_server
     logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit hook logs to closed streams
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root)
@@ -124,7 +128,7 @@ def embedded_url(database: str = EMBEDDED_DATABASE) -> URL:
         data_dir = embedded_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
         with _locked(data_dir):  # one process at a time starts the server and restarts a new one
-            server = _started_with_load_settings(pgserver, data_dir)
+            server = _started_with_load_settings(pgserver, data_dir, server_settings)
     url = normalize_url(server.get_uri())
     if database != "postgres":
         url = url.set(database=database)
@@ -190,11 +194,11 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)  # closing releases the lock
 
 
-def _started_with_load_settings(pgserver: Any, data_dir: Path) -> Any:
+def _started_with_load_settings(pgserver: Any, data_dir: Path, settings: EmbeddedServerSettings) -> Any:
     """The embedded server, running with the load settings. A server started before they were
     written (or changed) takes those it can at once on a reload (checkpoints) and shared_buffers at
     its next start: it is not restarted under the commands, tests or DAG tasks that use it."""
-    values = load_server_settings(load_settings().embedded_server, machine_memory())
+    values = load_server_settings(settings, machine_memory())
     fresh = not (data_dir / "PG_VERSION").exists()
     changed = not fresh and write_server_settings(data_dir, values)  # before a start, so it reads them
     server = pgserver.get_server(str(data_dir), cleanup_mode=None)
@@ -208,10 +212,11 @@ def _started_with_load_settings(pgserver: Any, data_dir: Path) -> Any:
     return server
 
 
-def database_url(explicit: str | URL | None = None) -> URL:
-    """An explicit URL, else DATABASE_URL, else the embedded server."""
+def database_url(explicit: str | URL | None = None, server_settings: EmbeddedServerSettings | None = None) -> URL:
+    """An explicit URL, else DATABASE_URL, else the embedded server (with these settings: see
+    embedded_url)."""
     chosen = explicit or os.environ.get(ENV_URL)
-    return normalize_url(chosen) if chosen else embedded_url()
+    return normalize_url(chosen) if chosen else embedded_url(server_settings=server_settings)
 
 
 def password_of(url: URL) -> str | None:

@@ -341,7 +341,7 @@ def select_blocks(
     """The extractor's blocks without page furniture, after the article's lead if it was left out;
     with `structure`, each block's place in the page for the furniture model too."""
     evidence = _split_runs(page, locate(page, blocks))
-    rules = _Rules(page, main_element(evidence, settings), settings)
+    rules = FurnitureRules(page, main_element(evidence, settings), settings)
     inside = [item.inside(rules.main) for item in evidence]
     main_end = max((item.start for item, within in zip(evidence, inside, strict=True) if within), default=0)
     reasons = [rules.drop_reason(item, within, main_end) for item, within in zip(evidence, inside, strict=True)]
@@ -403,9 +403,11 @@ def _drop_before_headline(evidence: list[BlockEvidence], reasons: list[str | Non
             return
 
 
-class _Rules:
+class FurnitureRules:
     """The furniture rules for one page, with what they learn about containers remembered (the
-    dicts also hold the element proxies, which keeps them the same objects)."""
+    dicts also hold the element proxies, which keeps them the same objects). drop_reason judges a
+    block; in_card and in_furniture_container are also two of a block's structure numbers
+    (block_structures), read from the same remembered containers."""
 
     def __init__(self, page: PageText, main: HtmlElement | None, settings: HtmlSettings) -> None:
         self.page = page
@@ -429,7 +431,7 @@ class _Rules:
                 return "link_paragraph"  # one teaser link standing as a paragraph ("related story" in the text)
         if element.tag == "li" and linked and self._list_kind(element)[0]:
             return "link_list"  # an item of a list of links (menus, "more stories")
-        if self._furniture_container(item.chain, self.main if inside else None):
+        if self.in_furniture_container(item.chain, self.main if inside else None):
             return "furniture_container"
         if self.main is not None and not inside:
             if item.start > main_end and item.words < self.settings.after_main_words:
@@ -437,7 +439,7 @@ class _Rules:
             list_item = next((a for a in item.chain if a.tag == "li"), None)
             if list_item is not None and self._list_kind(list_item)[1]:
                 return "teaser_list"
-        if element.tag in HEADINGS and linked and self._in_card(item.chain):
+        if element.tag in HEADINGS and linked and self.in_card(item.chain):
             return "teaser_heading"  # a linked headline in a story card (an <article> apart from the main one)
         return None
 
@@ -461,12 +463,12 @@ class _Rules:
             self._lists[parent] = kind
         return kind
 
-    def _in_card(self, chain: tuple[HtmlElement, ...]) -> bool:
+    def in_card(self, chain: tuple[HtmlElement, ...]) -> bool:
         """Inside an <article> that neither is the main container nor holds it: a story card."""
         card = next((node for node in chain[1:] if node.tag == "article"), None)
         return card is not None and card not in self.main_chain
 
-    def _furniture_container(self, chain: tuple[HtmlElement, ...], main: HtmlElement | None) -> bool:
+    def in_furniture_container(self, chain: tuple[HtmlElement, ...], main: HtmlElement | None) -> bool:
         """The block or a container around it (below `main`) has a class or id whose first or last
         word names page furniture."""
         for ancestor in chain:
@@ -586,7 +588,7 @@ _DIGIT = re.compile(r"\d")
 
 
 def block_structures(
-    rules: _Rules, evidence: list[BlockEvidence], inside: list[bool], reasons: list[str | None], leads: int
+    rules: FurnitureRules, evidence: list[BlockEvidence], inside: list[bool], reasons: list[str | None], leads: int
 ) -> list[BlockStructure]:
     """Per block of Selection.in_order (the leads first): numbers named by STRUCTURE_FEATURES and
     tokens of its tag path ("t0:p", "path:p<div<article") and of its ancestors' class/id words
@@ -621,7 +623,7 @@ def _lead_structure(index: int, count: int) -> BlockStructure:
 
 
 def _structure(
-    rules: _Rules,
+    rules: FurnitureRules,
     item: BlockEvidence,
     place: _Place,
     siblings: dict[HtmlElement, tuple[dict[str, int], dict[tuple[str, str], int]]],
@@ -649,8 +651,8 @@ def _structure(
         1.0 if element.tag in HEADINGS else 0.0,
         1.0 if element.tag == "li" else 0.0,
         1.0 if any(node.tag in ("td", "th") for node in chain) else 0.0,
-        1.0 if rules._furniture_container(chain, None) else 0.0,
-        1.0 if rules._in_card(chain) else 0.0,
+        1.0 if rules.in_furniture_container(chain, None) else 0.0,
+        1.0 if rules.in_card(chain) else 0.0,
         0.0,
         position,
         1.0 if place.dropped_around[0] else 0.0,

@@ -173,25 +173,28 @@ def parse_html(html: str) -> tuple[HtmlElement | None, bool]:
 
 
 def _load_page(html: str) -> HtmlElement | None:
-    """trafilatura.load_html(html) for a str, step by step, with _PAGE_PARSER for its parser: its
-    repairs, its parse of the text (of the UTF-8 bytes when lxml refuses the text or finds no
-    element in it) and its refusal of a page that does not say html and parses to one element."""
+    """trafilatura.load_html(html) for a str: its repairs, its parse of the text (of the UTF-8 bytes
+    when lxml refuses the text or finds no element in it) and its refusal of a page that does not
+    say html and parses to one element. A copy of trafilatura 2.3.1's utils.load_html (its str path:
+    decode_file returns a str as it is), which cannot be called for two reasons of ours: it parses
+    with its module's HTML_PARSER and takes no parser (ours, _PAGE_PARSER, has the same settings
+    and element classes from a lookup in C), and it logs a refused page as an error, which a JSONL
+    fragment is every time (parse_html then reads it as a body). Its own pieces are called where
+    they serve: is_dubious_html, and repair_faulty_html (through _repaired). tests/test_html_page_parser.py
+    holds it to load_html (same trees, classes and refusals)."""
     from trafilatura.utils import is_dubious_html  # imported lazily: only HTML input needs it
 
     beginning = html[:50].lower()
-    dubious = is_dubious_html(beginning)
     html = _repaired(html, beginning)
-    tree: HtmlElement | None = None
-    from_bytes = False
     try:
-        tree = lxml_fromstring(html, parser=_PAGE_PARSER)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported."
-        tree, from_bytes = _from_bytes(html), True
-    except Exception:  # noqa: BLE001 -- trafilatura logs any other failure of lxml and goes on
+        tree: HtmlElement | None = lxml_fromstring(html, parser=_PAGE_PARSER)
+    # a ValueError ("Unicode strings with encoding declaration are not supported") or any other
+    # failure of lxml (load_html logs it) leads to the bytes parse, as in load_html
+    except Exception:  # noqa: BLE001
         tree = None
-    if (tree is None or len(tree) < 1) and not from_bytes:
+    if tree is None or len(tree) < 1:  # load_html's bytes parse, at most once either way
         tree = _from_bytes(html)
-    if tree is not None and dubious and len(tree) < 2:
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
         return None
     return tree
 
@@ -202,10 +205,12 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def _repaired(html: str, beginning: str) -> str:
-    """trafilatura.utils.repair_faulty_html(html, beginning). Its first step, a regex deleting
-    control characters and U+FFFE/U+FFFF, reads the whole page in the regex engine (0.4 ms for a
-    150 kB page) and changes nothing on nearly every page: it runs only when a C-speed check finds
-    one of them; its other steps, a doctype with a slash and a self-closing <html/>, as it does."""
+    """trafilatura.utils.repair_faulty_html(html, beginning) (trafilatura 2.3.1). Its first step, a
+    regex deleting control characters and U+FFFE/U+FFFF, reads the whole page in the regex engine
+    (0.4 ms for a 150 kB page) and changes nothing on nearly every page: repair_faulty_html itself
+    runs only when a C-speed check finds one of them; otherwise its other two steps, copied as it
+    writes them with its own patterns (DOCTYPE_TAG: a doctype with a slash; FAULTY_HTML: a
+    self-closing <html/>), as they cannot be called without the first."""
     from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, repair_faulty_html
 
     if "\ufffe" in html or "\uffff" in html:
@@ -223,6 +228,7 @@ def _repaired(html: str, beginning: str) -> str:
 
 
 def _from_bytes(html: str) -> HtmlElement | None:
+    """trafilatura.utils.fromstring_bytes(html) with _PAGE_PARSER, without its error log."""
     try:
         return lxml_fromstring(html.encode("utf8", "surrogatepass"), parser=_PAGE_PARSER)
     except Exception:  # noqa: BLE001 -- as trafilatura.utils.fromstring_bytes: no tree
