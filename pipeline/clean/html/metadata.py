@@ -673,7 +673,9 @@ def _date_in_url(url: str | None) -> str | None:
 @dataclass(frozen=True)
 class _AuthorSources:
     """What the author stages read: the page's <meta> elements, what it shows outside forms (_shown's
-    second list), its JSON-LD article nodes and its <meta> values by key."""
+    second list), its JSON-LD article nodes and its <meta> values by key; and for the last stage,
+    what it shows (_shown's first list: the headline's <h1> is found there) and the window of text
+    around the headline that counts as beside it (the printed day's settings)."""
 
     metas: Iterable[HtmlElement]
     outside_forms: list[HtmlElement]
