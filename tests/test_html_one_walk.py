@@ -123,7 +123,8 @@ def test_short_decoded_on_long_texts(raw: str, limit: int) -> None:
 
 
 def reference_prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> Iterator[str]:
-    """metadata._prefixed_bylines as it was before issue 27's second HTML pass."""
+    """metadata._prefixed_bylines as it was before issue 27's second HTML pass (with issue 24 round
+    4's rule since: no byline inside a comment thread)."""
     texts = metadata._Texts()
     for tag in metadata._of(shown, *metadata._LINE_TAGS):
         text = metadata.decoded(texts(tag))
@@ -140,13 +141,14 @@ def reference_prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ..
         for prefix in prefixes:
             rest = text[len(prefix) :].lstrip(" :")
             if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
-                if rest[:1].isupper():
+                if rest[:1].isupper() and not metadata._in_comment_thread(tag):
                     yield ", ".join(metadata._byline_pieces(tag))
                     return
 
 
 def reference_marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
-    """metadata._marked_bylines as it was before issue 27's second HTML pass."""
+    """metadata._marked_bylines as it was before issue 27's second HTML pass (with issue 24 round
+    4's rule since: no byline inside a comment thread)."""
     found = 0
     for tag in shown:
         marked = (
@@ -158,7 +160,7 @@ def reference_marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
             )
             or metadata._AUTHOR_NAME_CLASS.search(tag.get("class", ""))
         )
-        text = metadata.decoded(metadata.text_of(tag)) if marked else None
+        text = metadata.decoded(metadata.text_of(tag)) if marked and not metadata._in_comment_thread(tag) else None
         if text and len(text) <= metadata._MAX_BYLINE_CHARS:
             found += 1
             yield ", ".join(metadata._byline_pieces(tag))

@@ -169,9 +169,10 @@ def read_metadata(
     found.section = _first(_value(node.get("articleSection")) for node in nodes) or meta.get("article:section")
     sites = _site_names(nodes, meta, found.url)
     shown, outside_forms = _shown(tree)
-    found.title, found.seo_title = _headline(elements(tree, "title", tags), shown, nodes, meta, sites)
+    labels = _section_labels(found.section, found.url)
+    found.title, found.seo_title = _headline(elements(tree, "title", tags), shown, nodes, meta, sites, labels)
     found.published, found.updated = _dates(tree, shown, nodes, meta, found.url, latest, dates, choose_date)
-    authors = _AuthorSources(elements(tree, "meta", tags), outside_forms, nodes, meta)
+    authors = _AuthorSources(elements(tree, "meta", tags), outside_forms, nodes, meta, shown, dates)
     people = _people(authors, sites, _language(tree, meta), words or load_byline_words())
     found.authors, found.agencies = authors_or_publication(people), people.agencies
     return found
@@ -193,11 +194,14 @@ def _headline(
     nodes: list[dict[str, Any]],
     meta: dict[str, str],
     sites: tuple[str, ...],
+    labels: tuple[str, ...] = (),
 ) -> tuple[str | None, str | None]:
     """(the displayed headline, the SEO title when it differs). The <h1> is the displayed headline
     when a metadata title agrees with it (the same words, or starting/ending with them around the
-    site's name), else when it shares most of its words with one (the same headline reworded for
-    search); else the metadata headline, its site name removed."""
+    site's name; or the <h1> without the date, byline or kicker set inside it: _heading_core),
+    else when it shares most of its words with one (the same headline reworded for search); else
+    the metadata headline, its site name (or section label: `labels`) removed, the longest when
+    one metadata title is another cut short (_uncut)."""
     page_title = next((decoded(text_of(tag)) for tag in titles), None)
     metadata_titles = [
         title
@@ -209,13 +213,15 @@ def _headline(
         )
         if title
     ]
-    stripped = [strip_site_name(title, sites) for title in metadata_titles]
+    stripped = _uncut([strip_site_name(title, sites, labels) for title in metadata_titles])
     seo = page_title or (metadata_titles[0] if metadata_titles else None)
     site_keys = {_site_key(site) for site in sites}
-    headings = [heading for heading in _headings(shown) if not _is_site_segment(heading, site_keys)]
-    for heading in headings:
-        if any(_agrees(heading, title) for title in metadata_titles):
-            return heading, _differs(seo, heading)
+    cores = [(heading, core) for heading, core in _headings(shown) if not _is_site_segment(heading, site_keys)]
+    headings = [heading for heading, _ in cores]
+    for heading, core in cores:
+        for shown_text in (heading, core) if core else (heading,):
+            if any(_agrees(shown_text, title) for title in metadata_titles):
+                return shown_text, _differs(seo, shown_text)
     for heading in headings:
         if any(_shares_words(heading, title) for title in stripped):
             return heading, _differs(seo, heading)
@@ -224,11 +230,64 @@ def _headline(
     return stripped[0], _differs(seo, stripped[0])
 
 
-def _headings(shown: list[HtmlElement]) -> Iterator[str]:
+def _headings(shown: list[HtmlElement]) -> Iterator[tuple[str, str | None]]:
+    """Each shown <h1> of two words or more: its text, and its text without what is set inside it
+    beside the headline (_heading_core) when that differs."""
     for tag in _of(shown, "h1"):
         text = decoded(text_of(tag))
         if text and len(text.split()) >= 2:
-            yield text
+            core = _heading_core(tag)
+            yield text, core if core and core != text and len(core.split()) >= 2 else None
+
+
+# Inside an <h1>, an element whose class says it holds the date or the byline ("posted-on",
+# "date-info", "byline", "author vcard"): not the headline's words.
+_HEADING_EXTRA_CLASS = re.compile(r"date|time|posted|byline|author|dateline", re.I)
+_KICKER_MAX_WORDS = 3  # "Blog:", "Exclusive:", "Live updates:" set in their own element before the headline
+
+
+def _heading_core(heading: HtmlElement) -> str | None:
+    """The <h1>'s text without the elements set inside it beside the headline: a <time>, an element
+    whose class marks a date or byline, and a kicker (a first child element of at most three words
+    ending with ":", no text before it). Used only when a metadata title agrees with the rest."""
+    skipped = {
+        child
+        for child in heading.iterdescendants()
+        if isinstance(child.tag, str) and (child.tag == "time" or _HEADING_EXTRA_CLASS.search(child.get("class", "")))
+    }
+    first = next(iter(heading), None)
+    if first is not None and isinstance(first.tag, str) and not (heading.text or "").strip():
+        kicker = squash_spaces(text_of(first))
+        if kicker.endswith(":") and len(kicker.split()) <= _KICKER_MAX_WORDS:
+            skipped.add(first)
+    if not skipped:
+        return None
+    return decoded(" ".join(_text_outside(heading, skipped)))
+
+
+def _text_outside(element: HtmlElement, skipped: set[HtmlElement]) -> Iterator[str]:
+    """The element's text, the subtrees in `skipped` left out (their tails kept)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and child not in skipped and child.tag not in HIDDEN_TAGS:
+            yield from _text_outside(child, skipped)
+        if child.tail:
+            yield child.tail
+
+
+# A metadata title this long that another continues was cut (JSON-LD's headline is often cut at
+# 110 characters, the limit search engines once set): the longer one is the headline.
+_CUT_TITLE_MIN_CHARS = 80
+
+
+def _uncut(titles: list[str]) -> list[str]:
+    """The titles, the first replaced by the longest title that continues it when it was cut short."""
+    if not titles or len(titles[0]) < _CUT_TITLE_MIN_CHARS:
+        return titles
+    first = _key(titles[0])
+    longer = [title for title in titles[1:] if len(_key(title)) > len(first) and _key(title).startswith(first)]
+    return [max(longer, key=len), *titles[1:]] if longer else titles
 
 
 def _agrees(heading: str, title: str) -> bool:
@@ -253,14 +312,17 @@ def _differs(seo: str | None, title: str) -> str | None:
     return seo if seo and _key(seo) != _key(title) else None
 
 
-def strip_site_name(title: str, sites: tuple[str, ...]) -> str:
+def strip_site_name(title: str, sites: tuple[str, ...], labels: tuple[str, ...] = ()) -> str:
     """'Headline | Site' / 'Site - Headline' / 'Headline | Site | 28.04.2023' -> 'Headline': a leading
-    or trailing separated segment that names the site (og:site_name, publisher, host) or is a date
-    is dropped, while a segment of 2+ words is left."""
+    or trailing separated segment that names the site (og:site_name, publisher, host, or a segment
+    shaped like a host name: "Example.com") or is a date is dropped, while a segment of 2+ words is
+    left; so is one that is exactly a section label of the page (`labels`: "Headline | District")."""
     segments = TITLE_SEPARATORS.split(title)
     if len(segments) < 2:
         return title
-    site_keys = {_site_key(site) for site in sites if site}
+    hosts = [segment.strip() for segment in segments if _HOST_SEGMENT.match(segment.strip())]
+    site_keys = {_site_key(site) for site in (*sites, *hosts, *(host.rsplit(".", 1)[0] for host in hosts)) if site}
+    site_keys.update(f"={_site_key(label)}" for label in labels if _site_key(label))
     while len(segments) > 1 and _is_site_segment(segments[-1], site_keys):
         segments.pop()
     while len(segments) > 1 and _is_site_segment(segments[0], site_keys):
@@ -278,14 +340,34 @@ def _site_key(text: str) -> str:
 
 
 def _is_site_segment(segment: str, site_keys: set[str]) -> bool:
+    """`site_keys`: the site names' keys; a key marked "=" (a section label) matches only exactly."""
     key = _site_key(segment)
     if not key:
+        return True
+    if f"={key}" in site_keys:
         return True
     if to_iso(segment) and len(segment) <= 30 and re.search(r"\d", segment):
         return True  # "28.04.2023" after the site name
     # "Harbour Times Online" names the site; a headline that mentions the site's name does not
     short = len(segment.split()) <= _SITE_SEGMENT_MAX_WORDS
-    return any(key == site or (len(site) >= 4 and short and (site in key or key in site)) for site in site_keys)
+    return any(
+        key == site or (len(site) >= 4 and short and (site in key or key in site))
+        for site in site_keys
+        if not site.startswith("=")
+    )
+
+
+# A title segment shaped like a host name ("SoundStageXperience.com", "example.co.uk"): the site's,
+# as is a segment that is its first part. Not a library's name ("Node.js", "Vue.js").
+_HOST_SEGMENT = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?!js$)(?:[a-z]{2}|com|net|org|info|biz|io|app|news)$", re.I)
+
+
+def _section_labels(section: str | None, url: str | None) -> tuple[str, ...]:
+    """The page's section as a title may name it after the headline: the article's section (JSON-LD
+    articleSection, article:section) and the first folder of the URL's path ("/district/343604")."""
+    folders = [part for part in urlsplit(url).path.split("/") if part] if url else []
+    first_folder = folders[0].replace("-", " ") if len(folders) >= 2 and not folders[0].isdigit() else None
+    return tuple(label for label in (section, first_folder) if label)
 
 
 def _site_names(nodes: list[dict[str, Any]], meta: dict[str, str], url: str | None) -> tuple[str, ...]:
@@ -591,21 +673,27 @@ def _date_in_url(url: str | None) -> str | None:
 @dataclass(frozen=True)
 class _AuthorSources:
     """What the author stages read: the page's <meta> elements, what it shows outside forms (_shown's
-    second list), its JSON-LD article nodes and its <meta> values by key."""
+    second list), its JSON-LD article nodes and its <meta> values by key; and for the last stage,
+    what it shows (_shown's first list: the headline's <h1> is found there) and the window of text
+    around the headline that counts as beside it (the printed day's settings)."""
 
     metas: Iterable[HtmlElement]
     outside_forms: list[HtmlElement]
     nodes: list[dict[str, Any]]
     meta: dict[str, str]
+    shown: list[HtmlElement] = field(default_factory=list)  # _shown's first list
+    window: DatesSettings = SHIPPED.dates  # the byline area beside the headline: _article_furniture
 
 
 def _people(sources: _AuthorSources, sites: tuple[str, ...], language: str | None, words: BylineWords) -> People:
     """JSON-LD authors first (an Organization author counts as the publication), then the <meta>
     author vocabularies (every value of a repeated key, then a twitter:data labelled "Written by"),
     then what the page shows: elements marked as the byline, a short line opening with a byline word
-    ("By", "Von", "Written by"), links to an author page. The first source that names a person or an
-    agency decides; when none does, a team the page credits ("Podium Staff", "Our Editors") does.
-    What the page shows is read outside forms (`sources.outside_forms`, _shown's second list)."""
+    ("By", "Von", "Written by"), links to an author page; last the same bylines in the asides, navs
+    and footers of the headline's own <article> (an author box set aside beside the headline). The
+    first source that names a person or an agency decides; when none does, a team the page credits
+    ("Podium Staff", "Our Editors") does. What the page shows is read outside forms
+    (`sources.outside_forms`, _shown's second list)."""
     publications: list[str] = []
     teams: list[str] = []
     json_ld_names, organizations = _json_ld_authors(sources.nodes)
@@ -617,6 +705,7 @@ def _people(sources: _AuthorSources, sites: tuple[str, ...], language: str | Non
         lambda: list(_marked_bylines(shown)),
         lambda: list(_prefixed_bylines(shown, words.words_for(words.prefixes, language))),
         lambda: list(_author_links(shown)),
+        lambda: _furniture_bylines(_article_furniture(sources.shown, sources.window), words, language),
     )
     for stage in stages:
         people = split_people(stage(), language, (*sites, *organizations), words)
@@ -625,6 +714,10 @@ def _people(sources: _AuthorSources, sites: tuple[str, ...], language: str | Non
         publications.extend(people.publications)
         teams.extend(people.teams)
     return People(publications=publications, teams=teams)
+
+
+def _furniture_bylines(elements: list[HtmlElement], words: BylineWords, language: str | None) -> list[str]:
+    return [*_marked_bylines(elements), *_prefixed_bylines(elements, words.words_for(words.prefixes, language))]
 
 
 def _json_ld_authors(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -656,7 +749,8 @@ def _written_by_meta(meta: dict[str, str]) -> Iterator[str]:
 
 def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
     """Text of elements marked as the byline (rel=author, itemprop=author, a class naming
-    byline/author), short enough to be one, outside page furniture; at most the first two."""
+    byline/author), short enough to be one, outside page furniture and comment threads (a
+    comment's "comment-author vcard" names who commented); at most the first two."""
     found = 0
     for tag in shown:
         names = tag.get("class", "")  # read once; "" (most elements) matches neither class pattern
@@ -666,12 +760,20 @@ def _marked_bylines(shown: list[HtmlElement]) -> Iterator[str]:
             or (names and ((_BYLINE_CLASS.search(names) and not _BYLINE_SKIP_CLASS.search(names))
                            or _AUTHOR_NAME_CLASS.search(names)))
         )  # fmt: skip
-        text = decoded(text_of(tag)) if marked else None
+        text = decoded(text_of(tag)) if marked and not _in_comment_thread(tag) else None
         if text and len(text) <= _MAX_BYLINE_CHARS:
             found += 1
             yield ", ".join(_byline_pieces(tag))
             if found == 2:
                 return
+
+
+def _in_comment_thread(tag: HtmlElement) -> bool:
+    """The element, or one around it, has a class or id naming a comment thread (_COMMENT_MARK)."""
+    return any(
+        _COMMENT_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
+        for element in (tag, *tag.iterancestors())
+    )
 
 
 def _byline_pieces(tag: HtmlElement) -> list[str]:
@@ -731,7 +833,7 @@ def _prefixed_bylines(shown: list[HtmlElement], prefixes: tuple[str, ...]) -> It
         for prefix in openings.get(folded[:1], ()) if openings is not None else prefixes:
             rest = text[len(prefix) :].lstrip(" :")
             if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
-                if rest[:1].isupper():
+                if rest[:1].isupper() and not _in_comment_thread(tag):
                     # its pieces: "By Jane Roe" and the date in the next span are two
                     yield ", ".join(_byline_pieces(tag))
                     return
@@ -766,16 +868,62 @@ def _short_decoded(raw: str, limit: int) -> str | None:
 
 
 def _author_links(shown: list[HtmlElement]) -> Iterator[str]:
-    """Text of the first links to an author's page (/author/jane-roe, /autor/..., /auteur/...)."""
+    """Text of the first links to an author's page (/author/jane-roe, /autor/..., /auteur/...); for a
+    link that does not show the name ("Articles by Juliette", "View all posts"), the page's short
+    text that is the name its path spells (_slug_name), when there is one."""
     found = 0
     for tag in _of(shown, "a"):
         path = urlsplit(tag.get("href", "")).path
         text = decoded(text_of(tag))
-        if text and _AUTHOR_PATH.search(path) and len(text) <= _MAX_PREFIXED_CHARS:
+        if text and _AUTHOR_PATH.search(path) and len(text) <= _MAX_PREFIXED_CHARS and not _in_comment_thread(tag):
             found += 1
-            yield text
+            yield _slug_name(path, text, shown) or text
             if found == 2:
                 return
+
+
+_SLUG_MIN_WORDS = 2  # "jane-roe": a one-word slug ("admin", "jroe") spells no name to look for
+
+
+def _slug_name(path: str, text: str, shown: list[HtmlElement]) -> str | None:
+    """The name an author page's path spells (/authors/juliette-carreiro) as the page prints it in an
+    element of its own ("Juliette Carreiro"), when the link's text is not that name."""
+    words = re.split(r"[-_+]+", path.rstrip("/").rsplit("/", 1)[-1].casefold())
+    slug = " ".join(word for word in words if word)
+    if len(slug.split()) < _SLUG_MIN_WORDS or any(ch.isdigit() for ch in slug) or _key(text) == slug:
+        return None
+    for tag in shown:
+        own = tag.text
+        if own and len(own) <= _MAX_PREFIXED_CHARS and _key(own) == slug:
+            return decoded(own)
+    return None
+
+
+def _article_furniture(shown: list[HtmlElement], window: DatesSettings) -> list[HtmlElement]:
+    """The elements of the asides, navs and footers beside the displayed headline (the first shown
+    <h1> of two words or more) inside its own <article>: at most window.printed_before_chars of
+    text before it or printed_after_chars after it (the byline area, as for the printed day), none
+    in a comment thread. An article's author box set aside by its headline, not a sidebar far below,
+    the site's menu or a comment's footer."""
+    heading = next((tag for tag in _of(shown, "h1") if len((text_of(tag) or "").split()) >= 2), None)
+    article = next(heading.iterancestors("article"), None) if heading is not None else None
+    if heading is None or article is None:
+        return []
+    ordered = [element for element in article.iter() if isinstance(element.tag, str)]
+    at = ordered.index(heading)
+    chars = [len((e.text or "").strip()) + len((e.tail or "").strip()) for e in ordered]
+    comments = _subtrees_marked(ordered, _COMMENT_MARK)
+    found: list[HtmlElement] = []
+    for index, element in enumerate(ordered):
+        if element.tag not in ("aside", "nav", "footer") or element in comments or element in found:
+            continue
+        before = sum(chars[index + 1 : at]) if index < at else None
+        after_ = sum(chars[at + 1 : index]) if index > at else None
+        if (before is not None and before <= window.printed_before_chars) or (
+            after_ is not None and after_ <= window.printed_after_chars
+        ):
+            found.extend(e for e in element.iter() if isinstance(e.tag, str) and e.tag not in ("script", "style"))
+    return found
 
 
 def _shown(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
