@@ -79,7 +79,8 @@ class BatchReport:
             lines.append(f"  metadata:    articles with {having}")
         lines.append(
             f"  quarantined: {self.quarantined}"
-            + (" (pipeline quarantine list --batch " + self.batch_id + ")" if self.quarantined else "")
+            # the command a person types next, as the README gives it (`pipeline` alone is no command)
+            + (" (newsclean quarantine list --batch " + self.batch_id + ")" if self.quarantined else "")
         )
         lines += self._page_type_lines()
         lines.append(f"  rejected:    {self.rejected_count}")
