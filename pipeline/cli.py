@@ -333,8 +333,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:
         return _error(exc, 1)
+
+
+def _reader_gone() -> int:
+    """The program reading our output stopped (`... | head`): not an error to report. Python would
+    fail again flushing stdout at exit, so stdout goes to /dev/null; the status is a shell's for a
+    command ended by SIGPIPE, as `yes | head` gives."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13
 
 
 def _error(exc: BaseException, status: int) -> int:

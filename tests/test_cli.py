@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -84,3 +85,20 @@ def test_backfill_reports_each_day_as_json(cli) -> None:  # type: ignore[no-unty
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["batch_id"] for line in lines] == ["2024-11-05", "2024-11-06", "2024-11-07"]
     assert lines[0]["status"] == "published" and lines[2]["outcome"].startswith("skipped: no folder")
+
+
+def test_output_cut_short_by_head_is_no_error(tmp_path: Path) -> None:
+    """`newsclean clean DIR --json | head`: the reader leaving early ends the command quietly with
+    a shell's SIGPIPE status, not 'error: [Errno 32] Broken pipe'."""
+    for number in range(150):  # far more JSON than a pipe holds (64 kB)
+        sentences = " ".join(f"Sentence {k} of story {number} says something plain." for k in range(30))
+        (tmp_path / f"story{number}.txt").write_text(f"Story {number}\n\n{sentences}\n", encoding="utf-8")
+    command = f"{shlex.quote(sys.executable)} -m pipeline clean {shlex.quote(str(tmp_path))} --json | head -c 100"
+    shell = subprocess.run(
+        ["bash", "-c", command + ' >/dev/null; echo "${PIPESTATUS[0]}" >&2'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert shell.stderr.strip() == "141"

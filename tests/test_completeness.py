@@ -164,6 +164,18 @@ def test_completeness_is_stored_and_shown_per_source(loaded: sa.Engine, db_url: 
     assert "incomplete:  courier: 1 of 2 articles cut by a paywall or a teaser (50%)" in report.render()
 
 
+def test_articles_without_a_source_are_shown_as_unknown(engine: sa.Engine, tmp_path: Path) -> None:
+    """A file at the batch's top has no source folder: the share per source names it '(unknown)',
+    as the other per-source views do, not an empty cell."""
+    batch = tmp_path / "2024-05-03"
+    batch.mkdir()
+    (batch / "story.txt").write_text("Council approves budget\n\n" + "\n\n".join([*BODY["en"], PROMPTS[0][1]]))
+    run_batch(engine, batch, "2024-05-03")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT * FROM incomplete_articles_per_source")).all()
+    assert [tuple(row) for row in rows] == [("(unknown)", 1, 1, 1)]
+
+
 @pytest.mark.parametrize("field", ["complete", "incomplete_reason", "page_type"])
 def test_the_content_hash_sees_completeness_and_page_type(cleaner: Cleaner, field: str) -> None:
     """A rerun rewrites an article whose flag changed (a new paywall rule, a new page-type model)

@@ -251,3 +251,19 @@ def test_marker_files_are_not_inputs(tmp_path: Path) -> None:
     (tmp_path / "_tmp").mkdir()
     (tmp_path / "_tmp" / "part.txt").write_text("half written")
     assert [f.name for f in storage.list_inputs(tmp_path)] == ["story.txt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": "open', "invalid JSON: Unterminated string starting at column 10"),
+        ('{"text": "a" "b"}', "invalid JSON: Expecting ',' delimiter at column 14"),
+        ("{", "invalid JSON: Expecting property name enclosed in double quotes at column 2"),
+        ("not json", "invalid JSON: Expecting value at column 1"),
+    ],
+)
+def test_a_bad_json_line_is_refused_with_the_decoders_words_and_column(tmp_path: Path, line: str, reason: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    (error,) = read_file(path)
+    assert isinstance(error, ReadError) and error.reason == reason and error.line == 1

@@ -43,6 +43,7 @@ BAD_RULES = [
     ("rules:\n  - id: a\n    category: ad\n    pattern: 5\n", "rule a: pattern: expected text, got 5"),
     ("rules:\n  - id: a\n    category: [ad]\n    pattern: x\n", "rule a: category: expected text"),
     (RULE + "    ignore_case: yes please\n", "rule a: ignore_case"),
+    ("rules:\n  - id: a\n    category: nope\n    pattern: x\n", "rule a: category must be one of"),
     (RULE + "    patern: y\n", "rule a: unknown key 'patern'"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "cannot read rules"),
 ]

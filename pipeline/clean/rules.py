@@ -694,6 +694,8 @@ def _compile_rule(entry: dict[str, Any]) -> Rule:
     category = entry.get("category")
     if not category:
         raise RulesError(f"{where}: needs a category (e.g. one of {CATEGORIES})")
+    if category not in CATEGORIES:  # the report, views and vetoes group removals by these names
+        raise RulesError(f"{where}: category must be one of {CATEGORIES}, not {category!r}")
     if "pattern" not in entry:
         raise RulesError(f"{where}: needs a pattern")
     flags = re.IGNORECASE if entry.get("ignore_case") else 0

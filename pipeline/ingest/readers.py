@@ -435,12 +435,19 @@ def _read_record(line: Decoded, name: str, number: int) -> ReadResult:
         return ReadError(name, f"cannot read the record ({type(exc).__name__})", line=number)
 
 
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The decoder's message with its column: some messages end in "at" already ("Unterminated
+    string starting at"), which must not read "at at column 27"."""
+    message = exc.msg.removesuffix(" at")
+    return f"{message} at column {exc.colno}"
+
+
 def _parse_jsonl_line(line: Decoded, name: str, number: int) -> ReadResult:
     text = line.text
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        return ReadError(name, f"invalid JSON: {exc.msg} at column {exc.colno}", line=number)
+        return ReadError(name, f"invalid JSON: {_json_problem(exc)}", line=number)
     except RecursionError:
         return ReadError(name, "invalid JSON: nested too deeply", line=number)
     except ValueError as exc:  # int(): more digits than sys.get_int_max_str_digits()
