@@ -128,6 +128,7 @@ PHASES: list[tuple[str, Callable[[Publish], None]]] = [
     _sql("learned_samples"),
     _sql("record_rejected"),
     _sql("recount_ledgers"),
+    _sql("merge_search_pending"),
     ("close_ledger", _close_ledger),
     ("drop_staging", _drop_staging),
 ]
