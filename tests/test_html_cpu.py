@@ -183,7 +183,7 @@ def reference_card_runs(elements: Iterable[HtmlElement], holding_links: set[Html
 @pytest.mark.parametrize("kind", ["hand", "real"])
 def test_card_runs_skip_only_what_cannot_beat_the_best(kind: str) -> None:
     for name, tree in trees(kind):
-        elements, tags = page_type._visible(tree)
+        elements, tags, _ = page_type._visible(tree)
         assert tags == [e.tag for e in elements], name
         holding = page_type._holding_links(e for e in elements if e.tag == "a")
         assert page_type._card_runs(elements, holding) == reference_card_runs(elements, holding), name
