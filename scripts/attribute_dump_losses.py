@@ -4,6 +4,9 @@ what removed it, with the line model scored held out.
 Usage:
   python scripts/attribute_dump_losses.py --cache /tmp/pages.pkl        # 5 folds by site, main's model
   python scripts/attribute_dump_losses.py --model FILE                   # one model file for every page
+  python scripts/attribute_dump_losses.py --save /tmp/records.pkl        # also record each dump page
+  python scripts/attribute_dump_losses.py --screen /tmp/records.pkl --variant extend_threshold=0.3,extend_gap=1
+                                    # other keep rules (page_dump settings) replayed on the held-out scores
 
 Each page of ../shared/eval that the cleaner takes for a full-page dump is cleaned through the whole
 cleaner with a line model fitted without its fold's sites (scripts/train_page_lines.py's fit, with
@@ -21,7 +24,8 @@ duplicate step, the header (taken as headline or dek), a span removal inside a k
 never taken for a dump. Region losses are then placed against the lines the region step kept: no
 must-keep line of the page kept (the wrong region), before the first kept line (cut at the start),
 after the last (cut at the end), between them (inside the region); and whether the < min_kept_chars
-fallback (the densest run) decided the page. Only counts and page ids are printed: no page text.
+fallback (the densest run) decided the page. Only counts and page ids are printed: no page text
+(--save writes the pages' lines to a local pickle for --screen: keep it out of the repository).
 """
 
 from __future__ import annotations

@@ -562,7 +562,8 @@ def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tupl
 def kept_lines(
     lines: Sequence[str], scores: np.ndarray, settings: PageDumpSettings, region: tuple[int, int] | None
 ) -> list[bool]:
-    """Those the model scores at settings.line_threshold or more and gaps of up to settings.line_gap
+    """Those the model scores at settings.line_threshold or more, the prose at the edges of a stretch
+    dropped between them (_grow: extend_threshold, extend_gap), and gaps of up to settings.line_gap
     lines between them; the densest run of prose when the model keeps less than
     settings.min_kept_chars, which is a short article it cannot tell from its page."""
     keep = [bool(score >= settings.line_threshold) for score in scores]
