@@ -457,6 +457,21 @@ def write_model(model: Model, path: Path) -> None:
             archive.writestr(zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), buffer.getvalue())
 
 
+def plain_sites(eval_dir: Path, name: str) -> Iterator[tuple[Path, str]]:
+    """Each dump of scrapinghub or multilingual with its site (the host of its URL)."""
+    folder = eval_dir / name
+    urls = {}
+    if name == "scrapinghub":
+        urls = dict(line.split("\t", 1) for line in (folder / "urls.tsv").read_text().splitlines() if line)
+    for path in sorted(folder.glob("*.dump.txt")):
+        page_id = path.name[: -len(".dump.txt")]
+        if name == "multilingual":
+            url = json.loads(path.with_name(page_id + ".snippets.json").read_text(encoding="utf-8")).get("url")
+        else:
+            url = urls.get(page_id)
+        yield path, site_of((url or page_id).strip())
+
+
 class Scorer:
     """Per set, pages cleaned through the whole cleaner and tallied as `newsclean eval` does."""
 
@@ -465,23 +480,10 @@ class Scorer:
         self.plain = {name: scores._Tally() for name in ("scrapinghub", "multilingual")}
         self.wcxb = wcxb._Tally()
         self.sites = {
-            "scrapinghub": {p.name[: -len(".dump.txt")]: s for p, s in self._plain_sites("scrapinghub")},
-            "multilingual": {p.name[: -len(".dump.txt")]: s for p, s in self._plain_sites("multilingual")},
+            "scrapinghub": {p.name[: -len(".dump.txt")]: s for p, s in plain_sites(eval_dir, "scrapinghub")},
+            "multilingual": {p.name[: -len(".dump.txt")]: s for p, s in plain_sites(eval_dir, "multilingual")},
             "wcxb-dev": wcxb_sites(eval_dir / "wcxb-dev"),
         }
-
-    def _plain_sites(self, name: str) -> Iterator[tuple[Path, str]]:
-        folder = self.eval_dir / name
-        urls = {}
-        if name == "scrapinghub":
-            urls = dict(line.split("\t", 1) for line in (folder / "urls.tsv").read_text().splitlines() if line)
-        for path in sorted(folder.glob("*.dump.txt")):
-            page_id = path.name[: -len(".dump.txt")]
-            if name == "multilingual":
-                url = json.loads(path.with_name(page_id + ".snippets.json").read_text(encoding="utf-8")).get("url")
-            else:
-                url = urls.get(page_id)
-            yield path, site_of((url or page_id).strip())
 
     def score(self, set_name: str, model_path: Path, chosen: Callable[[str], bool]) -> None:
         """Clean the set's pages whose site `chosen` accepts, with the model at model_path."""

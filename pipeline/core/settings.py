@@ -116,6 +116,9 @@ class PageDumpSettings:
     line_gap: int
     min_kept_chars: int
     paragraph_max_lines: int
+    extend_threshold: float
+    extend_gap: int
+    headline_prose: bool
 
 
 @dataclass(frozen=True)

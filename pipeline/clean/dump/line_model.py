@@ -555,11 +555,22 @@ def article_scores(lines: Sequence[str], settings: PageDumpSettings, region: tup
 
 
 def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tuple[int, int] | None) -> list[bool]:
-    """Which lines to keep: those the model scores at settings.line_threshold or more and gaps of
-    up to settings.line_gap lines between them; the densest run of prose when the model keeps less
-    than settings.min_kept_chars, which is a short article it cannot tell from its page."""
-    scores = article_scores(lines, settings, region)
+    """Which lines to keep (kept_lines of the line model's scores)."""
+    return kept_lines(lines, article_scores(lines, settings, region), settings, region)
+
+
+def kept_lines(
+    lines: Sequence[str], scores: np.ndarray, settings: PageDumpSettings, region: tuple[int, int] | None
+) -> list[bool]:
+    """Those the model scores at settings.line_threshold or more, the prose at the edges of a stretch
+    dropped between them (_grow: extend_threshold, extend_gap), and gaps of up to settings.line_gap
+    lines between them; the densest run of prose when the model keeps less than
+    settings.min_kept_chars, which is a short article it cannot tell from its page."""
     keep = [bool(score >= settings.line_threshold) for score in scores]
+    if settings.extend_threshold < settings.line_threshold:
+        _grow(lines, scores, keep, settings)
+    if settings.headline_prose:
+        _keep_lead(lines, keep, settings)
     kept = [index for index, flag in enumerate(keep) if flag]
     for before, after in zip(kept, kept[1:], strict=False):
         if after - before - 1 <= settings.line_gap:
@@ -567,3 +578,39 @@ def article_lines(lines: Sequence[str], settings: PageDumpSettings, region: tupl
     if sum(len(line) for line, flag in zip(lines, keep, strict=True) if flag) < settings.min_kept_chars and region:
         keep = [flag or region[0] <= index <= region[1] for index, flag in enumerate(keep)]
     return keep
+
+
+def _grow(lines: Sequence[str], scores: np.ndarray, keep: list[bool], settings: PageDumpSettings) -> None:
+    """Keep, in place, each prose line between the first and the last kept line that scores
+    settings.extend_threshold or more within settings.extend_gap lines of a kept line, growing from
+    the lines it adds (one sweep down and one up, again until nothing is added): a stretch the
+    model dropped inside the article gives back the prose at its edges."""
+    kept = [index for index, flag in enumerate(keep) if flag]
+    if not kept:
+        return
+    inside = range(kept[0] + 1, kept[-1])
+    grown = True
+    while grown:
+        grown = False
+        for order in (inside, reversed(inside)):
+            last = kept[0] if order is inside else kept[-1]
+            for index in order:
+                if keep[index]:
+                    last = index
+                elif (
+                    abs(index - last) <= settings.extend_gap
+                    and scores[index] >= settings.extend_threshold
+                    and is_prose(lines[index], settings)
+                ):
+                    keep[index] = grown = True
+                    last = index
+
+
+def _keep_lead(lines: Sequence[str], keep: list[bool], settings: PageDumpSettings) -> None:
+    """Keep, in place, the prose lines between the page's headline and the first kept line."""
+    headline = headline_line(lines)
+    first = next((index for index, flag in enumerate(keep) if flag), None)
+    if headline is None or first is None or first <= headline:
+        return
+    for index in range(headline + 1, first):
+        keep[index] = keep[index] or is_prose(lines[index], settings)
