@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -911,18 +912,20 @@ def _article_furniture(shown: list[HtmlElement], window: DatesSettings) -> list[
         return []
     ordered = [element for element in article.iter() if isinstance(element.tag, str)]
     at = ordered.index(heading)
-    chars = [len((e.text or "").strip()) + len((e.tail or "").strip()) for e in ordered]
+    # text up to each element, so that the text between two elements is one subtraction
+    upto = [0, *accumulate(len((e.text or "").strip()) + len((e.tail or "").strip()) for e in ordered)]
     comments = _subtrees_marked(ordered, _COMMENT_MARK)
     found: list[HtmlElement] = []
+    taken: set[HtmlElement] = set()  # found's elements: an aside inside a taken one is in it already
     for index, element in enumerate(ordered):
-        if element.tag not in ("aside", "nav", "footer") or element in comments or element in found:
+        if element.tag not in ("aside", "nav", "footer") or element in comments or element in taken:
             continue
-        before = sum(chars[index + 1 : at]) if index < at else None
-        after_ = sum(chars[at + 1 : index]) if index > at else None
-        if (before is not None and before <= window.printed_before_chars) or (
-            after_ is not None and after_ <= window.printed_after_chars
+        if (index < at and upto[at] - upto[index + 1] <= window.printed_before_chars) or (
+            index > at and upto[index] - upto[at + 1] <= window.printed_after_chars
         ):
-            found.extend(e for e in element.iter() if isinstance(e.tag, str) and e.tag not in ("script", "style"))
+            box = [e for e in element.iter() if isinstance(e.tag, str) and e.tag not in ("script", "style")]
+            found.extend(box)
+            taken.update(box)
     return found
 
 
